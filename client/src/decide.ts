@@ -1,0 +1,152 @@
+/**
+ * The decision algorithm (spec/kyodaku.md, "Decisions"), a pure function: deny unless a valid signed
+ * record allows it. The caller supplies every record that names any of the queried identifiers,
+ * already verified (signature, issuer key attested and not revoked), with the times at which each was
+ * superseded or revoked.
+ */
+import { isUrlPrefixPattern, urlPrefixMatches } from './identifiers.ts';
+import {
+  leavesOf,
+  mostRestrictive,
+  type Permission,
+  type Purpose,
+  type PurposeLeaf,
+  permissionFor,
+} from './purposes.ts';
+import type { Conditions, ConsentRecord } from './schemas/objects.ts';
+
+export interface RecordState {
+  id: string;
+  record: ConsentRecord;
+  /** When a revocation by the issuer took effect (its issued_at), if revoked. */
+  revokedAt?: string;
+  /** When a superseding record by the same issuer was issued, if superseded. */
+  supersededAt?: string;
+  /** The node whose log the record came from (kept for federation; not used to decide). */
+  origin?: string;
+}
+
+export type Reason = 'no-record' | 'granted' | 'conditional' | 'denied' | 'not-granted' | 'disputed';
+
+export interface LeafDecision {
+  decision: Permission;
+  reasons: Reason[];
+  records: string[];
+  disputed: boolean;
+  conditions?: Array<{ record: string; conditions: Conditions }>;
+}
+
+export interface Decision extends LeafDecision {
+  purpose: Purpose;
+  at: string;
+  /** Per-leaf answers when the purpose is a group. */
+  leaves?: Partial<Record<PurposeLeaf, LeafDecision>>;
+}
+
+export interface DecisionQuery {
+  /** Normalized identifiers that all name the same item (e.g. its URL and its sha256). */
+  ids: readonly string[];
+  purpose: Purpose;
+  /** RFC 3339 UTC timestamp of the moment the decision is for. */
+  at: string;
+}
+
+function matchesAny(record: ConsentRecord, ids: readonly string[]): boolean {
+  return record.work.ids.some((recordId) =>
+    ids.some((id) => recordId === id || (isUrlPrefixPattern(recordId) && urlPrefixMatches(recordId, id))),
+  );
+}
+
+/** Whether a record is in force at `at`: issued, inside its validity window, not revoked, not superseded. */
+export function isInForce(state: RecordState, at: string): boolean {
+  const { record } = state;
+  return (
+    record.issued_at <= at &&
+    record.valid_from <= at &&
+    (record.valid_until === undefined || at < record.valid_until) &&
+    (state.revokedAt === undefined || at < state.revokedAt) &&
+    (state.supersededAt === undefined || at < state.supersededAt)
+  );
+}
+
+function newestPerIssuer(states: RecordState[]): RecordState[] {
+  const newest = new Map<string, RecordState>();
+  for (const state of states) {
+    const current = newest.get(state.record.iss);
+    if (
+      current === undefined ||
+      state.record.issued_at > current.record.issued_at ||
+      (state.record.issued_at === current.record.issued_at && state.id > current.id)
+    ) {
+      newest.set(state.record.iss, state);
+    }
+  }
+  return [...newest.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function decideLeaf(deciding: RecordState[], leaf: PurposeLeaf): LeafDecision {
+  if (deciding.length === 0)
+    return { decision: 'deny', reasons: ['no-record'], records: [], disputed: false };
+  const values = deciding.map((state) => ({ state, value: permissionFor(state.record.purposes, leaf) }));
+  const decision = mostRestrictive(values.map(({ value }) => value ?? 'deny'));
+  const reasons = new Set<Reason>();
+  for (const { value } of values) {
+    reasons.add(
+      value === undefined
+        ? 'not-granted'
+        : value === 'allow'
+          ? 'granted'
+          : value === 'deny'
+            ? 'denied'
+            : 'conditional',
+    );
+  }
+  const disputed = deciding.length > 1;
+  if (disputed) reasons.add('disputed');
+  const result: LeafDecision = {
+    decision,
+    reasons: [...reasons],
+    records: deciding.map(({ id }) => id),
+    disputed,
+  };
+  if (decision === 'conditional') {
+    result.conditions = values
+      .filter(({ value }) => value === 'conditional')
+      .map(({ state }) => ({ record: state.id, conditions: state.record.conditions ?? {} }));
+  }
+  return result;
+}
+
+/** Decides one query over the candidate records. */
+export function decide(query: DecisionQuery, candidates: readonly RecordState[]): Decision {
+  const deciding = newestPerIssuer(
+    candidates.filter((state) => isInForce(state, query.at) && matchesAny(state.record, query.ids)),
+  );
+  const leaves = leavesOf(query.purpose);
+  if (leaves.length === 1 && leaves[0] === query.purpose) {
+    return { purpose: query.purpose, at: query.at, ...decideLeaf(deciding, leaves[0]) };
+  }
+  const perLeaf: Partial<Record<PurposeLeaf, LeafDecision>> = {};
+  for (const leaf of leaves) perLeaf[leaf] = decideLeaf(deciding, leaf);
+  const answers = Object.values(perLeaf) as LeafDecision[];
+  const decision = mostRestrictive(answers.map((a) => a.decision));
+  const reasons = [...new Set(answers.flatMap((a) => a.reasons))];
+  const conditionsByRecord = new Map<string, Conditions>();
+  if (decision === 'conditional') {
+    for (const answer of answers)
+      for (const c of answer.conditions ?? []) conditionsByRecord.set(c.record, c.conditions);
+  }
+  const result: Decision = {
+    purpose: query.purpose,
+    at: query.at,
+    decision,
+    reasons,
+    records: deciding.map(({ id }) => id),
+    disputed: deciding.length > 1,
+    leaves: perLeaf,
+  };
+  if (decision === 'conditional') {
+    result.conditions = [...conditionsByRecord].map(([record, conditions]) => ({ record, conditions }));
+  }
+  return result;
+}

@@ -1,0 +1,13 @@
+/** @kyodaku/client: the Kyodaku protocol library. */
+export * from './builders.ts';
+export * from './decide.ts';
+export * from './errors.ts';
+export * from './identifiers.ts';
+export * from './jcs.ts';
+export * from './jws.ts';
+export * from './keys.ts';
+export * from './object-kinds.ts';
+export * from './purposes.ts';
+export * as schemas from './schemas/index.ts';
+export * from './time.ts';
+export * from './verify-party.ts';

@@ -1,0 +1,30 @@
+/** The kinds of signed object: each has one JWS `typ` and one payload schema. */
+import type { z } from 'zod';
+import {
+  AdminRequest,
+  Attestation,
+  AttestationRevocation,
+  ConsentRecord,
+  Party,
+  RecordRevocation,
+} from './schemas/objects.ts';
+
+export const OBJECT_KINDS = {
+  party: { typ: 'kyodaku-party+jws', schema: Party },
+  attestation: { typ: 'kyodaku-attestation+jws', schema: Attestation },
+  'attestation-revocation': { typ: 'kyodaku-attestation-revocation+jws', schema: AttestationRevocation },
+  record: { typ: 'kyodaku-record+jws', schema: ConsentRecord },
+  revocation: { typ: 'kyodaku-revocation+jws', schema: RecordRevocation },
+  admin: { typ: 'kyodaku-admin+jws', schema: AdminRequest },
+} as const;
+
+export type ObjectKind = keyof typeof OBJECT_KINDS;
+export type PayloadOf<K extends ObjectKind> = z.infer<(typeof OBJECT_KINDS)[K]['schema']>;
+
+const KIND_BY_TYP = new Map<string, ObjectKind>(
+  (Object.keys(OBJECT_KINDS) as ObjectKind[]).map((kind) => [OBJECT_KINDS[kind].typ, kind]),
+);
+
+export function kindOfTyp(typ: string): ObjectKind | undefined {
+  return KIND_BY_TYP.get(typ);
+}

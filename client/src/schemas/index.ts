@@ -1,0 +1,3 @@
+export * from './messages.ts';
+export * from './objects.ts';
+export * from './primitives.ts';

@@ -1,0 +1,160 @@
+/** HTTP messages of a registry node (spec/http-api.md), shared by server, client and conformance. */
+import { z } from 'zod';
+import {
+  Attestation,
+  AttestationRevocation,
+  Conditions,
+  ConsentRecord,
+  Party,
+  RecordRevocation,
+} from './objects.ts';
+import { KeyId, ObjectId, Permission, PublicJwk, Purpose, Timestamp } from './primitives.ts';
+
+export const LIMITS = {
+  /** Largest request body a node accepts, in bytes. */
+  maxBodyBytes: 4 * 1024 * 1024,
+  /** Largest compact JWS, in bytes (also the largest log entry). */
+  maxJwsBytes: 65_535,
+  /** Most identifiers in one batch decision request. */
+  maxBatchIds: 10_000,
+  /** Most purposes in one batch decision request. */
+  maxBatchPurposes: 16,
+  /** Most records in one page of a listing. */
+  maxPageSize: 1000,
+} as const;
+
+export const Problem = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+  })
+  .meta({ id: 'Problem', title: 'RFC 9457 problem details' });
+
+export const WellKnown = z
+  .looseObject({
+    spec_version: z.literal('0.1'),
+    software: z.string(),
+    node: z.looseObject({
+      id: KeyId,
+      key: PublicJwk,
+      name: z.string(),
+      origin: z.string(),
+    }),
+    admin_key: KeyId,
+    profiles: z.array(z.string()),
+    limits: z.looseObject({
+      max_body_bytes: z.number().int(),
+      max_jws_bytes: z.number().int(),
+      max_batch_ids: z.number().int(),
+      max_batch_purposes: z.number().int(),
+      max_page_size: z.number().int(),
+    }),
+  })
+  .meta({ id: 'WellKnown', title: 'Node metadata at /.well-known/kyodaku' });
+
+const Stored = { id: ObjectId, jws: z.string(), received_at: Timestamp };
+
+export const PartyView = z
+  .looseObject({
+    ...Stored,
+    party_id: KeyId,
+    party: Party,
+    status: z.enum(['attested', 'unattested']),
+    attestations: z.array(
+      z.looseObject({ id: ObjectId, jws: z.string(), attestation: Attestation, revoked: z.boolean() }),
+    ),
+  })
+  .meta({ id: 'PartyView' });
+
+export const AttestationView = z
+  .looseObject({ ...Stored, attestation: Attestation, revoked: z.boolean() })
+  .meta({ id: 'AttestationView' });
+
+export const AttestationRevocationView = z
+  .looseObject({ ...Stored, revocation: AttestationRevocation })
+  .meta({ id: 'AttestationRevocationView' });
+
+export const RecordStatus = z
+  .enum(['current', 'pending', 'expired', 'superseded', 'revoked'])
+  .meta({ id: 'RecordStatus' });
+
+export const RecordView = z
+  .looseObject({
+    ...Stored,
+    record: ConsentRecord,
+    status: RecordStatus,
+    superseded_by: ObjectId.optional(),
+    revoked_by: ObjectId.optional(),
+    revoked_at: Timestamp.optional(),
+  })
+  .meta({ id: 'RecordView' });
+
+export const RevocationView = z
+  .looseObject({ ...Stored, revocation: RecordRevocation })
+  .meta({ id: 'RevocationView' });
+
+export const RecordList = z
+  .looseObject({ records: z.array(RecordView), next_cursor: z.string().nullable() })
+  .meta({ id: 'RecordList' });
+
+export const WorkView = z
+  .looseObject({ id: z.string(), records: z.array(RecordView) })
+  .meta({ id: 'WorkView', title: 'Everything a node knows about an identifier' });
+
+export const Reason = z
+  .enum(['no-record', 'granted', 'conditional', 'denied', 'not-granted', 'disputed'])
+  .meta({ id: 'Reason' });
+
+const LeafDecision = z.looseObject({
+  decision: Permission,
+  reasons: z.array(Reason),
+  records: z.array(ObjectId),
+  disputed: z.boolean(),
+  conditions: z.array(z.looseObject({ record: ObjectId, conditions: Conditions })).optional(),
+});
+
+export const Decision = LeafDecision.extend({
+  ids: z.array(z.string()),
+  purpose: Purpose,
+  at: Timestamp,
+  leaves: z.record(z.string(), LeafDecision).optional(),
+}).meta({ id: 'Decision' });
+
+export const BatchDecisionRequest = z
+  .strictObject({
+    ids: z.array(z.string().max(2048)).min(1).max(LIMITS.maxBatchIds),
+    purposes: z
+      .array(Purpose)
+      .min(1)
+      .max(LIMITS.maxBatchPurposes)
+      .refine((p) => new Set(p).size === p.length, 'purposes must be unique'),
+    at: Timestamp.optional(),
+  })
+  .meta({ id: 'BatchDecisionRequest' });
+
+export const BatchDecisionItem = z
+  .union([
+    LeafDecision.extend({ id: z.string(), purpose: Purpose }),
+    z.looseObject({ id: z.string(), error: z.looseObject({ type: z.string(), detail: z.string() }) }),
+  ])
+  .meta({ id: 'BatchDecisionItem' });
+
+export const BatchDecisionResponse = z
+  .looseObject({ at: Timestamp, results: z.array(BatchDecisionItem) })
+  .meta({ id: 'BatchDecisionResponse' });
+
+export type WellKnown = z.infer<typeof WellKnown>;
+export type PartyView = z.infer<typeof PartyView>;
+export type AttestationView = z.infer<typeof AttestationView>;
+export type RecordView = z.infer<typeof RecordView>;
+export type RevocationView = z.infer<typeof RevocationView>;
+export type RecordList = z.infer<typeof RecordList>;
+export type WorkView = z.infer<typeof WorkView>;
+export type DecisionResponse = z.infer<typeof Decision>;
+export type BatchDecisionRequest = z.infer<typeof BatchDecisionRequest>;
+export type BatchDecisionItem = z.infer<typeof BatchDecisionItem>;
+export type BatchDecisionResponse = z.infer<typeof BatchDecisionResponse>;
+export type Problem = z.infer<typeof Problem>;

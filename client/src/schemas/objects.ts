@@ -1,0 +1,187 @@
+/** The signed objects of spec/kyodaku.md: party, attestation, consent record, revocations. */
+import { z } from 'zod';
+import {
+  Contact,
+  KeyId,
+  LangNames,
+  LangText,
+  ObjectId,
+  Permission,
+  PublicJwk,
+  Purpose,
+  Role,
+  Timestamp,
+  WorkIdentifier,
+} from './primitives.ts';
+
+export const Party = z
+  .strictObject({
+    kind: z.literal('party'),
+    v: z.literal(1),
+    key: PublicJwk,
+    role: Role,
+    names: LangText,
+    contact: Contact.optional(),
+    issued_at: Timestamp,
+  })
+  .meta({ id: 'Party', title: 'Party registration (self-signed)' });
+
+export const Attestation = z
+  .strictObject({
+    kind: z.literal('attestation'),
+    v: z.literal(1),
+    node: KeyId,
+    party: KeyId,
+    key: KeyId,
+    role: Role,
+    issued_at: Timestamp,
+    expires_at: Timestamp.optional(),
+  })
+  .refine((a) => a.expires_at === undefined || a.expires_at > a.issued_at, {
+    message: 'expires_at must be after issued_at',
+    path: ['expires_at'],
+  })
+  .meta({ id: 'Attestation', title: 'Attestation of a party key by a node' });
+
+export const AttestationRevocation = z
+  .strictObject({
+    kind: z.literal('attestation-revocation'),
+    v: z.literal(1),
+    node: KeyId,
+    attestation: ObjectId,
+    issued_at: Timestamp,
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .meta({ id: 'AttestationRevocation', title: 'Revocation of an attestation by the node that made it' });
+
+export const WorkType = z.enum(['work', 'character', 'voice', 'likeness']).meta({ id: 'WorkType' });
+
+export const Work = z
+  .strictObject({
+    type: WorkType,
+    ids: z
+      .array(WorkIdentifier)
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, 'identifiers must be unique'),
+    titles: LangText.optional(),
+    aliases: LangNames.optional(),
+  })
+  .meta({ id: 'Work' });
+
+export const Compensation = z
+  .strictObject({
+    model: z.enum(['free', 'flat-fee', 'per-use', 'revenue-share']),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 currency code')
+      .optional(),
+    amount: z
+      .string()
+      .regex(/^(0|[1-9][0-9]{0,15})(\.[0-9]{1,8})?$/, 'decimal amount as a string, e.g. "1200" or "0.5"')
+      .optional(),
+    unit: z.string().min(1).max(100).optional(),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+    contact: Contact.optional(),
+  })
+  .refine(
+    (c) =>
+      c.model === 'free' || c.amount === undefined || c.model === 'revenue-share' || c.currency !== undefined,
+    {
+      message: 'an amount of money needs a currency',
+      path: ['currency'],
+    },
+  )
+  .meta({ id: 'Compensation' });
+
+export const Conditions = z
+  .strictObject({
+    attribution: z.strictObject({ required: z.boolean(), text: LangText.optional() }).optional(),
+    compensation: Compensation.optional(),
+    territory: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'))
+      .min(1)
+      .max(250)
+      .optional(),
+    contact: Contact.optional(),
+    note: LangText.optional(),
+  })
+  .meta({ id: 'Conditions' });
+
+export const PurposeMap = z
+  .partialRecord(Purpose, Permission)
+  .refine((m) => Object.keys(m).length >= 1, 'at least one purpose')
+  .meta({ id: 'PurposeMap' });
+
+export const ConsentRecord = z
+  .strictObject({
+    kind: z.literal('record'),
+    v: z.literal(1),
+    iss: KeyId,
+    work: Work,
+    purposes: PurposeMap,
+    conditions: Conditions.optional(),
+    valid_from: Timestamp,
+    valid_until: Timestamp.optional(),
+    issued_at: Timestamp,
+    supersedes: ObjectId.optional(),
+  })
+  .refine((r) => r.valid_until === undefined || r.valid_until > r.valid_from, {
+    message: 'valid_until must be after valid_from',
+    path: ['valid_until'],
+  })
+  .refine((r) => !Object.values(r.purposes).includes('conditional') || r.conditions !== undefined, {
+    message: 'a conditional purpose needs conditions',
+    path: ['conditions'],
+  })
+  .meta({ id: 'ConsentRecord', title: 'Consent record' });
+
+export const RecordRevocation = z
+  .strictObject({
+    kind: z.literal('revocation'),
+    v: z.literal(1),
+    iss: KeyId,
+    record: ObjectId,
+    issued_at: Timestamp,
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .meta({ id: 'RecordRevocation', title: 'Revocation of a consent record by its issuer' });
+
+export type Party = z.infer<typeof Party>;
+export type Attestation = z.infer<typeof Attestation>;
+export type AttestationRevocation = z.infer<typeof AttestationRevocation>;
+export type Work = z.infer<typeof Work>;
+export type Conditions = z.infer<typeof Conditions>;
+export type ConsentRecord = z.infer<typeof ConsentRecord>;
+export type RecordRevocation = z.infer<typeof RecordRevocation>;
+
+/** A request signed by a node's admin key (spec/http-api.md, "Administration"). */
+const AdminBase = {
+  kind: z.literal('admin'),
+  v: z.literal(1),
+  issued_at: Timestamp,
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'nonce: 16 to 64 base64url characters'),
+};
+
+export const AdminRequest = z
+  .discriminatedUnion('action', [
+    z.strictObject({
+      ...AdminBase,
+      action: z.literal('attest'),
+      party: KeyId,
+      role: Role.optional(),
+      expires_at: Timestamp.optional(),
+    }),
+    z.strictObject({
+      ...AdminBase,
+      action: z.literal('revoke-attestation'),
+      attestation: ObjectId,
+      reason: z.string().min(1).max(500).optional(),
+    }),
+  ])
+  .meta({ id: 'AdminRequest', title: 'Administrative request signed by the node admin key' });
+
+export type AdminRequest = z.infer<typeof AdminRequest>;
