@@ -9,5 +9,15 @@ export * from './keys.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';
 export * as schemas from './schemas/index.ts';
+export type {
+  AdminRequest,
+  Attestation,
+  AttestationRevocation,
+  Conditions,
+  ConsentRecord,
+  Party,
+  RecordRevocation,
+  Work,
+} from './schemas/objects.ts';
 export * from './time.ts';
 export * from './verify-party.ts';

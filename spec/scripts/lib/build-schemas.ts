@@ -1,0 +1,38 @@
+/** JSON Schemas (draft 2020-12) of every object and message, generated from the shared zod schemas. */
+import { schemas } from '@kyodaku/client';
+import { z } from 'zod';
+
+const EXPORTED = {
+  Party: schemas.Party,
+  Attestation: schemas.Attestation,
+  AttestationRevocation: schemas.AttestationRevocation,
+  ConsentRecord: schemas.ConsentRecord,
+  RecordRevocation: schemas.RecordRevocation,
+  AdminRequest: schemas.AdminRequest,
+  Problem: schemas.Problem,
+  WellKnown: schemas.WellKnown,
+  PartyView: schemas.PartyView,
+  AttestationView: schemas.AttestationView,
+  AttestationRevocationView: schemas.AttestationRevocationView,
+  RecordView: schemas.RecordView,
+  RevocationView: schemas.RevocationView,
+  RecordList: schemas.RecordList,
+  WorkView: schemas.WorkView,
+  Decision: schemas.Decision,
+  BatchDecisionRequest: schemas.BatchDecisionRequest,
+  BatchDecisionResponse: schemas.BatchDecisionResponse,
+} as const;
+
+/** name -> JSON Schema document */
+export function buildSchemas(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EXPORTED)) {
+    const json = z.toJSONSchema(schema as z.ZodType, {
+      target: 'draft-2020-12',
+      unrepresentable: 'any',
+      io: 'input',
+    });
+    out[name] = { $id: `urn:kyodaku:schema:0.1:${name}`, ...json };
+  }
+  return out;
+}
