@@ -61,7 +61,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeSegment(segment: string, what: string): Uint8Array {
   if (!BASE64URL.test(segment)) throw new KyodakuError('ERR_JWS_INVALID', `${what} is not base64url`);
-  const bytes = base64url.decode(segment);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64url.decode(segment);
+  } catch {
+    throw new KyodakuError('ERR_JWS_INVALID', `${what} is not base64url`);
+  }
   if (base64url.encode(bytes) !== segment) {
     throw new KyodakuError('ERR_JWS_INVALID', `${what} is not canonical base64url`);
   }

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// kyodaku-server start | seed — the Kyodaku reference registry node.
+import { register } from 'tsx/esm/api';
+
+register();
+const [command = 'start', ...rest] = process.argv.slice(2);
+if (command === 'start') {
+  const { start } = await import('../src/main.ts');
+  await start();
+} else if (command === 'seed') {
+  const { seedMain } = await import('../src/seed.ts');
+  await seedMain(rest);
+} else {
+  console.error('usage: kyodaku-server start | seed');
+  process.exit(2);
+}

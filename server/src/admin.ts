@@ -1,0 +1,37 @@
+/**
+ * Administrative requests (spec/http-api.md §3.4): a `kyodaku-admin+jws` signed by the node's admin
+ * key, dated within 300 seconds of the node's clock, executed at most once.
+ */
+import { type AdminRequest, KyodakuError, type SignedObject, verifyObject } from '@kyodaku/client';
+import type { NodeContext } from './node-context.ts';
+
+/** Largest difference between an admin request's issued_at and the node's clock, in seconds. */
+export const ADMIN_CLOCK_WINDOW_S = 300;
+
+export async function verifyAdminRequest<A extends AdminRequest['action']>(
+  node: NodeContext,
+  jws: string,
+  action: A,
+): Promise<SignedObject<'admin'> & { payload: Extract<AdminRequest, { action: A }> }> {
+  const request = await verifyObject(jws, 'admin', (kid) => {
+    if (kid !== node.admin.kid)
+      throw new KyodakuError('ERR_UNAUTHORIZED', 'not signed by the admin key of this node');
+    return node.admin.publicJwk;
+  });
+  if (request.payload.action !== action) {
+    throw new KyodakuError('ERR_INVALID_REQUEST', `this endpoint executes the action "${action}"`);
+  }
+  if (await node.store.objectById(request.id)) {
+    throw new KyodakuError('ERR_DUPLICATE', 'this request was already executed', {
+      detail: { id: request.id },
+    });
+  }
+  const skew = Math.abs(Date.parse(request.payload.issued_at) - node.now()) / 1000;
+  if (skew > ADMIN_CLOCK_WINDOW_S) {
+    throw new KyodakuError(
+      'ERR_UNAUTHORIZED',
+      `issued_at is more than ${ADMIN_CLOCK_WINDOW_S} s from the node's clock`,
+    );
+  }
+  return request as SignedObject<'admin'> & { payload: Extract<AdminRequest, { action: A }> };
+}

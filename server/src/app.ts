@@ -1,0 +1,50 @@
+/** The Kyodaku registry node as a Hono app, without listen: main.ts binds it, tests call app.request(). */
+import { Hono } from 'hono';
+import type { NodeContext } from './node-context.ts';
+import { methodNotAllowed, notFound, onError } from './problem.ts';
+import { attestationRoutes } from './routes/attestations.ts';
+import { decisionRoutes } from './routes/decisions.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { partyRoutes } from './routes/parties.ts';
+import { recordRoutes } from './routes/records.ts';
+import { revocationRoutes } from './routes/revocations.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
+import { workRoutes } from './routes/works.ts';
+
+/** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
+const PATHS: Array<[path: string, allow: string]> = [
+  ['/.well-known/kyodaku', 'GET'],
+  ['/v1/parties', 'POST'],
+  ['/v1/parties/:party_id', 'GET'],
+  ['/v1/attestations', 'POST'],
+  ['/v1/attestations/revocations', 'POST'],
+  ['/v1/attestations/revocations/:id', 'GET'],
+  ['/v1/attestations/:id', 'GET'],
+  ['/v1/records', 'GET, POST'],
+  ['/v1/records/:id', 'GET'],
+  ['/v1/revocations', 'POST'],
+  ['/v1/revocations/:id', 'GET'],
+  ['/v1/works/:identifier{.+}', 'GET'],
+  ['/v1/decision', 'GET'],
+  ['/v1/decisions', 'POST'],
+  ['/openapi.json', 'GET'],
+  ['/docs', 'GET'],
+];
+
+export function createApp(node: NodeContext) {
+  const app = new Hono()
+    .route('/', wellKnownRoutes(node))
+    .route('/', partyRoutes(node))
+    .route('/', attestationRoutes(node))
+    .route('/', recordRoutes(node))
+    .route('/', revocationRoutes(node))
+    .route('/', workRoutes(node))
+    .route('/', decisionRoutes(node))
+    .route('/', docsRoutes());
+  for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

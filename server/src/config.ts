@@ -1,0 +1,51 @@
+/** The node's configuration: one object read from the environment, with defaults that run. */
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** TCP port; 0 picks an ephemeral port (tests). */
+  port: number;
+  /** Interface to bind; loopback by default, set HOST=0.0.0.0 to listen on every interface. */
+  host: string;
+  /** libSQL URL of the database (an embedded file by default). */
+  db: string;
+  /** Directory of the node key and the admin key. */
+  dataDir: string;
+  /** Human-readable node name in /.well-known/kyodaku. */
+  name: string;
+  /** Log origin of this node (`host/path`), named in metadata. */
+  origin: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const portText = env.PORT ?? '8787';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw new ConfigError(`PORT must be an integer 0..65535, got ${JSON.stringify(portText)}`);
+  }
+  // `npm start -w` runs in server/; relative paths are taken from where npm was invoked.
+  const base = env.INIT_CWD ?? process.cwd();
+  const dataDir = resolve(base, env.KYODAKU_DATA_DIR ?? './data');
+  const dbText = env.KYODAKU_DB ?? `file:${resolve(dataDir, 'kyodaku.db')}`;
+  const db =
+    dbText.startsWith('file:') && !dbText.startsWith('file:/')
+      ? `file:${resolve(base, dbText.slice(5))}`
+      : dbText;
+  if (!/^(file|libsql|https?|wss?):/.test(db) && db !== ':memory:') {
+    throw new ConfigError(
+      `KYODAKU_DB must be a libSQL URL such as file:./data/kyodaku.db, got ${JSON.stringify(db)}`,
+    );
+  }
+  const host = env.HOST ?? '127.0.0.1';
+  if (host.length === 0) throw new ConfigError('HOST must not be empty');
+  return {
+    port: Number(portText),
+    host,
+    db,
+    dataDir,
+    name: env.KYODAKU_NAME ?? 'Kyodaku reference registry',
+    origin: env.KYODAKU_ORIGIN ?? `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
+  };
+}

@@ -1,0 +1,43 @@
+/** Reading request bodies at the edge: JWS bodies (application/jose) and JSON bodies, with limits. */
+import { KyodakuError, schemas } from '@kyodaku/client';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+/** Refuses a body over `maxSize` bytes with 413 payload-too-large, without reading more than that. */
+export function limitBody(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new KyodakuError('ERR_TOO_LARGE', `the request body is over ${maxSize} bytes`);
+    },
+  });
+}
+
+export const jwsBodyLimit = limitBody(schemas.LIMITS.maxJwsBytes);
+export const jsonBodyLimit = limitBody(schemas.LIMITS.maxBodyBytes);
+
+function mediaTypeOf(c: Context): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The compact JWS of an `application/jose` body (REQ-API-010). */
+export async function readJws(c: Context): Promise<string> {
+  if (mediaTypeOf(c) !== 'application/jose') {
+    throw new KyodakuError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send the signed object as application/jose');
+  }
+  return c.req.text();
+}
+
+/** The parsed JSON of an `application/json` body; malformed JSON is 400 malformed-json. */
+export async function readJson(c: Context): Promise<unknown> {
+  const type = mediaTypeOf(c);
+  if (type !== 'application/json' && !type.endsWith('+json')) {
+    throw new KyodakuError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send the request as application/json');
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KyodakuError('ERR_PAYLOAD_JSON', 'the request body is not JSON');
+  }
+}

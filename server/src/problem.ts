@@ -1,0 +1,78 @@
+/**
+ * The one error path: every failure becomes an RFC 9457 `application/problem+json` response with
+ * a stable `type` from the library's ERROR_CODES. Never a stack trace; an unexpected error is a 500
+ * `internal-error` with a generic detail, logged to stderr.
+ */
+import { ERROR_CODES, type ErrorCode, KyodakuError, problemTypeOf } from '@kyodaku/client';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  ERR_NOT_FOUND: 'Not found',
+  ERR_INTERNAL: 'Internal error',
+};
+
+function titleOf(code: ErrorCode): string {
+  const slug = ERROR_CODES[code][0];
+  return TITLES[code] ?? slug.charAt(0).toUpperCase() + slug.slice(1).replaceAll('-', ' ');
+}
+
+export function problem(code: ErrorCode, detail?: string, extra?: Record<string, unknown>): Response {
+  const status = ERROR_CODES[code][1];
+  const body = {
+    type: problemTypeOf(code),
+    title: titleOf(code),
+    status,
+    ...(detail && { detail }),
+    ...extra,
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': PROBLEM_MEDIA_TYPE, 'cache-control': 'no-store' },
+  });
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'ERR_INVALID_REQUEST',
+  401: 'ERR_UNAUTHORIZED',
+  403: 'ERR_FORBIDDEN',
+  404: 'ERR_NOT_FOUND',
+  405: 'ERR_METHOD',
+  409: 'ERR_CONFLICT',
+  413: 'ERR_TOO_LARGE',
+  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+  429: 'ERR_RATE_LIMITED',
+};
+
+/** A KyodakuError as a problem; an `id` in its detail (e.g. of a duplicate) becomes a member. */
+export function problemOf(error: KyodakuError): Response {
+  const detail = error.detail as { id?: unknown } | undefined;
+  const extra =
+    detail && typeof detail === 'object' && typeof detail.id === 'string' ? { id: detail.id } : undefined;
+  return problem(error.code, error.message, extra);
+}
+
+export const onError: ErrorHandler = (error: Error, _c: Context) => {
+  if (error instanceof KyodakuError) return problemOf(error);
+  if (error instanceof HTTPException) {
+    const code =
+      CODE_BY_STATUS[error.status] ?? (error.status < 500 ? 'ERR_INVALID_REQUEST' : 'ERR_INTERNAL');
+    return problem(code, code === 'ERR_INTERNAL' ? 'the node failed to answer' : error.message || undefined);
+  }
+  console.error('kyodaku-server: unexpected error:', error);
+  return problem('ERR_INTERNAL', 'the node failed to answer; the fault is logged');
+};
+
+export const notFound: NotFoundHandler = (c: Context) =>
+  problem('ERR_NOT_FOUND', `no resource at ${c.req.path}`);
+
+/** Handler for a known path with a method it does not serve (REQ-ERR-004). */
+export function methodNotAllowed(allow: string) {
+  return (c: Context) => {
+    const response = problem('ERR_METHOD', `${c.req.method} is not supported here; use ${allow}`);
+    response.headers.set('allow', allow);
+    return response;
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Decisions (spec/http-api.md §5): one item by GET, batches by POST. The hot path: no database, no
+ * zod on the ids, and a miss (the usual answer under opt-in) is a precomputed string.
+ */
+import {
+  decide,
+  isPurpose,
+  KyodakuError,
+  PURPOSES,
+  type Purpose,
+  problemTypeOf,
+  schemas,
+  toTimestamp,
+  tryNormalizeIdentifier,
+} from '@kyodaku/client';
+import { Hono } from 'hono';
+import { jsonBodyLimit, readJson } from '../http-body.ts';
+import type { NodeContext } from '../node-context.ts';
+
+/** Most `id` parameters of one single-item query (REQ-QUERY-005). */
+export const MAX_QUERY_IDS = 100;
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+/** A miss for each purpose, as the tail of a JSON object after `"at":"…",`. */
+const MISS_TAIL = new Map<Purpose, string>();
+/** A miss for each purpose as the tail of a batch item after `{"id":…`. */
+const MISS_ITEM_TAIL = new Map<Purpose, string>();
+for (const purpose of PURPOSES) {
+  const { purpose: _p, at: _a, ...rest } = decide({ ids: [], purpose, at: '1970-01-01T00:00:00Z' }, []);
+  MISS_TAIL.set(purpose, JSON.stringify(rest).slice(1));
+  const { leaves: _l, ...leaf } = rest;
+  MISS_ITEM_TAIL.set(purpose, `,"purpose":"${purpose}",${JSON.stringify(leaf).slice(1)}`);
+}
+
+function validAt(at: unknown): string {
+  if (typeof at !== 'string' || !schemas.Timestamp.safeParse(at).success) {
+    throw new KyodakuError('ERR_INVALID_REQUEST', 'at must be an RFC 3339 UTC timestamp with whole seconds');
+  }
+  return at;
+}
+
+function invalidRequest(message: string): never {
+  throw new KyodakuError('ERR_INVALID_REQUEST', message);
+}
+
+const BATCH_MEMBERS = new Set(['ids', 'purposes', 'at']);
+const INVALID_IDENTIFIER = problemTypeOf('ERR_INVALID_IDENTIFIER');
+
+function parseBatch(body: unknown): { ids: string[]; purposes: Purpose[]; at?: string } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    invalidRequest('the body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) if (!BATCH_MEMBERS.has(key)) invalidRequest(`unknown member "${key}"`);
+  const { ids, purposes } = b;
+  if (!Array.isArray(ids)) invalidRequest('ids must be an array of identifiers');
+  if (ids.length > schemas.LIMITS.maxBatchIds) {
+    throw new KyodakuError('ERR_BATCH_TOO_LARGE', `at most ${schemas.LIMITS.maxBatchIds} ids per batch`);
+  }
+  if (ids.length === 0) invalidRequest('ids must not be empty');
+  for (const id of ids) {
+    if (typeof id !== 'string' || id.length > 2048)
+      invalidRequest('every id must be a string of at most 2048 characters');
+  }
+  if (
+    !Array.isArray(purposes) ||
+    purposes.length === 0 ||
+    purposes.length > schemas.LIMITS.maxBatchPurposes
+  ) {
+    invalidRequest(`purposes must be an array of 1..${schemas.LIMITS.maxBatchPurposes} purposes`);
+  }
+  for (const p of purposes) {
+    if (typeof p !== 'string') invalidRequest('every purpose must be a string');
+    if (!isPurpose(p)) throw new KyodakuError('ERR_UNKNOWN_PURPOSE', `unknown purpose ${JSON.stringify(p)}`);
+  }
+  if (new Set(purposes).size !== purposes.length) invalidRequest('purposes must be unique');
+  return {
+    ids: ids as string[],
+    purposes: purposes as Purpose[],
+    ...(b.at !== undefined && { at: validAt(b.at) }),
+  };
+}
+
+export function decisionRoutes(node: NodeContext) {
+  const index = node.store.index;
+  return new Hono()
+    .get('/v1/decision', (c) => {
+      const query = c.req.queries();
+      const purposes = query.purpose;
+      const purpose = purposes?.[0];
+      if (purpose === undefined || purposes!.length !== 1 || !isPurpose(purpose)) {
+        throw new KyodakuError('ERR_UNKNOWN_PURPOSE', 'purpose must name one purpose of the vocabulary');
+      }
+      const rawIds = query.id;
+      if (rawIds === undefined || rawIds.length === 0) {
+        throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'give the item as one or more id parameters');
+      }
+      if (rawIds.length > MAX_QUERY_IDS) invalidRequest(`at most ${MAX_QUERY_IDS} id parameters`);
+      const ids = rawIds.map((raw) => {
+        const id = tryNormalizeIdentifier(raw);
+        if (id === undefined) throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'an id does not normalize');
+        return id;
+      });
+      const atParam = query.at;
+      if (atParam !== undefined && atParam.length !== 1) invalidRequest('give at most one at');
+      const at = atParam === undefined ? toTimestamp(node.now()) : validAt(atParam[0]);
+      const candidates = index.candidates(ids);
+      if (candidates.length === 0) {
+        return c.body(
+          `{"ids":${JSON.stringify(ids)},"purpose":"${purpose}","at":"${at}",${MISS_TAIL.get(purpose)}`,
+          200,
+          JSON_HEADERS,
+        );
+      }
+      return c.json({ ids, ...index.decide(ids, purpose, at, candidates) }, 200, {
+        'cache-control': 'no-store',
+      });
+    })
+    .post('/v1/decisions', jsonBodyLimit, async (c) => {
+      const { ids, purposes, at: atGiven } = parseBatch(await readJson(c));
+      const at = atGiven ?? toTimestamp(node.now());
+      const out: string[] = [`{"at":"${at}","results":[`];
+      let first = true;
+      for (const raw of ids) {
+        const quoted = JSON.stringify(raw);
+        const id = tryNormalizeIdentifier(raw);
+        const candidates = id === undefined ? [] : index.candidates([id]);
+        for (const purpose of purposes) {
+          if (!first) out.push(',');
+          first = false;
+          if (id === undefined) {
+            out.push(
+              `{"id":${quoted},"purpose":"${purpose}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
+            );
+          } else if (candidates.length === 0) {
+            out.push(`{"id":${quoted}${MISS_ITEM_TAIL.get(purpose)}`);
+          } else {
+            const { purpose: _p, at: _a, leaves: _l, ...rest } = index.decide([id], purpose, at, candidates);
+            out.push(`{"id":${quoted},"purpose":"${purpose}",${JSON.stringify(rest).slice(1)}`);
+          }
+        }
+      }
+      out.push(']}');
+      return c.body(out.join(''), 200, JSON_HEADERS);
+    });
+}

@@ -1,0 +1,66 @@
+/** Consent records: publish, get, list by issuer (spec/http-api.md §3.2). */
+import { KyodakuError, schemas, toTimestamp, verifyObject } from '@kyodaku/client';
+import { Hono } from 'hono';
+import { jwsBodyLimit, readJws } from '../http-body.ts';
+import { issuerKeyResolver } from '../issuer-key.ts';
+import type { NodeContext } from '../node-context.ts';
+import { recordView } from '../views.ts';
+
+/** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
+export const MAX_FUTURE_S = 300;
+
+export function recordRoutes(node: NodeContext) {
+  const { store } = node;
+  const resolveKey = issuerKeyResolver(node);
+
+  async function view(id: string) {
+    const row = await store.recordRow(id);
+    const obj = row && (await store.objectById(id));
+    if (row === undefined || obj === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'no such record');
+    return recordView(row, obj, node.now());
+  }
+
+  return new Hono()
+    .post('/v1/records', jwsBodyLimit, async (c) => {
+      const record = await verifyObject(await readJws(c), 'record', resolveKey);
+      const nowMs = node.now();
+      const now = toTimestamp(nowMs);
+      if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
+        throw new KyodakuError('ERR_SCHEMA', `issued_at is more than ${MAX_FUTURE_S} s in the future`);
+      }
+      const attestation = store.index.attestationAt(record.payload.iss, now);
+      if (attestation === undefined) {
+        throw new KyodakuError('ERR_UNATTESTED', 'the issuer key has no attestation in force at this node');
+      }
+      if (attestation.role === 'ai-developer') {
+        throw new KyodakuError('ERR_FORBIDDEN', 'an AI developer does not publish consent records');
+      }
+      await store.putRecord(record, now);
+      return c.json(await view(record.id), 201, { location: `/v1/records/${record.id}` });
+    })
+    .get('/v1/records', async (c) => {
+      const issuer = c.req.query('issuer');
+      if (issuer === undefined || !schemas.KeyId.safeParse(issuer).success) {
+        throw new KyodakuError('ERR_INVALID_REQUEST', 'issuer must be a party id');
+      }
+      const limitText = c.req.query('limit') ?? '100';
+      const limit = /^[1-9]\d{0,6}$/.test(limitText) ? Number(limitText) : 0;
+      if (limit < 1 || limit > schemas.LIMITS.maxPageSize) {
+        throw new KyodakuError('ERR_INVALID_REQUEST', `limit must be 1..${schemas.LIMITS.maxPageSize}`);
+      }
+      const cursor = c.req.query('cursor');
+      if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) {
+        throw new KyodakuError('ERR_INVALID_REQUEST', 'cursor is not one this node issued');
+      }
+      const rows = await store.recordsOfIssuer(issuer, cursor === undefined ? -1 : Number(cursor), limit + 1);
+      const page = rows.slice(0, limit);
+      const body: schemas.RecordList = {
+        records: page.map(({ record, object }) => recordView(record, object, node.now())),
+        next_cursor: rows.length > limit ? String(page[page.length - 1]!.record.seq) : null,
+      };
+      return c.json(body);
+    })
+    .get('/v1/records/:id', async (c) => {
+      return c.json(await view(c.req.param('id')), 200, { 'cache-control': 'no-cache' });
+    });
+}

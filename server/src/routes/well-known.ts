@@ -1,0 +1,23 @@
+/** GET /.well-known/kyodaku: node metadata (spec/http-api.md §2). */
+import { schemas } from '@kyodaku/client';
+import { Hono } from 'hono';
+import type { NodeContext } from '../node-context.ts';
+
+export function wellKnownRoutes(node: NodeContext) {
+  const { LIMITS } = schemas;
+  const body: schemas.WellKnown = {
+    spec_version: '0.1',
+    software: 'kyodaku-reference/0.1.0',
+    node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
+    admin_key: node.admin.kid,
+    profiles: ['core'],
+    limits: {
+      max_body_bytes: LIMITS.maxBodyBytes,
+      max_jws_bytes: LIMITS.maxJwsBytes,
+      max_batch_ids: LIMITS.maxBatchIds,
+      max_batch_purposes: LIMITS.maxBatchPurposes,
+      max_page_size: LIMITS.maxPageSize,
+    },
+  };
+  return new Hono().get('/.well-known/kyodaku', (c) => c.json(body));
+}

@@ -1,0 +1,21 @@
+/** GET /v1/works/{identifier}: every record the node holds that names an identifier (spec §4). */
+import { KyodakuError, type schemas, tryNormalizeIdentifier } from '@kyodaku/client';
+import { Hono } from 'hono';
+import type { NodeContext } from '../node-context.ts';
+import { recordView } from '../views.ts';
+
+export function workRoutes(node: NodeContext) {
+  return new Hono().get('/v1/works/:identifier{.+}', async (c) => {
+    const raw = c.req.param('identifier');
+    const id = tryNormalizeIdentifier(raw);
+    if (id === undefined)
+      throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'the identifier does not normalize');
+    const states = node.store.index.candidates([id]);
+    const rows = await node.store.recordsWithObjects(states.map((s) => s.id));
+    const body: schemas.WorkView = {
+      id,
+      records: rows.map(({ record, object }) => recordView(record, object, node.now())),
+    };
+    return c.json(body);
+  });
+}

@@ -1,0 +1,134 @@
+/** Test helpers: a node on a temporary database, parties with fresh keys, signed requests. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createParty,
+  createRecord,
+  createRevocation,
+  generateKeyPair,
+  importSigner,
+  type PrivateJwk,
+  type RecordInput,
+  type Signer,
+  signObject,
+  toTimestamp,
+} from '@kyodaku/client';
+import { createApp } from '../src/app.ts';
+import { openNode } from '../src/node.ts';
+
+export type TestNode = Awaited<ReturnType<typeof makeNode>>;
+
+export async function makeNode(options: { now?: () => number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'kyodaku-test-'));
+  const node = await openNode({ db: `file:${join(dir, 'kyodaku.db')}`, dataDir: dir, ...options });
+  const app = createApp(node);
+  const adminSigner = await importSigner(
+    JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk,
+  );
+  let nonce = 0;
+  const t = {
+    dir,
+    node,
+    app,
+    adminSigner,
+    close() {
+      node.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    postJws(path: string, jws: string, contentType = 'application/jose') {
+      return app.request(path, { method: 'POST', body: jws, headers: { 'content-type': contentType } });
+    },
+    postJson(path: string, body: unknown) {
+      return app.request(path, {
+        method: 'POST',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+    get(path: string) {
+      return app.request(path);
+    },
+    /** An admin request signed with the node's admin key (or another signer). */
+    async admin(payload: Record<string, unknown>, signer: Signer = adminSigner) {
+      nonce++;
+      const request = {
+        kind: 'admin',
+        v: 1,
+        issued_at: toTimestamp(node.now()),
+        nonce: `nonce-${String(nonce).padStart(12, '0')}`,
+        ...payload,
+      };
+      // biome-ignore lint/suspicious/noExplicitAny: payload shapes vary per test
+      return signObject('admin', request as any, signer);
+    },
+    /** Registers a party with a fresh key; attests it unless told not to. */
+    async party(
+      role: 'rights-holder' | 'performer' | 'agency' | 'ai-developer' = 'rights-holder',
+      attest = true,
+    ) {
+      const keys = await generateKeyPair();
+      const signer = await importSigner(keys.privateJwk);
+      const party = await signObject(
+        'party',
+        createParty({
+          key: keys.publicJwk,
+          role,
+          names: { en: `Test ${role}` },
+          issued_at: toTimestamp(node.now() - 60_000),
+        }),
+        signer,
+      );
+      const registered = await t.postJws('/v1/parties', party.jws);
+      if (registered.status !== 201) throw new Error(`party registration failed: ${await registered.text()}`);
+      let attestationId: string | undefined;
+      if (attest) {
+        const response = await t.postJws(
+          '/v1/attestations',
+          (await t.admin({ action: 'attest', party: keys.kid })).jws,
+        );
+        if (response.status !== 201) throw new Error(`attestation failed: ${await response.text()}`);
+        attestationId = ((await response.json()) as { id: string }).id;
+      }
+      return {
+        id: keys.kid,
+        signer,
+        keys,
+        party,
+        attestationId,
+        record: (input: Partial<RecordInput> & { ids?: string[] } = {}) => {
+          const { ids, ...rest } = input;
+          return signObject(
+            'record',
+            createRecord({
+              iss: keys.kid,
+              work: { type: 'work', ids: ids ?? ['isbn:9784088725093'] },
+              purposes: { all: 'deny' },
+              issued_at: toTimestamp(node.now() - 1000),
+              ...rest,
+            }),
+            signer,
+          );
+        },
+        revocation: (record: string, issuedAt?: string) =>
+          signObject(
+            'revocation',
+            createRevocation({ iss: keys.kid, record, issued_at: issuedAt ?? toTimestamp(node.now()) }),
+            signer,
+          ),
+      };
+    },
+  };
+  return t;
+}
+
+export async function problemType(response: Response): Promise<string> {
+  const body = (await response.json()) as { type: string; status: number };
+  if (response.headers.get('content-type') !== 'application/problem+json') {
+    throw new Error(`not a problem: ${response.headers.get('content-type')}`);
+  }
+  if (body.status !== response.status) throw new Error('problem status differs from HTTP status');
+  return body.type;
+}
+
+export const P = (slug: string) => `urn:kyodaku:problem:${slug}`;
