@@ -1,0 +1,303 @@
+/**
+ * Decision benchmark (issue #3): loads N really signed consent records (default 1,000,000) into a
+ * temporary database through the store, then measures over HTTP on loopback, in one run:
+ *   - hello world on the same stack (Hono + @hono/node-server), requests/s;
+ *   - single decisions (GET /v1/decision), requests/s and p99, for misses and for hits;
+ *   - batch decisions (POST /v1/decisions, 1,000 ids per batch), ids/s.
+ * Targets: single decision >= 60% of hello-world rps; batch >= 200,000 ids/s.
+ *
+ *   npx tsx bench/decisions.ts [--records N] [--seconds S] [--connections C]
+ *
+ * The load generator runs in a worker thread of this process: on a 2-core machine it competes with
+ * the server for the CPU, as the printed note says. Not part of `npm test`.
+ */
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { serve } from '@hono/node-server';
+import {
+  canonicalJson,
+  createParty,
+  generateKeyPair,
+  importSigner,
+  type PrivateJwk,
+  type SignedObject,
+  signObject,
+  toTimestamp,
+  verifyObject,
+} from '@kyodaku/client';
+import { Hono } from 'hono';
+import { createApp } from '../server/src/app.ts';
+import { openNode } from '../server/src/node.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const RECORDS = arg('records', 1_000_000);
+const SECONDS = arg('seconds', 5);
+const CONNECTIONS = arg('connections', 32);
+const ISSUERS = 20;
+const BATCH = 1000;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
+const workId = (i: number) => `kyodaku:bench.example/works/${i}`;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'kyodaku-bench-'));
+  console.log(
+    `kyodaku bench: ${fmt(RECORDS)} records, ${SECONDS} s per run, ${CONNECTIONS} connections, ${availableParallelism()} cores`,
+  );
+  const node = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
+  const app = createApp(node);
+  const admin = await importSigner(JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk);
+
+  // Issuers: registered and attested through the API.
+  const post = (path: string, body: string) =>
+    app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
+  const issuers: Array<{ kid: string; privateJwk: PrivateJwk }> = [];
+  for (let i = 0; i < ISSUERS; i++) {
+    const keys = await generateKeyPair();
+    const signer = await importSigner(keys.privateJwk);
+    const party = await signObject(
+      'party',
+      createParty({
+        key: keys.publicJwk,
+        role: 'rights-holder',
+        names: { en: `Bench publisher ${i}` },
+        issued_at: '2026-01-01T00:00:00Z',
+      }),
+      signer,
+    );
+    if ((await post('/v1/parties', party.jws)).status !== 201) throw new Error('party registration failed');
+    const request = await signObject(
+      'admin',
+      {
+        kind: 'admin',
+        v: 1,
+        action: 'attest',
+        party: keys.kid,
+        issued_at: toTimestamp(),
+        nonce: `bench-nonce-${String(i).padStart(8, '0')}`,
+      },
+      admin,
+    );
+    if ((await post('/v1/attestations', request.jws)).status !== 201) throw new Error('attestation failed');
+    issuers.push({ kid: keys.kid, privateJwk: keys.privateJwk });
+  }
+
+  // Records: every one a real Ed25519 JWS over a JCS payload, signed with node:crypto (native).
+  const keyObjects = issuers.map((i) => createPrivateKey({ key: { ...i.privateJwk }, format: 'jwk' }));
+  const headers = issuers.map((i) =>
+    b64u(canonicalJson({ alg: 'Ed25519', kid: i.kid, typ: 'kyodaku-record+jws' })),
+  );
+  const purposeSets = [
+    { all: 'deny' },
+    { train: 'deny', search: 'allow' },
+    { 'generate.character': 'conditional', train: 'deny' },
+    { 'input.index': 'allow', 'train.genai': 'deny' },
+  ] as const;
+  const terms = { compensation: { model: 'per-use', currency: 'JPY', amount: '50', unit: 'image' } };
+  const loadStart = performance.now();
+  let signMs = 0;
+  let storeMs = 0;
+  const CHUNK = 10_000;
+  let sample: SignedObject<'record'> | undefined;
+  for (let start = 0; start < RECORDS; start += CHUNK) {
+    const t0 = performance.now();
+    const chunk: SignedObject<'record'>[] = [];
+    for (let i = start; i < Math.min(RECORDS, start + CHUNK); i++) {
+      const who = i % ISSUERS;
+      const purposes = purposeSets[i % purposeSets.length]!;
+      const payload = {
+        kind: 'record' as const,
+        v: 1 as const,
+        iss: issuers[who]!.kid,
+        work: { type: 'work' as const, ids: [workId(i)] },
+        purposes,
+        ...(i % purposeSets.length === 2 && { conditions: terms }),
+        valid_from: '2026-01-01T00:00:00Z',
+        issued_at: '2026-01-01T00:00:00Z',
+      };
+      const input = `${headers[who]}.${b64u(canonicalJson(payload))}`;
+      const jws = `${input}.${sign(null, Buffer.from(input), keyObjects[who]!).toString('base64url')}`;
+      const id = createHash('sha256').update(jws).digest('hex');
+      // biome-ignore lint/suspicious/noExplicitAny: payload literal matches ConsentRecord
+      chunk.push({
+        kind: 'record',
+        id,
+        jws,
+        header: { alg: 'Ed25519', kid: issuers[who]!.kid, typ: 'kyodaku-record+jws' },
+        payload: payload as any,
+      });
+    }
+    sample ??= chunk[0];
+    const t1 = performance.now();
+    await node.store.putRecords(chunk, toTimestamp());
+    const t2 = performance.now();
+    signMs += t1 - t0;
+    storeMs += t2 - t1;
+    if ((start / CHUNK) % 10 === 9) {
+      process.stdout.write(
+        `  loaded ${fmt(start + chunk.length)} records (${((t2 - loadStart) / 1000).toFixed(1)} s)\n`,
+      );
+    }
+  }
+  const loadS = (performance.now() - loadStart) / 1000;
+  // The records are real: a sample verifies with the library.
+  if (sample) {
+    const party = issuers.find((i) => i.kid === sample!.payload.iss)!;
+    await verifyObject(sample.jws, 'record', () => ({ kty: 'OKP', crv: 'Ed25519', x: party.privateJwk.x }));
+  }
+  console.log(
+    `loaded ${fmt(RECORDS)} signed records in ${loadS.toFixed(1)} s (signing ${(signMs / 1000).toFixed(1)} s, store ${(storeMs / 1000).toFixed(1)} s)`,
+  );
+
+  // Restart-time index build from the database, as a node does at start-up.
+  node.close();
+  const t0 = performance.now();
+  const reopened = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
+  const indexS = (performance.now() - t0) / 1000;
+  global.gc?.();
+  const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+  console.log(
+    `start-up index build: ${fmt(reopened.store.index.size)} records in ${indexS.toFixed(1)} s; heap used ${fmt(heapMb)} MB (${((heapMb * 1024 * 1024) / Math.max(1, RECORDS)).toFixed(0)} B/record)`,
+  );
+
+  const kyodaku = createApp(reopened);
+  const hello = new Hono().get('/', (c) => c.text('Hello World!'));
+  const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
+    new Promise<{ url: string; close: () => void }>((resolve) => {
+      const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
+      );
+    });
+  const helloServer = await listen(hello.fetch);
+  const nodeServer = await listen(kyodaku.fetch);
+
+  const rand = (n: number) => Math.floor(Math.random() * n);
+  const missPaths = Array.from(
+    { length: 1000 },
+    (_, i) =>
+      `/v1/decision?id=${encodeURIComponent(`kyodaku:bench.example/absent/${i}`)}&purpose=train.genai`,
+  );
+  const hitPaths = Array.from(
+    { length: 1000 },
+    () => `/v1/decision?id=${encodeURIComponent(workId(rand(RECORDS)))}&purpose=train.genai`,
+  );
+  const batchBodies = Array.from({ length: 20 }, () =>
+    JSON.stringify({
+      ids: Array.from({ length: BATCH }, (_, i) =>
+        i % 10 === 0 ? workId(rand(RECORDS)) : `kyodaku:bench.example/absent/${rand(1e9)}`,
+      ),
+      purposes: ['train.genai'],
+    }),
+  );
+
+  const runs: Array<{ name: string; base: string; paths?: string[]; bodies?: string[]; path?: string }> = [
+    { name: 'hello world', base: helloServer.url, paths: ['/'] },
+    { name: 'single decision (miss)', base: nodeServer.url, paths: missPaths },
+    { name: 'single decision (hit)', base: nodeServer.url, paths: hitPaths },
+    {
+      name: `batch decision (${BATCH} ids, 10% hits)`,
+      base: nodeServer.url,
+      path: '/v1/decisions',
+      bodies: batchBodies,
+    },
+  ];
+  const results: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
+  for (const run of runs) {
+    const r = await load({ ...run, seconds: SECONDS, connections: CONNECTIONS });
+    results[run.name] = r;
+    console.log(
+      `  ${run.name}: ${fmt(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}`,
+    );
+  }
+  helloServer.close();
+  nodeServer.close();
+  reopened.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const helloRps = results['hello world']!.rps;
+  const miss = results['single decision (miss)']!;
+  const hit = results['single decision (hit)']!;
+  const batch = results[runs[3]!.name]!;
+  const idsPerS = batch.rps * BATCH;
+  console.log('\n| measure | value | ratio / target |');
+  console.log('| --- | --- | --- |');
+  console.log(`| hello world (Hono + @hono/node-server) | ${fmt(helloRps)} req/s | 100% |`);
+  console.log(
+    `| single decision, miss | ${fmt(miss.rps)} req/s, p99 ${miss.p99.toFixed(2)} ms | ${((100 * miss.rps) / helloRps).toFixed(0)}% of hello (target >= 60%) ${miss.rps >= 0.6 * helloRps ? 'OK' : 'MISSED'} |`,
+  );
+  console.log(
+    `| single decision, hit | ${fmt(hit.rps)} req/s, p99 ${hit.p99.toFixed(2)} ms | ${((100 * hit.rps) / helloRps).toFixed(0)}% of hello (target >= 60%) ${hit.rps >= 0.6 * helloRps ? 'OK' : 'MISSED'} |`,
+  );
+  console.log(
+    `| batch decisions (${BATCH} ids/batch) | ${fmt(idsPerS)} ids/s, p99 ${batch.p99.toFixed(1)} ms per batch | target >= 200,000 ids/s ${idsPerS >= 200_000 ? 'OK' : 'MISSED'} |`,
+  );
+  console.log(
+    `\nnote: the load generator runs in a worker thread of the same process and competes with the server for the ${availableParallelism()} cores; figures are a floor.`,
+  );
+}
+
+/** A bounded keep-alive load loop in a worker thread (plain JS, node:http). */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { base, paths, bodies, path, seconds, connections } = workerData;
+const url = new URL(base);
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const MAX = 4_000_000;
+const lat = new Float64Array(MAX);
+let n = 0, errors = 0, i = 0;
+const deadline = performance.now() + seconds * 1000;
+function one() {
+  return new Promise((resolve) => {
+    const k = i++;
+    const body = bodies ? bodies[k % bodies.length] : undefined;
+    const t = performance.now();
+    const req = http.request({ host: url.hostname, port: url.port, agent, method: body ? 'POST' : 'GET',
+      path: body ? path : paths[k % paths.length],
+      headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => { if (res.statusCode !== 200) errors++; if (n < MAX) lat[n++] = performance.now() - t; resolve(); });
+    });
+    req.on('error', () => { errors++; resolve(); });
+    if (body) req.write(body);
+    req.end();
+  });
+}
+async function loop() { for (let guard = 0; guard < 1e9 && performance.now() < deadline; guard++) await one(); }
+(async () => {
+  const start = performance.now();
+  await Promise.all(Array.from({ length: connections }, loop));
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = lat.subarray(0, n).sort();
+  agent.destroy();
+  parentPort.postMessage({ rps: n / elapsed, p50: sorted[Math.floor(n * 0.5)] ?? 0, p99: sorted[Math.floor(n * 0.99)] ?? 0, errors });
+})();
+`;
+
+function load(options: {
+  base: string;
+  paths?: string[];
+  bodies?: string[];
+  path?: string;
+  seconds: number;
+  connections: number;
+}): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: options });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+await main();
