@@ -1,0 +1,204 @@
+/**
+ * The OpenAPI 3.1 description of the node, generated from the shared zod schemas (the same ones
+ * spec/schemas/*.json come from) with z.toJSONSchema; the paths are listed here once.
+ */
+import { schemas } from '@kyodaku/client';
+import { z } from 'zod';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/Problem` }]));
+const jose = (kind: string) => ({
+  required: true,
+  description: `A compact JWS (${kind}), at most ${schemas.LIMITS.maxJwsBytes} bytes.`,
+  content: {
+    'application/jose': {
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
+    },
+  },
+});
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+function publish(summary: string, kind: string, view: string, extra: number[] = []) {
+  return {
+    post: {
+      summary,
+      requestBody: jose(kind),
+      responses: {
+        '201': { description: `Accepted; Location names the object.`, content: json(view) },
+        ...problems(400, 409, 413, 415, ...extra),
+      },
+    },
+  };
+}
+
+export function buildOpenApi(): Json {
+  const generated = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    io: 'input',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, Json> };
+  const components: Record<string, Json> = {};
+  for (const [name, schema] of Object.entries(generated.schemas).sort(([a], [b]) => a.localeCompare(b))) {
+    const { $schema: _s, $id: _i, ...rest } = schema;
+    components[name] = rest;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Kyodaku registry node',
+      version: '0.1',
+      summary: 'Opt-in consent records for AI: publish signed records, ask for decisions. Default deny.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths: {
+      '/.well-known/kyodaku': {
+        get: {
+          summary: 'Node metadata: keys, profiles, limits',
+          responses: { '200': { description: 'Metadata', content: json('WellKnown') } },
+        },
+      },
+      '/v1/parties': publish('Register a party (self-signed)', 'kyodaku-party+jws', 'PartyView'),
+      '/v1/parties/{party_id}': {
+        get: {
+          summary: 'A party, its current registration and its attestations',
+          parameters: [pathParam('party_id', 'RFC 7638 thumbprint of the party key')],
+          responses: { '200': { description: 'The party', content: json('PartyView') }, ...problems(404) },
+        },
+      },
+      '/v1/attestations': publish(
+        'Attest a party key (admin request)',
+        'kyodaku-admin+jws, action attest',
+        'AttestationView',
+        [401, 404],
+      ),
+      '/v1/attestations/revocations': publish(
+        'Revoke an attestation (admin request)',
+        'kyodaku-admin+jws, action revoke-attestation',
+        'AttestationRevocationView',
+        [401, 404],
+      ),
+      '/v1/attestations/{id}': {
+        get: {
+          summary: 'An attestation made by this node',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The attestation', content: json('AttestationView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/attestations/revocations/{id}': {
+        get: {
+          summary: 'An attestation revocation',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The revocation', content: json('AttestationRevocationView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/records': {
+        ...publish('Publish a consent record', 'kyodaku-record+jws', 'RecordView', [403, 404]),
+        get: {
+          summary: 'Records of an issuer, oldest first, by pages',
+          parameters: [
+            { name: 'issuer', in: 'query', required: true, schema: ref('KeyId') },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: schemas.LIMITS.maxPageSize, default: 100 },
+            },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: 'A page', content: json('RecordList') }, ...problems(400) },
+        },
+      },
+      '/v1/records/{id}': {
+        get: {
+          summary: 'A record with its status now',
+          parameters: [pathParam('id', 'object id')],
+          responses: { '200': { description: 'The record', content: json('RecordView') }, ...problems(404) },
+        },
+      },
+      '/v1/revocations': publish(
+        'Revoke a record (by its issuer)',
+        'kyodaku-revocation+jws',
+        'RevocationView',
+        [403, 404],
+      ),
+      '/v1/revocations/{id}': {
+        get: {
+          summary: 'A record revocation',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The revocation', content: json('RevocationView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/works/{identifier}': {
+        get: {
+          summary: 'Every record naming an identifier, current and past',
+          parameters: [
+            pathParam('identifier', 'a work identifier scheme:value, percent-encoded as one segment'),
+          ],
+          responses: { '200': { description: 'The work', content: json('WorkView') }, ...problems(400) },
+        },
+      },
+      '/v1/decision': {
+        get: {
+          summary: 'Decide one item for one purpose (default deny)',
+          parameters: [
+            {
+              name: 'id',
+              in: 'query',
+              required: true,
+              description: 'identifier of the item; may repeat (at most 100)',
+              schema: { type: 'array', items: { type: 'string' } },
+              style: 'form',
+              explode: true,
+            },
+            { name: 'purpose', in: 'query', required: true, schema: ref('Purpose') },
+            { name: 'at', in: 'query', schema: ref('Timestamp') },
+          ],
+          responses: { '200': { description: 'The decision', content: json('Decision') }, ...problems(400) },
+        },
+      },
+      '/v1/decisions': {
+        post: {
+          summary: `Decide a batch of up to ${schemas.LIMITS.maxBatchIds} ids for one or more purposes`,
+          requestBody: { required: true, content: json('BatchDecisionRequest') },
+          responses: {
+            '200': { description: 'One result per (id, purpose)', content: json('BatchDecisionResponse') },
+            ...problems(400, 413, 415),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+      '/docs': { get: { summary: 'Browsable API reference', responses: { '200': { description: 'HTML' } } } },
+    },
+    components: {
+      schemas: components,
+      responses: {
+        Problem: {
+          description: 'RFC 9457 problem details with a stable type (urn:kyodaku:problem:…)',
+          content: { 'application/problem+json': { schema: ref('Problem') } },
+        },
+      },
+    },
+  };
+}
