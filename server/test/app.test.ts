@@ -240,7 +240,7 @@ describe('attestations', () => {
     expect(await problemType(await t.postJws('/v1/attestations', request.jws))).toBe(P('duplicate-object'));
   });
 
-  it('an admin request for the other action is refused with invalid-request', async () => {
+  it('REQ-API-054: an admin request for the other action is refused with invalid-request', async () => {
     const request = await t.admin({ action: 'revoke-attestation', attestation: '0'.repeat(64) });
     expect(await problemType(await t.postJws('/v1/attestations', request.jws))).toBe(P('invalid-request'));
   });
@@ -386,7 +386,7 @@ describe('records', () => {
     );
   });
 
-  it('lists the records of an issuer oldest first, by pages', async () => {
+  it('REQ-API-036: lists the records of an issuer oldest first, by pages; refuses bad parameters', async () => {
     const p = await t.party();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -553,7 +553,7 @@ describe('decisions', () => {
     expect(body.reasons).toContain('disputed');
   });
 
-  it('REQ-QUERY-002: refuses missing or unknown purpose, missing or invalid id, bad at', async () => {
+  it('REQ-QUERY-002/005: refuses missing or unknown purpose, missing or invalid id, bad at, too many ids', async () => {
     expect(await problemType(await t.get(`/v1/decision?id=${ISBN}`))).toBe(P('unknown-purpose'));
     expect(await problemType(await t.get(`/v1/decision?id=${ISBN}&purpose=train.everything`))).toBe(
       P('unknown-purpose'),
@@ -570,7 +570,7 @@ describe('decisions', () => {
     expect(await problemType(await t.get(`/v1/decision?${many}&purpose=tdm`))).toBe(P('invalid-request'));
   });
 
-  it('REQ-QUERY-010/012: a batch answers every pair in order, equal to the single answers', async () => {
+  it('REQ-QUERY-010/012/014: a batch answers every pair in order, equal to the single answers', async () => {
     const p = await t.party();
     const record = await p.record({ purposes: { 'train.genai': 'deny', search: 'allow' } });
     await t.postJws('/v1/records', record.jws);
@@ -658,9 +658,10 @@ describe('decisions', () => {
 });
 
 describe('errors and limits', () => {
-  it('REQ-ERR-004: unknown path 404, unsupported method 405', async () => {
+  it('REQ-ERR-004/005: unknown path 404, unsupported method 405 with Allow', async () => {
     expect(await problemType(await t.get('/v2/nothing'))).toBe(P('not-found'));
     const response = await t.app.request('/v1/records', { method: 'DELETE' });
+    expect(response.headers.get('allow')).toBe('GET, POST');
     expect(await problemType(response)).toBe(P('method-not-allowed'));
     expect(await problemType(await t.app.request('/v1/decision', { method: 'POST' }))).toBe(
       P('method-not-allowed'),
