@@ -6,6 +6,7 @@ export * from './identifiers.ts';
 export * from './jcs.ts';
 export * from './jws.ts';
 export * from './keys.ts';
+export * from './node-client.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';
 export * as schemas from './schemas/index.ts';

@@ -1,0 +1,69 @@
+/** The `kyodaku` command line: one program, one command group per file, one error path. */
+import { Command, CommanderError, Option } from 'commander';
+import { attestCommand } from './attest.ts';
+import { CHECK_EXIT, checkCommand } from './check.ts';
+import { keygenCommand } from './keygen.ts';
+import { EXIT_FAILURE, printError } from './output.ts';
+import { partyCommand } from './party.ts';
+import { recordCommand } from './record.ts';
+import { verifyCommand } from './verify.ts';
+
+export const DEFAULT_NODE = 'http://127.0.0.1:8787';
+
+export function buildProgram(): Command {
+  const program = new Command('kyodaku')
+    .description(
+      'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
+        'Rights holders:  keygen, party register, record create|publish|supersede|revoke|show\n' +
+        'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE\n' +
+        'Node operators:  attest PARTY_ID --admin-key data/admin.key',
+    )
+    .version('0.1.0')
+    .addOption(
+      new Option('--node <url>', 'base URL of the registry node').env('KYODAKU_NODE').default(DEFAULT_NODE),
+    )
+    .option('--json', 'print JSON for scripts (results, and problems on errors)', false)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  keygenCommand(program);
+  partyCommand(program);
+  recordCommand(program);
+  checkCommand(program);
+  verifyCommand(program);
+  attestCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** The command being run (the first argument that is not an option), to choose the exit code. */
+function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--node') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = argv.slice(2);
+  const failure = commandName(args) === 'check' ? CHECK_EXIT.error : EXIT_FAILURE;
+  const json = args.includes('--json');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version end with code 0; a usage error was already printed by commander
+      return error.exitCode === 0 ? 0 : failure;
+    }
+    printError(error, json);
+    return failure;
+  }
+}
+
+const code = await main(process.argv);
+// Let stdout drain before exiting (a pipe may still hold output).
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,289 @@
+/**
+ * KyodakuNode: a typed HTTP client of a registry node (spec/http-api.md) over fetch. Every answer is
+ * validated with the shared message schemas; every failure is a KyodakuError: a problem+json answer
+ * keeps its stable code (from the problem `type`, else from the status) and the problem in `detail`;
+ * a connection failure or timeout is ERR_NETWORK.
+ */
+import type { z } from 'zod';
+import { codeOfProblemType, type ErrorCode, KyodakuError } from './errors.ts';
+import { type SignedObject, signObject } from './jws.ts';
+import type { Signer } from './keys.ts';
+import type { Purpose } from './purposes.ts';
+import {
+  AttestationRevocationView,
+  AttestationView,
+  BatchDecisionResponse,
+  Decision,
+  PartyView,
+  Problem,
+  RecordList,
+  RecordView,
+  RevocationView,
+  WellKnown,
+  WorkView,
+} from './schemas/messages.ts';
+import type { AdminRequest } from './schemas/objects.ts';
+import { toTimestamp } from './time.ts';
+
+export interface KyodakuNodeOptions {
+  /** The fetch to use (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Per-request timeout in milliseconds (default 30 000). */
+  timeoutMs?: number;
+  /** Extra headers sent with every request (e.g. a user agent naming the crawler). */
+  headers?: Record<string, string>;
+}
+
+/** A signed object to publish: its compact JWS, or the result of signObject. */
+export type JwsInput = string | Pick<SignedObject, 'jws'>;
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'ERR_INVALID_REQUEST',
+  401: 'ERR_UNAUTHORIZED',
+  403: 'ERR_FORBIDDEN',
+  404: 'ERR_NOT_FOUND',
+  405: 'ERR_METHOD',
+  409: 'ERR_CONFLICT',
+  413: 'ERR_TOO_LARGE',
+  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+  429: 'ERR_RATE_LIMITED',
+  502: 'ERR_NETWORK',
+  503: 'ERR_UNAVAILABLE',
+  504: 'ERR_NETWORK',
+};
+
+function codeOfStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'ERR_INTERNAL' : 'ERR_INVALID_REQUEST');
+}
+
+/** A random nonce for an admin request: 16 random bytes, base64url (22 characters). */
+function adminNonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+}
+
+function jwsOf(input: JwsInput): string {
+  return typeof input === 'string' ? input.trim() : input.jws;
+}
+
+export class KyodakuNode {
+  /** The node's base URL, always ending in `/`. */
+  readonly baseUrl: URL;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+  readonly #headers: Record<string, string>;
+
+  constructor(baseUrl: string | URL, options: KyodakuNodeOptions = {}) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new KyodakuError('ERR_INVALID_REQUEST', `not a node URL: ${String(baseUrl)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new KyodakuError('ERR_INVALID_REQUEST', `a node URL is http or https: ${url.href}`);
+    }
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    url.search = '';
+    url.hash = '';
+    this.baseUrl = url;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#headers = options.headers ?? {};
+  }
+
+  /** GET /.well-known/kyodaku: the node's metadata, keys and limits. */
+  wellKnown(): Promise<WellKnown> {
+    return this.#request('GET', '.well-known/kyodaku', WellKnown);
+  }
+
+  /** POST /v1/parties: registers (or updates) a party from its self-signed registration. */
+  registerParty(jws: JwsInput): Promise<PartyView> {
+    return this.#request('POST', 'v1/parties', PartyView, { jose: jwsOf(jws) });
+  }
+
+  /** GET /v1/parties/{id}: the party's current registration and the attestations the node holds. */
+  getParty(partyId: string): Promise<PartyView> {
+    return this.#request('GET', `v1/parties/${encodeURIComponent(partyId)}`, PartyView);
+  }
+
+  /** POST /v1/records: publishes a signed consent record. */
+  publishRecord(jws: JwsInput): Promise<RecordView> {
+    return this.#request('POST', 'v1/records', RecordView, { jose: jwsOf(jws) });
+  }
+
+  /** GET /v1/records/{id}: a record with its status now. */
+  getRecord(id: string): Promise<RecordView> {
+    return this.#request('GET', `v1/records/${encodeURIComponent(id)}`, RecordView);
+  }
+
+  /** GET /v1/records?issuer=: one page of an issuer's records, oldest first. */
+  listRecords(issuer: string, page: { cursor?: string; limit?: number } = {}): Promise<RecordList> {
+    const query = new URLSearchParams({ issuer });
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.cursor !== undefined) query.set('cursor', page.cursor);
+    return this.#request('GET', `v1/records?${query}`, RecordList);
+  }
+
+  /** Every record of an issuer, page by page. */
+  async *allRecords(issuer: string, pageSize?: number): AsyncGenerator<RecordView> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listRecords(issuer, {
+        ...(cursor !== undefined && { cursor }),
+        ...(pageSize !== undefined && { limit: pageSize }),
+      });
+      yield* page.records;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  /** POST /v1/revocations: publishes a signed record revocation. */
+  revokeRecord(jws: JwsInput): Promise<RevocationView> {
+    return this.#request('POST', 'v1/revocations', RevocationView, { jose: jwsOf(jws) });
+  }
+
+  /** GET /v1/works/{identifier}: every record the node holds that names the identifier. */
+  work(identifier: string): Promise<WorkView> {
+    return this.#request('GET', `v1/works/${encodeURIComponent(identifier)}`, WorkView);
+  }
+
+  /** GET /v1/decision: the decision for one item (named by one or more identifiers) and purpose. */
+  decide(query: { ids: string | readonly string[]; purpose: Purpose | string; at?: string }) {
+    const params = new URLSearchParams();
+    for (const id of typeof query.ids === 'string' ? [query.ids] : query.ids) params.append('id', id);
+    params.set('purpose', query.purpose);
+    if (query.at !== undefined) params.set('at', query.at);
+    return this.#request('GET', `v1/decision?${params}`, Decision);
+  }
+
+  /** POST /v1/decisions: one result per (identifier, purpose) pair, in order. */
+  decideBatch(query: {
+    ids: readonly string[];
+    purposes: readonly (Purpose | string)[];
+    at?: string;
+  }): Promise<BatchDecisionResponse> {
+    const body = {
+      ids: query.ids,
+      purposes: query.purposes,
+      ...(query.at !== undefined && { at: query.at }),
+    };
+    return this.#request('POST', 'v1/decisions', BatchDecisionResponse, { json: body });
+  }
+
+  /** GET /v1/attestations/{id}. */
+  getAttestation(id: string): Promise<AttestationView> {
+    return this.#request('GET', `v1/attestations/${encodeURIComponent(id)}`, AttestationView);
+  }
+
+  /** POST /v1/attestations: asks the node (with its admin key) to attest a registered party's key. */
+  async attest(
+    adminSigner: Signer,
+    input: { party: string; role?: Extract<AdminRequest, { action: 'attest' }>['role']; expires_at?: string },
+  ): Promise<AttestationView> {
+    const request = await this.#adminRequest(adminSigner, {
+      action: 'attest',
+      party: input.party,
+      ...(input.role !== undefined && { role: input.role }),
+      ...(input.expires_at !== undefined && { expires_at: input.expires_at }),
+    });
+    return this.#request('POST', 'v1/attestations', AttestationView, { jose: request.jws });
+  }
+
+  /** POST /v1/attestations/revocations: asks the node (with its admin key) to revoke an attestation. */
+  async revokeAttestation(
+    adminSigner: Signer,
+    input: { attestation: string; reason?: string },
+  ): Promise<z.infer<typeof AttestationRevocationView>> {
+    const request = await this.#adminRequest(adminSigner, {
+      action: 'revoke-attestation',
+      attestation: input.attestation,
+      ...(input.reason !== undefined && { reason: input.reason }),
+    });
+    return this.#request('POST', 'v1/attestations/revocations', AttestationRevocationView, {
+      jose: request.jws,
+    });
+  }
+
+  #adminRequest(
+    signer: Signer,
+    action:
+      | Omit<Extract<AdminRequest, { action: 'attest' }>, 'kind' | 'v' | 'issued_at' | 'nonce'>
+      | Omit<Extract<AdminRequest, { action: 'revoke-attestation' }>, 'kind' | 'v' | 'issued_at' | 'nonce'>,
+  ): Promise<SignedObject<'admin'>> {
+    const payload = { kind: 'admin', v: 1, ...action, issued_at: toTimestamp(), nonce: adminNonce() };
+    return signObject('admin', payload as AdminRequest, signer);
+  }
+
+  async #request<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: { jose: string } | { json: unknown },
+  ): Promise<z.infer<S>> {
+    const url = new URL(path, this.baseUrl);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.#headers };
+    let payload: string | undefined;
+    if (body !== undefined && 'jose' in body) {
+      headers['content-type'] = 'application/jose';
+      payload = body.jose;
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    }
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        ...(payload !== undefined && { body: payload }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new KyodakuError(
+        'ERR_NETWORK',
+        timedOut
+          ? `${method} ${url.href}: no answer within ${this.#timeoutMs} ms`
+          : `${method} ${url.href}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (!response.ok) throw problemError(response, text, `${method} ${url.pathname}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new KyodakuError('ERR_SCHEMA', `${method} ${url.pathname}: the node answered with invalid JSON`);
+    }
+    const checked = schema.safeParse(json);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new KyodakuError(
+        'ERR_SCHEMA',
+        `${method} ${url.pathname}: unexpected answer: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+        { detail: checked.error.issues },
+      );
+    }
+    return checked.data;
+  }
+}
+
+/** The KyodakuError for a non-2xx answer, from its problem+json body when it has one. */
+function problemError(response: Response, text: string, what: string): KyodakuError {
+  let problem: Problem | undefined;
+  try {
+    const parsed = Problem.safeParse(JSON.parse(text));
+    if (parsed.success) problem = parsed.data;
+  } catch {
+    // not JSON: fall back to the status
+  }
+  if (problem === undefined) {
+    return new KyodakuError(codeOfStatus(response.status), `${what}: HTTP ${response.status}`, {
+      detail: { status: response.status },
+    });
+  }
+  const code = codeOfProblemType(problem.type) ?? codeOfStatus(response.status);
+  return new KyodakuError(code, problem.detail ?? problem.title, { detail: problem });
+}

@@ -1,0 +1,44 @@
+/** Test set-up through the SDK: a party registered and attested at a real node, records published. */
+import { readFileSync } from 'node:fs';
+import { createParty, createRecord, type RecordInput } from '../../src/builders.ts';
+import { signObject } from '../../src/jws.ts';
+import { generateKeyPair, importSigner, type PrivateJwk } from '../../src/keys.ts';
+import { KyodakuNode } from '../../src/node-client.ts';
+import { toTimestamp } from '../../src/time.ts';
+import type { ServerProcess } from './server-process.ts';
+
+export async function adminSignerOf(server: ServerProcess) {
+  return importSigner(JSON.parse(readFileSync(server.adminKeyPath, 'utf8')) as PrivateJwk);
+}
+
+/** A rights holder with a fresh key, registered and attested. */
+export async function attestedParty(
+  server: ServerProcess,
+  role: 'rights-holder' | 'ai-developer' = 'rights-holder',
+) {
+  const node = new KyodakuNode(server.url);
+  const keys = await generateKeyPair();
+  const signer = await importSigner(keys.privateJwk);
+  const party = createParty({
+    key: keys.publicJwk,
+    role,
+    names: { en: `Test ${role}` },
+    issued_at: toTimestamp(Date.now() - 60_000),
+  });
+  await node.registerParty(await signObject('party', party, signer));
+  await node.attest(await adminSignerOf(server), { party: keys.kid });
+  return {
+    ...keys,
+    signer,
+    node,
+    /** Signs and publishes a record of this party. */
+    async publish(input: Omit<RecordInput, 'iss'>) {
+      const signed = await signObject(
+        'record',
+        createRecord({ issued_at: toTimestamp(Date.now() - 30_000), ...input, iss: keys.kid }),
+        signer,
+      );
+      return node.publishRecord(signed);
+    },
+  };
+}
