@@ -182,12 +182,18 @@ function parseUrl(raw: string): URL {
   }
 }
 
-/** RFC 3986 section 6.2.2: decode percent-encoded unreserved characters, uppercase the other escapes. */
+/**
+ * RFC 3986 section 6.2.2: decode percent-encoded unreserved characters, uppercase the other escapes;
+ * then percent-encode the characters RFC 3986 never allows after the host that revisions of the URL
+ * Standard leave unencoded or encode differently (`^ | \` { }`), so that every parser agrees.
+ */
 function normalizePercentEncoding(s: string): string {
-  return s.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
-    const ch = String.fromCharCode(Number.parseInt(hex, 16));
-    return UNRESERVED.test(ch) ? ch : `%${asciiUpper(hex)}`;
-  });
+  return s
+    .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+      const ch = String.fromCharCode(Number.parseInt(hex, 16));
+      return UNRESERVED.test(ch) ? ch : `%${asciiUpper(hex)}`;
+    })
+    .replace(/[\^|`{}]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 // ---- sha256 ----
