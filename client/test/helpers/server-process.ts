@@ -95,3 +95,27 @@ export async function closedPortUrl(): Promise<string> {
   await new Promise<void>((done) => server.close(() => done()));
   return `http://127.0.0.1:${port}`;
 }
+
+/** Loads the demo registry (`kyodaku-server seed`) into a data dir; run it before startServer. */
+export function seedDataDir(dataDir: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [SERVER_BIN, 'seed'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KYODAKU_DATA_DIR: dataDir, KYODAKU_DB: `file:${join(dataDir, 'kyodaku.db')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0
+        ? resolvePromise(output)
+        : reject(new Error(`kyodaku-server seed exited with ${code}:\n${output}`)),
+    );
+  });
+}
