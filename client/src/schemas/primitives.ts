@@ -12,7 +12,9 @@ export const Timestamp = z
   )
   .refine((s) => {
     const ms = Date.parse(s);
-    return Number.isFinite(ms) && new Date(ms).toISOString().replace('.000Z', 'Z') === s;
+    return (
+      Number.isFinite(ms) && !s.startsWith('0000') && new Date(ms).toISOString().replace('.000Z', 'Z') === s
+    );
   }, 'timestamp is not a real instant')
   .meta({ id: 'Timestamp' });
 

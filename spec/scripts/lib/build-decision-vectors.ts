@@ -246,6 +246,31 @@ const cases: Case[] = [
     { decision: 'allow', reasons: ['granted'], records: [id(1)], disputed: false },
   ],
   [
+    'the newest record decides even when it is silent on the purpose',
+    ['REQ-DECIDE-004', 'REQ-PURPOSE-002'],
+    [
+      rec(1, { purposes: { all: 'allow' } }),
+      rec(2, { purposes: { search: 'allow' }, issued_at: '2026-02-01T00:00:00Z' }),
+    ],
+    {},
+    { decision: 'deny', reasons: ['not-granted'], records: [id(2)], disputed: false },
+  ],
+  [
+    'a supersession takes effect at the successor issued_at, before the successor is valid',
+    ['REQ-DECIDE-003'],
+    [
+      rec(1, { purposes: { all: 'allow' } }, { supersededAt: '2026-03-01T00:00:00Z' }),
+      rec(2, {
+        purposes: { all: 'allow' },
+        issued_at: '2026-03-01T00:00:00Z',
+        valid_from: '2026-07-01T00:00:00Z',
+        supersedes: id(1),
+      }),
+    ],
+    {},
+    { decision: 'deny', reasons: ['no-record'], records: [], disputed: false },
+  ],
+  [
     'group purpose: most restrictive leaf, with leaves',
     ['REQ-DECIDE-008'],
     [rec(1, { purposes: { train: 'allow', 'train.finetune': 'deny' } })],
