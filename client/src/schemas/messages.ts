@@ -149,6 +149,7 @@ export const BatchDecisionResponse = z
 export type WellKnown = z.infer<typeof WellKnown>;
 export type PartyView = z.infer<typeof PartyView>;
 export type AttestationView = z.infer<typeof AttestationView>;
+export type AttestationRevocationView = z.infer<typeof AttestationRevocationView>;
 export type RecordView = z.infer<typeof RecordView>;
 export type RevocationView = z.infer<typeof RevocationView>;
 export type RecordList = z.infer<typeof RecordList>;
