@@ -101,8 +101,12 @@ describe('kyodaku check', () => {
     expect(down.stderr).toMatch(/\(urn:kyodaku:problem:network-error\)\n$/);
     const usage = await kyodaku('check', 'isbn:9784088725093');
     expect(usage.code).toBe(3);
-    const unknownOption = await kyodaku('check', '--bogus');
+    const unknownOption = await kyodaku('check', '--bogus', '--json');
     expect(unknownOption.code).toBe(3);
+    expect(JSON.parse(unknownOption.stdout)).toMatchObject({
+      type: 'urn:kyodaku:problem:invalid-request',
+      detail: "unknown option '--bogus'",
+    });
   });
 
   it('Should stream a text file of thousands of ids through the batch API, with JSONL results and counts', {

@@ -3,14 +3,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
 import { keygenCommand } from './keygen.ts';
-import { EXIT_FAILURE, printError } from './output.ts';
+import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
 import { recordCommand } from './record.ts';
 import { verifyCommand } from './verify.ts';
 
 export const DEFAULT_NODE = 'http://127.0.0.1:8787';
 
-export function buildProgram(): Command {
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('kyodaku')
     .description(
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
@@ -26,13 +26,22 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // With --json a usage error is printed as a problem by main(), not as commander's text.
+  if (options.json) program.configureOutput({ outputError: () => {} });
   keygenCommand(program);
   partyCommand(program);
   recordCommand(program);
   checkCommand(program);
   verifyCommand(program);
   attestCommand(program);
-  for (const command of program.commands) command.exitOverride();
+  const inherit = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride();
+      if (options.json) sub.configureOutput({ outputError: () => {} });
+      inherit(sub);
+    }
+  };
+  inherit(program);
   return program;
 }
 
@@ -50,14 +59,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = argv.slice(2);
   const failure = commandName(args) === 'check' ? CHECK_EXIT.error : EXIT_FAILURE;
   const json = args.includes('--json');
-  const program = buildProgram();
+  const program = buildProgram({ json });
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // help and version end with code 0; a usage error was already printed by commander
-      return error.exitCode === 0 ? 0 : failure;
+      // help and version end with code 0; a usage error was already printed by commander (or not, with --json)
+      if (error.exitCode === 0) return 0;
+      if (json) printError(usageError(error.message.replace(/^error: /, '')), true);
+      return failure;
     }
     printError(error, json);
     return failure;
