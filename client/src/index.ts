@@ -6,6 +6,8 @@ export * from './identifiers.ts';
 export * from './jcs.ts';
 export * from './jws.ts';
 export * from './keys.ts';
+export * from './log/checkpoint.ts';
+export * from './log/merkle.ts';
 export * from './node-client.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';

@@ -5,6 +5,7 @@ import { methodNotAllowed, notFound, onError } from './problem.ts';
 import { attestationRoutes } from './routes/attestations.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { logRoutes } from './routes/log.ts';
 import { partyRoutes } from './routes/parties.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revocationRoutes } from './routes/revocations.ts';
@@ -27,6 +28,11 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/works/:identifier{.+}', 'GET'],
   ['/v1/decision', 'GET'],
   ['/v1/decisions', 'POST'],
+  ['/v1/log/checkpoint', 'GET'],
+  ['/v1/log/proof/inclusion', 'GET'],
+  ['/v1/log/proof/consistency', 'GET'],
+  ['/v1/log/entries', 'GET'],
+  ['/v1/log/tile/*', 'GET'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
 ];
@@ -40,6 +46,7 @@ export function createApp(node: NodeContext) {
     .route('/', revocationRoutes(node))
     .route('/', workRoutes(node))
     .route('/', decisionRoutes(node))
+    .route('/', logRoutes(node))
     .route('/', docsRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
@@ -16,12 +17,21 @@ export async function start(env: Record<string, string | undefined> = process.en
     throw error;
   }
   const started = Date.now();
-  const node = await openNode({
-    db: config.db,
-    dataDir: config.dataDir,
-    name: config.name,
-    origin: config.origin,
-  });
+  let node: Awaited<ReturnType<typeof openNode>>;
+  try {
+    node = await openNode({
+      db: config.db,
+      dataDir: config.dataDir,
+      name: config.name,
+      origin: config.origin,
+    });
+  } catch (error) {
+    if (error instanceof LogIntegrityError) {
+      console.error(`kyodaku-server: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const app = createApp(node);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -36,6 +46,7 @@ export async function start(env: Record<string, string | undefined> = process.en
     console.log(
       `kyodaku-server: ${node.store.size} objects, ${node.store.index.size} records indexed in ${Date.now() - started} ms`,
     );
+    console.log(`kyodaku-server: log ${node.log.verifierKey} at size ${node.log.checkpoints.latest?.size}`);
     console.log(`listening on http://${host}:${info.port}`);
   });
   const stop = () => {

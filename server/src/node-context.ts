@@ -1,5 +1,6 @@
 /** What the HTTP app needs from the running node: its store, its keys and its clock. */
 import type { PublicJwk, Signer } from '@kyodaku/client';
+import type { Checkpointer } from './log/checkpoints.ts';
 import type { Store } from './store.ts';
 
 export interface NodeContext {
@@ -8,6 +9,8 @@ export interface NodeContext {
   store: Store;
   node: { kid: string; publicJwk: PublicJwk; signer: Signer };
   admin: { kid: string; publicJwk: PublicJwk };
+  /** The transparency log (spec/log.md): checkpoints signed with the node key, named by origin. */
+  log: { checkpoints: Checkpointer; verifierKey: string };
   /** The node's clock in milliseconds (injectable for tests). */
   now: () => number;
 }

@@ -1,6 +1,8 @@
 /** Opening a node: database, migrations, keys, in-memory index. Shared by main, seed, tests and bench. */
+import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
+import { Checkpointer } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
 import { Store } from './store.ts';
@@ -11,6 +13,8 @@ export interface OpenNodeOptions {
   name?: string;
   origin?: string;
   now?: () => number;
+  /** Longest wait before a checkpoint covers new entries (ms; default 250). */
+  checkpointIntervalMs?: number;
 }
 
 export interface OpenNode extends NodeContext {
@@ -24,14 +28,32 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const { client, db, pragmas } = await openDb(options.db);
   const keys = await loadNodeKeys(options.dataDir);
   const store = new Store(db);
-  await store.load();
+  const now = options.now ?? Date.now;
+  const origin = options.origin ?? 'localhost/kyodaku';
+  const checkpoints = new Checkpointer({
+    db,
+    tree: store.log,
+    origin,
+    seed: new Uint8Array(Buffer.from(keys.node.privateJwk.d, 'base64url')),
+    now,
+    ...(options.checkpointIntervalMs !== undefined && { intervalMs: options.checkpointIntervalMs }),
+  });
+  try {
+    await store.load();
+    await checkpoints.load();
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  store.onAppend = () => checkpoints.schedule();
   return {
     name: options.name ?? 'Kyodaku reference registry',
-    origin: options.origin ?? 'localhost/kyodaku',
+    origin,
     store,
+    log: { checkpoints, verifierKey: verifierKeyString(origin, rawPublicKey(keys.node.publicJwk)) },
     node: { kid: keys.node.kid, publicJwk: keys.node.publicJwk, signer: keys.node.signer },
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },
-    now: options.now ?? Date.now,
+    now,
     client,
     pragmas,
     keyFiles: {
@@ -39,6 +61,9 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       admin: keys.admin.path,
       created: keys.node.created || keys.admin.created,
     },
-    close: () => client.close(),
+    close: () => {
+      checkpoints.close();
+      client.close();
+    },
   };
 }

@@ -17,6 +17,7 @@ import type { Db } from './db/open.ts';
 import {
   attestationRevocations,
   attestations,
+  logHashes,
   objects,
   parties,
   type RecordRow,
@@ -25,6 +26,7 @@ import {
   revocations,
 } from './db/schema.ts';
 import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
+import { LogTree } from './log/tree.ts';
 
 type Stmt = BatchItem<'sqlite'>;
 
@@ -48,11 +50,16 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 export class Store {
   readonly db: Db;
   readonly index = new DecisionIndex();
+  /** The Merkle log over `objects`: leaf index = seq (spec/log.md). */
+  readonly log: LogTree;
+  /** Called after every committed append (the checkpoint signer schedules a checkpoint). */
+  onAppend: (() => void) | undefined;
   #nextSeq = 0;
   #lock: Promise<unknown> = Promise.resolve();
 
   constructor(db: Db) {
     this.db = db;
+    this.log = new LogTree(db);
   }
 
   /** The number of objects in the log (the next seq). */
@@ -64,6 +71,7 @@ export class Store {
   async load(): Promise<void> {
     const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
     this.#nextSeq = max?.max == null ? 0 : Number(max.max) + 1;
+    await this.#loadLog();
     for (const a of await this.db.select().from(attestations)) {
       this.index.addAttestation(a.party, {
         id: a.id,
@@ -95,14 +103,63 @@ export class Store {
     return run;
   }
 
-  /** Appends objects (seq assigned in order) plus index statements, in one transaction. */
+  /**
+   * Restores the log's tree head. A database from before the log (objects without leaf hashes) is
+   * brought up to date first, in one transaction; any other mismatch refuses to start.
+   */
+  async #loadLog(): Promise<void> {
+    const leaves = await this.log.storedLeaves();
+    if (leaves > this.#nextSeq) {
+      throw new Error(
+        `log: ${leaves} leaf hashes but only ${this.#nextSeq} objects; the database is damaged`,
+      );
+    }
+    await this.log.restore(leaves);
+    if (leaves === this.#nextSeq) return;
+    const rows = await this.db
+      .select({ jws: objects.jws })
+      .from(objects)
+      .where(gt(objects.seq, leaves - 1))
+      .orderBy(asc(objects.seq));
+    if (rows.length !== this.#nextSeq - leaves) throw new Error('log: objects.seq is not dense');
+    const prepared = this.log.prepare(rows.map((r) => r.jws));
+    const stmts: Stmt[] = chunks(prepared.rows).map((c) => this.db.insert(logHashes).values(c));
+    await this.db.batch(stmts as [Stmt, ...Stmt[]]);
+    prepared.commit();
+  }
+
+  /**
+   * Appends objects (seq assigned in order), their log hashes (leaf index = seq) and index
+   * statements, in one transaction; the in-memory tree head moves only after the commit.
+   */
   async #append(objs: Array<Omit<StoredObject, 'seq'>>, more: Stmt[]): Promise<StoredObject[]> {
     const start = this.#nextSeq;
+    if (start !== this.log.size) throw new Error('log: tree head and objects out of step');
     const stored = objs.map((o, i) => ({ ...o, seq: start + i }));
-    const stmts: Stmt[] = [...chunks(stored).map((rows) => this.db.insert(objects).values(rows)), ...more];
+    const prepared = this.log.prepare(stored.map((o) => o.jws));
+    const stmts: Stmt[] = [
+      ...chunks(stored).map((rows) => this.db.insert(objects).values(rows)),
+      ...chunks(prepared.rows).map((rows) => this.db.insert(logHashes).values(rows)),
+      ...more,
+    ];
     await this.db.batch(stmts as [Stmt, ...Stmt[]]);
     this.#nextSeq = start + stored.length;
+    prepared.commit();
+    this.onAppend?.();
     return stored;
+  }
+
+  /**
+   * Appends a receipt the node signed (spec/log.md REQ-RECEIPT-004); an identical receipt (same
+   * query, nonce and second) is the one already appended.
+   */
+  putReceipt(obj: { id: string; jws: string }, receivedAt: string): Promise<StoredObject> {
+    return this.exclusive(async () => {
+      const existing = await this.objectById(obj.id);
+      if (existing !== undefined) return existing;
+      const [stored] = await this.#append([{ id: obj.id, kind: 'receipt', jws: obj.jws, receivedAt }], []);
+      return stored!;
+    });
   }
 
   async objectById(id: string): Promise<StoredObject | undefined> {

@@ -1,6 +1,7 @@
 /** Views of stored objects (spec/http-api.md): what GET and publishing endpoints answer with. */
 import { type ObjectKind, type PayloadOf, parseJws, type schemas, toTimestamp } from '@kyodaku/client';
 import type { AttestationRow, RecordRow } from './db/schema.ts';
+import { leafHashOfJws } from './log/tree.ts';
 import type { StoredObject } from './store.ts';
 
 /** The payload of a stored object (verified when it was accepted). */
@@ -8,8 +9,13 @@ export function payloadOf<K extends ObjectKind>(jws: string, kind: K): PayloadOf
   return parseJws(jws, kind).payload as PayloadOf<K>;
 }
 
+/** Where an object is in the node's log: its entry index and leaf hash (spec/http-api.md "Log"). */
+export function logRefOf(obj: StoredObject) {
+  return { index: obj.seq, leaf_hash: Buffer.from(leafHashOfJws(obj.jws)).toString('base64') };
+}
+
 function stored(obj: StoredObject) {
-  return { id: obj.id, jws: obj.jws, received_at: obj.receivedAt };
+  return { id: obj.id, jws: obj.jws, received_at: obj.receivedAt, log: logRefOf(obj) };
 }
 
 export function recordStatus(row: RecordRow, now: string): schemas.RecordView['status'] {

@@ -3,7 +3,7 @@
  * with a dense `seq` from 0 (the future log leaf index); the other tables index those objects. Only
  * status columns derived from later objects (superseded, revoked, current registration) change.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const objects = sqliteTable(
   'objects',
@@ -89,3 +89,28 @@ export const attestationRevocations = sqliteTable('attestation_revocations', {
 export type ObjectRow = typeof objects.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;
 export type AttestationRow = typeof attestations.$inferSelect;
+
+/**
+ * The Merkle log (spec/log.md). Entry `seq` of `objects` is leaf index `seq`; `log_hashes` holds the
+ * hash of every complete subtree the log has: level 0 the leaf hashes, level L the hash of the leaves
+ * [idx * 2^L, (idx + 1) * 2^L). Written in the transaction that appends the objects.
+ */
+export const logHashes = sqliteTable(
+  'log_hashes',
+  {
+    level: integer('level').notNull(),
+    idx: integer('idx').notNull(),
+    hash: blob('hash', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
+
+/** Every checkpoint the node signed, as the signed note it served; sizes only grow (REQ-LOG-013). */
+export const logCheckpoints = sqliteTable('log_checkpoints', {
+  size: integer('size').primaryKey(),
+  root: blob('root', { mode: 'buffer' }).notNull(),
+  note: text('note').notNull(),
+  signedAt: text('signed_at').notNull(),
+});
+
+export type LogCheckpointRow = typeof logCheckpoints.$inferSelect;

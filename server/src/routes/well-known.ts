@@ -10,7 +10,12 @@ export function wellKnownRoutes(node: NodeContext) {
     software: 'kyodaku-reference/0.1.0',
     node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
     admin_key: node.admin.kid,
-    profiles: ['core'],
+    profiles: ['core', 'log'],
+    log: {
+      origin: node.origin,
+      checkpoint_url: '/v1/log/checkpoint',
+      verifier_key: node.log.verifierKey,
+    },
     limits: {
       max_body_bytes: LIMITS.maxBodyBytes,
       max_jws_bytes: LIMITS.maxJwsBytes,

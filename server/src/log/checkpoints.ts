@@ -1,0 +1,149 @@
+/**
+ * Signed checkpoints of the node's log (spec/log.md §5): signs the tree head as a C2SP signed note
+ * with the node key, at most every `intervalMs` after appends and at once when a client needs a
+ * checkpoint of the current tree; stores every note before serving it. Never signs a smaller size,
+ * nor the same size with another root, nor a tree inconsistent with the last one (REQ-LOG-013).
+ */
+import { formatCheckpointBody, signCheckpoint, toTimestamp, verifyConsistency } from '@kyodaku/client';
+import { desc } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import { logCheckpoints } from '../db/schema.ts';
+import type { LogTree } from './tree.ts';
+
+export interface SignedCheckpoint {
+  size: number;
+  root: Uint8Array;
+  note: string;
+}
+
+/** The node refuses to start or to sign: its stored log contradicts what it signed. */
+export class LogIntegrityError extends Error {
+  override name = 'LogIntegrityError';
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
+
+/**
+ * Whether a node that signed `previous` may sign `next` (REQ-LOG-013): a larger size, or the same
+ * size and root (nothing new to sign). Throws LogIntegrityError otherwise.
+ */
+export function assertMaySign(
+  previous: { size: number; root: Uint8Array } | undefined,
+  next: { size: number; root: Uint8Array },
+): void {
+  if (previous === undefined) return;
+  if (next.size < previous.size) {
+    throw new LogIntegrityError(`log: refusing to sign size ${next.size} after size ${previous.size}`);
+  }
+  if (next.size === previous.size && !equalBytes(next.root, previous.root)) {
+    throw new LogIntegrityError(`log: refusing to sign a second root for size ${next.size}`);
+  }
+}
+
+export class Checkpointer {
+  readonly #db: Db;
+  readonly #tree: LogTree;
+  readonly #origin: string;
+  readonly #seed: Uint8Array;
+  readonly #now: () => number;
+  readonly #intervalMs: number;
+  #latest: SignedCheckpoint | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: {
+    db: Db;
+    tree: LogTree;
+    origin: string;
+    /** The node key's 32-byte Ed25519 seed. */
+    seed: Uint8Array;
+    now: () => number;
+    intervalMs?: number;
+  }) {
+    this.#db = options.db;
+    this.#tree = options.tree;
+    this.#origin = options.origin;
+    this.#seed = options.seed;
+    this.#now = options.now;
+    this.#intervalMs = options.intervalMs ?? 250;
+  }
+
+  /** The latest signed checkpoint (after load()). */
+  get latest(): SignedCheckpoint | undefined {
+    return this.#latest;
+  }
+
+  /**
+   * Reads the last signed checkpoint and checks that the stored log recomputes to it; throws
+   * LogIntegrityError when it does not (the node must not start and sign a fork). Signs a first
+   * checkpoint if there is none or the log grew.
+   */
+  async load(): Promise<SignedCheckpoint> {
+    const [row] = await this.#db.select().from(logCheckpoints).orderBy(desc(logCheckpoints.size)).limit(1);
+    if (row !== undefined) {
+      const size = Number(row.size);
+      const root = new Uint8Array(row.root);
+      if (size > this.#tree.size) {
+        throw new LogIntegrityError(
+          `log: the last signed checkpoint has size ${size} but the database holds ${this.#tree.size} entries; refusing to start`,
+        );
+      }
+      const recomputed = await this.#tree.recomputeRoot(size);
+      if (!equalBytes(recomputed, root) || !equalBytes(await this.#tree.rootAt(size), root)) {
+        throw new LogIntegrityError(
+          `log: the stored log does not recompute to the root of the last signed checkpoint (size ${size}); refusing to start`,
+        );
+      }
+      this.#latest = { size, root, note: row.note };
+    }
+    return this.sign();
+  }
+
+  /** Schedules a checkpoint of the grown tree within the interval (called after appends). */
+  schedule(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.sign().catch((error: unknown) =>
+        console.error('kyodaku-server: signing a checkpoint failed:', error),
+      );
+    }, this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  /** A checkpoint of the current tree: the latest one if the tree did not grow, else a new one. */
+  sign(): Promise<SignedCheckpoint> {
+    const run = this.#queue.then(() => this.#signNow());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #signNow(): Promise<SignedCheckpoint> {
+    const previous = this.#latest;
+    const size = this.#tree.size;
+    const root = this.#tree.root();
+    assertMaySign(previous, { size, root });
+    if (previous !== undefined && previous.size === size) return previous;
+    if (previous !== undefined && previous.size > 0) {
+      const proof = await this.#tree.consistencyProof(previous.size, size);
+      if (!verifyConsistency(previous.size, size, proof, previous.root, root)) {
+        throw new LogIntegrityError(`log: the tree of size ${size} does not extend the last checkpoint`);
+      }
+    }
+    const body = formatCheckpointBody({ origin: this.#origin, size, rootHash: root });
+    const note = signCheckpoint(body, { name: this.#origin, privateKey: this.#seed });
+    await this.#db.insert(logCheckpoints).values({
+      size,
+      root: Buffer.from(root),
+      note,
+      signedAt: toTimestamp(this.#now()),
+    });
+    this.#latest = { size, root, note };
+    return this.#latest;
+  }
+
+  close(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The node's Merkle log over `objects` (spec/log.md): the in-memory tree head (a MerkleTreeBuilder
+ * of the committed entries) and reads of the stored complete-subtree hashes (`log_hashes`) for
+ * proofs, tiles and roots of earlier sizes. Appends are prepared here and committed by the store in
+ * the transaction that inserts the objects.
+ */
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  MerkleTreeBuilder,
+  rangeHash,
+  type SubtreeHashReader,
+} from '@kyodaku/client';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+
+export interface LogHashRow {
+  level: number;
+  idx: number;
+  hash: Buffer;
+}
+
+/** An append in preparation: the rows to insert with the objects, and the tree to adopt after commit. */
+export interface PreparedAppend {
+  rows: LogHashRow[];
+  leafHashes: Uint8Array[];
+  commit(): void;
+}
+
+const key = (level: number, idx: number) => `${level}/${idx}`;
+const DUMMY = new Uint8Array(32);
+
+/** The log's leaf hash of an accepted object's compact JWS. */
+export function leafHashOfJws(jws: string): Uint8Array {
+  return leafHash(Buffer.from(jws, 'latin1'));
+}
+
+/** Reads stored hashes by (level, idx), many at once. */
+async function readHashes(
+  db: Db,
+  keys: ReadonlyArray<readonly [number, number]>,
+): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  const unique = [...new Map(keys.map(([l, i]) => [key(l, i), [l, i] as const])).values()];
+  for (let i = 0; i < unique.length; i += 300) {
+    const chunk = unique.slice(i, i + 300);
+    const rows = await db.all<{ level: number; idx: number; hash: ArrayBuffer }>(
+      sql`SELECT level, idx, hash FROM log_hashes WHERE (level, idx) IN (VALUES ${sql.join(
+        chunk.map(([l, x]) => sql`(${l}, ${x})`),
+        sql`, `,
+      )})`,
+    );
+    for (const row of rows) found.set(key(Number(row.level), Number(row.idx)), new Uint8Array(row.hash));
+  }
+  return found;
+}
+
+/**
+ * Runs a pure Merkle computation over stored hashes in two passes: the first records which stored
+ * hashes it reads (every complete subtree is stored), the second computes with them.
+ */
+async function overStored<T>(
+  db: Db,
+  compute: (readLeaf: (i: number) => Uint8Array, stored: SubtreeHashReader) => T,
+): Promise<T> {
+  const wanted: Array<[number, number]> = [];
+  compute(
+    (i) => {
+      wanted.push([0, i]);
+      return DUMMY;
+    },
+    (level, idx) => {
+      wanted.push([level, idx]);
+      return DUMMY;
+    },
+  );
+  const hashes = await readHashes(db, wanted);
+  const read = (level: number, idx: number) => {
+    const h = hashes.get(key(level, idx));
+    if (h === undefined) throw new Error(`log: stored hash ${key(level, idx)} is missing`);
+    return h;
+  };
+  return compute((i) => read(0, i), read);
+}
+
+/** The complete subtrees (level, idx) that make up a tree of `size` leaves, largest first. */
+function peakKeys(size: number): Array<[number, number]> {
+  const keys: Array<[number, number]> = [];
+  let start = 0;
+  for (let level = 53; level >= 0; level--) {
+    const width = 2 ** level;
+    if (size - start >= width) {
+      keys.push([level, start / width]);
+      start += width;
+    }
+  }
+  return keys;
+}
+
+export class LogTree {
+  readonly #db: Db;
+  #builder = new MerkleTreeBuilder();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Number of committed entries. */
+  get size(): number {
+    return this.#builder.size;
+  }
+
+  /** Root hash of the committed tree. */
+  root(): Uint8Array {
+    return this.#builder.root();
+  }
+
+  /** Restores the tree head from the stored hashes: the log has `size` entries. */
+  async restore(size: number): Promise<void> {
+    const keys = peakKeys(size);
+    const hashes = await readHashes(this.#db, keys);
+    const peaks = keys.map(([l, i]) => {
+      const h = hashes.get(key(l, i));
+      if (h === undefined) throw new Error(`log: stored hash ${key(l, i)} of the tree head is missing`);
+      return h;
+    });
+    this.#builder = MerkleTreeBuilder.restore(size, peaks);
+  }
+
+  /** Number of stored leaf hashes (level 0). */
+  async storedLeaves(): Promise<number> {
+    const [row] = await this.#db.all<{ n: number | null }>(
+      sql`SELECT max(idx) AS n FROM log_hashes WHERE level = 0`,
+    );
+    return row?.n == null ? 0 : Number(row.n) + 1;
+  }
+
+  /**
+   * Prepares appending entries (compact JWS strings) to the committed tree: the hash rows to insert
+   * in the same transaction, and `commit()` to call once that transaction has committed.
+   */
+  prepare(entries: readonly string[]): PreparedAppend {
+    const base = this.#builder;
+    const rows: LogHashRow[] = [];
+    const next = MerkleTreeBuilder.restore(base.size, base.peaks, {
+      onSubtree: (level, idx, hash) => rows.push({ level, idx, hash: Buffer.from(hash) }),
+    });
+    const leafHashes: Uint8Array[] = [];
+    for (const jws of entries) {
+      const leaf = leafHashOfJws(jws);
+      leafHashes.push(leaf);
+      rows.push({ level: 0, idx: next.append(leaf), hash: Buffer.from(leaf) });
+    }
+    return {
+      rows,
+      leafHashes,
+      commit: () => {
+        if (this.#builder !== base) throw new Error('log: concurrent appends');
+        this.#builder = MerkleTreeBuilder.restore(next.size, next.peaks);
+      },
+    };
+  }
+
+  /** The stored leaf hash at an index. */
+  async leafHash(index: number): Promise<Uint8Array | undefined> {
+    return (await readHashes(this.#db, [[0, index]])).get(key(0, index));
+  }
+
+  /**
+   * MTH of the first `size` entries recomputed from the stored leaf hashes alone (O(size)): what
+   * the node checks against its last signed checkpoint at start-up.
+   */
+  async recomputeRoot(size: number): Promise<Uint8Array> {
+    const builder = new MerkleTreeBuilder();
+    const page = 50_000;
+    for (let start = 0; start < size; start += page) {
+      const count = Math.min(page, size - start);
+      const rows = await this.#db.all<{ hash: ArrayBuffer }>(
+        sql`SELECT hash FROM log_hashes WHERE level = 0 AND idx >= ${start} AND idx < ${start + count} ORDER BY idx`,
+      );
+      if (rows.length !== count) throw new Error(`log: leaf hashes missing in [${start}, ${start + count})`);
+      for (const row of rows) builder.append(new Uint8Array(row.hash));
+    }
+    return builder.root();
+  }
+
+  /** MTH of the first `size` committed entries. */
+  rootAt(size: number): Promise<Uint8Array> {
+    if (size === this.size) return Promise.resolve(this.root());
+    return overStored(this.#db, (readLeaf, stored) => rangeHash(readLeaf, 0, size, stored));
+  }
+
+  inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    return overStored(this.#db, (readLeaf, stored) => inclusionProof(readLeaf, index, size, stored));
+  }
+
+  consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    return overStored(this.#db, (readLeaf, stored) => consistencyProof(readLeaf, from, to, stored));
+  }
+
+  /** `count` stored hashes of one level from `start` (a tile's contents), concatenated. */
+  async hashesOfLevel(level: number, start: number, count: number): Promise<Buffer> {
+    const rows = await this.#db.all<{ hash: ArrayBuffer }>(
+      sql`SELECT hash FROM log_hashes WHERE level = ${level} AND idx >= ${start} AND idx < ${start + count} ORDER BY idx`,
+    );
+    if (rows.length !== count)
+      throw new Error(`log: level ${level} lacks hashes in [${start}, ${start + count})`);
+    return Buffer.concat(rows.map((r) => new Uint8Array(r.hash)));
+  }
+}
