@@ -1,12 +1,15 @@
 /**
- * The in-memory decision index: identifier -> record states of every record the node accepted
- * (current and past, with the times they were superseded or revoked), the URL prefix patterns by
- * origin, and the attestation state of every issuer. Built at start-up from the database and
- * updated on every accepted write, so that a decision never touches the database: under opt-in
- * almost every query is a miss and costs one Map lookup.
+ * The in-memory decision index: identifier -> slots of every record the node accepted (current and
+ * past, with the times they were superseded or revoked), the URL prefix patterns by origin, and the
+ * attestation state of every issuer. Built at start-up from the database and updated on every
+ * accepted write, so that a decision never touches the database: under opt-in almost every query is
+ * a miss and costs one Map lookup.
  *
- * Memory: a record is kept as a trimmed RecordState (no titles, aliases or JWS); purpose maps,
- * conditions and timestamps are interned, identifiers are shared with the Map keys.
+ * Memory: a record is a slot of typed-array columns (record-table.ts) with its purposes and
+ * conditions interned as a profile (record-profiles.ts); the only per-record heap objects are the
+ * identifier strings that key the Map, whose values are slot numbers. A hit decided by one record
+ * is answered from a serialized template (answer-templates.ts); anything else (disputes, several
+ * records of an issuer) goes through the library's decide() over rebuilt record states.
  */
 import {
   type ConsentRecord,
@@ -17,6 +20,10 @@ import {
   type RecordState,
   urlPrefixMatches,
 } from '@kyodaku/client';
+import { AnswerTemplates, answerTail } from './answer-templates.ts';
+import { RecordProfiles } from './record-profiles.ts';
+import { RecordTable } from './record-table.ts';
+import { endKey, timeKey, timeOfKey } from './time-key.ts';
 
 export interface AttestationState {
   id: string;
@@ -41,6 +48,20 @@ export interface IndexedRecord {
   revokedAt?: string;
 }
 
+/** The same fields as stored in the database (JSON text for ids, purposes and conditions). */
+export interface StoredRecordFields {
+  id: string;
+  issuer: string;
+  ids: string;
+  purposes: string;
+  conditions: string | null;
+  issuedAt: string;
+  validFrom: string;
+  validUntil: string | null;
+  supersededAt: string | null;
+  revokedAt: string | null;
+}
+
 /** `url:https://host:port` of a normalized url identifier (patterns never cross an origin). */
 function originOf(id: string): string {
   const slash = id.indexOf('/', id.indexOf('://') + 3);
@@ -55,108 +76,143 @@ export function attestationInForce(a: AttestationState, at: string): boolean {
   );
 }
 
+/** An issuer: its attestations and the last answer to "attested at T?". */
+interface Issuer {
+  name: string;
+  attestations: AttestationState[];
+  checkedAt: string;
+  checkedVersion: number;
+  attested: boolean;
+}
+
 export class DecisionIndex {
-  /** identifier (or prefix pattern) -> states of the records naming it. */
-  readonly #byIdentifier = new Map<string, RecordState | RecordState[]>();
+  readonly #table = new RecordTable();
+  readonly #profiles = new RecordProfiles();
+  readonly #templates = new AnswerTemplates();
+  /** identifier (or prefix pattern) -> slot, or -(n + 1) for the n-th list of several slots. */
+  readonly #byIdentifier = new Map<string, number>();
+  readonly #lists: number[][] = [];
   /** origin -> prefix patterns under it. */
   readonly #patternsByOrigin = new Map<string, string[]>();
-  readonly #attestationsByParty = new Map<string, AttestationState[]>();
-  readonly #interned = new Map<string, unknown>();
-  #records = 0;
+  readonly #issuers: Issuer[] = [];
+  readonly #issuerNumber = new Map<string, number>();
+  /** Bumped on every attestation change: invalidates the issuers' cached answers. */
+  #attestationVersion = 0;
+  #lastAt = '';
+  #lastAtKey = 0;
 
   get size(): number {
-    return this.#records;
+    return this.#table.length;
   }
 
-  #intern<T>(key: string, value: T): T {
-    const known = this.#interned.get(key);
-    if (known !== undefined) return known as T;
-    this.#interned.set(key, value);
-    return value;
-  }
-
-  addRecord(r: IndexedRecord): void {
-    const ids = [...r.ids];
-    const record: ConsentRecord = {
-      kind: 'record',
-      v: 1,
-      iss: this.#intern(`i:${r.iss}`, r.iss),
-      work: { type: r.type, ids },
-      purposes: this.#intern(`p:${JSON.stringify(r.purposes)}`, r.purposes),
-      valid_from: this.#intern(`t:${r.validFrom}`, r.validFrom),
-      issued_at: this.#intern(`t:${r.issuedAt}`, r.issuedAt),
-    };
-    if (r.conditions !== undefined)
-      record.conditions = this.#intern(`c:${JSON.stringify(r.conditions)}`, r.conditions);
-    if (r.validUntil !== undefined) record.valid_until = this.#intern(`t:${r.validUntil}`, r.validUntil);
-    const state: RecordState = { id: r.id, record };
-    if (r.supersededAt !== undefined) state.supersededAt = r.supersededAt;
-    if (r.revokedAt !== undefined) state.revokedAt = r.revokedAt;
-    for (const id of ids) {
-      const existing = this.#byIdentifier.get(id);
-      if (existing === undefined) {
-        this.#byIdentifier.set(id, state);
-        if (isUrlPrefixPattern(id)) {
-          const origin = originOf(id);
-          const list = this.#patternsByOrigin.get(origin);
-          if (list === undefined) this.#patternsByOrigin.set(origin, [id]);
-          else list.push(id);
-        }
-      } else if (Array.isArray(existing)) existing.push(state);
-      else this.#byIdentifier.set(id, [existing, state]);
+  #issuer(name: string): number {
+    let n = this.#issuerNumber.get(name);
+    if (n === undefined) {
+      n = this.#issuers.length;
+      this.#issuers.push({ name, attestations: [], checkedAt: '', checkedVersion: -1, attested: false });
+      this.#issuerNumber.set(name, n);
     }
-    this.#records++;
+    return n;
   }
 
-  #find(recordId: string, ids: readonly string[]): RecordState | undefined {
+  #add(id: string, issuer: string, ids: readonly string[], profile: number, times: StoredTimes): void {
+    const slot = this.#table.add({
+      id,
+      issuer: this.#issuer(issuer),
+      profile,
+      issuedAt: timeKey(times.issuedAt),
+      validFrom: timeKey(times.validFrom),
+      validUntil: endKey(times.validUntil),
+      supersededAt: endKey(times.supersededAt),
+      revokedAt: endKey(times.revokedAt),
+    });
+    for (const identifier of ids) {
+      const existing = this.#byIdentifier.get(identifier);
+      if (existing === undefined) {
+        this.#byIdentifier.set(identifier, slot);
+        if (isUrlPrefixPattern(identifier)) {
+          const origin = originOf(identifier);
+          const list = this.#patternsByOrigin.get(origin);
+          if (list === undefined) this.#patternsByOrigin.set(origin, [identifier]);
+          else list.push(identifier);
+        }
+      } else if (existing >= 0) {
+        this.#lists.push([existing, slot]);
+        this.#byIdentifier.set(identifier, -this.#lists.length);
+      } else this.#lists[-existing - 1]!.push(slot);
+    }
+  }
+
+  /** Adds a record accepted by a write. */
+  addRecord(r: IndexedRecord): void {
+    this.#add(r.id, r.iss, r.ids, this.#profiles.intern(r.purposes, r.conditions), r);
+  }
+
+  /** Adds a record as stored in the database (start-up): each distinct purposes text is parsed once. */
+  addStoredRecord(r: StoredRecordFields): void {
+    const ids = JSON.parse(r.ids) as string[];
+    this.#add(r.id, r.issuer, ids, this.#profiles.internJson(r.purposes, r.conditions), r);
+  }
+
+  #slotOf(recordId: string, ids: readonly string[]): number | undefined {
     for (const id of ids) {
-      const entry = this.#byIdentifier.get(id);
-      const list = entry === undefined ? [] : Array.isArray(entry) ? entry : [entry];
-      const state = list.find((s) => s.id === recordId);
-      if (state !== undefined) return state;
+      for (const slot of this.#slotsUnder(id)) if (this.#table.idOf(slot) === recordId) return slot;
     }
     return undefined;
   }
 
+  #slotsUnder(identifier: string): readonly number[] {
+    const v = this.#byIdentifier.get(identifier);
+    return v === undefined ? [] : v >= 0 ? [v] : this.#lists[-v - 1]!;
+  }
+
   markSuperseded(recordId: string, ids: readonly string[], at: string): void {
-    const state = this.#find(recordId, ids);
-    if (state !== undefined) state.supersededAt = at;
+    const slot = this.#slotOf(recordId, ids);
+    if (slot !== undefined) this.#table.supersededAt[slot] = timeKey(at);
   }
 
   markRevoked(recordId: string, ids: readonly string[], at: string): void {
-    const state = this.#find(recordId, ids);
-    if (state !== undefined) state.revokedAt = at;
+    const slot = this.#slotOf(recordId, ids);
+    if (slot !== undefined) this.#table.revokedAt[slot] = timeKey(at);
   }
 
   addAttestation(party: string, a: AttestationState): void {
-    const list = this.#attestationsByParty.get(party);
-    if (list === undefined) this.#attestationsByParty.set(party, [a]);
-    else list.push(a);
+    this.#issuers[this.#issuer(party)]!.attestations.push(a);
+    this.#attestationVersion++;
   }
 
   revokeAttestation(party: string, attestationId: string, at: string): void {
-    const a = this.#attestationsByParty.get(party)?.find((x) => x.id === attestationId);
+    const n = this.#issuerNumber.get(party);
+    const a =
+      n === undefined ? undefined : this.#issuers[n]!.attestations.find((x) => x.id === attestationId);
     if (a !== undefined) a.revokedAt = at;
+    this.#attestationVersion++;
   }
 
   /** The attestation of the party in force at `at` (the newest one), if any. */
   attestationAt(party: string, at: string): AttestationState | undefined {
-    let found: AttestationState | undefined;
-    for (const a of this.#attestationsByParty.get(party) ?? []) {
-      if (attestationInForce(a, at) && (found === undefined || a.issuedAt >= found.issuedAt)) found = a;
-    }
-    return found;
+    const n = this.#issuerNumber.get(party);
+    return n === undefined ? undefined : newestInForce(this.#issuers[n]!.attestations, at);
   }
 
-  /** Every record state naming one of the (normalized) identifiers, exactly or by a prefix pattern. */
-  candidates(ids: readonly string[]): RecordState[] {
-    let out: RecordState[] | undefined;
-    const add = (entry: RecordState | RecordState[] | undefined) => {
-      if (entry === undefined) return;
-      out ??= [];
-      if (Array.isArray(entry)) {
-        for (const s of entry) if (!out.includes(s)) out.push(s);
-      } else if (!out.includes(entry)) out.push(entry);
+  #attested(issuer: number, at: string): boolean {
+    const i = this.#issuers[issuer]!;
+    if (i.checkedAt !== at || i.checkedVersion !== this.#attestationVersion) {
+      i.attested = newestInForce(i.attestations, at) !== undefined;
+      i.checkedAt = at;
+      i.checkedVersion = this.#attestationVersion;
+    }
+    return i.attested;
+  }
+
+  /** Slots of the records naming one of the (normalized) identifiers, exactly or by a prefix pattern. */
+  #collect(ids: readonly string[]): number[] {
+    const out: number[] = [];
+    const add = (v: number | undefined) => {
+      if (v === undefined) return;
+      if (v >= 0) {
+        if (!out.includes(v)) out.push(v);
+      } else for (const s of this.#lists[-v - 1]!) if (!out.includes(s)) out.push(s);
     };
     for (const id of ids) {
       add(this.#byIdentifier.get(id));
@@ -166,20 +222,120 @@ export class DecisionIndex {
         }
       }
     }
-    return out ?? [];
+    return out;
+  }
+
+  #atKey(at: string): number {
+    if (at !== this.#lastAt) {
+      this.#lastAtKey = timeKey(at);
+      this.#lastAt = at;
+    }
+    return this.#lastAtKey;
+  }
+
+  /** The record state of a slot (identifiers: those it was found by). */
+  #stateOf(slot: number, ids: readonly string[]): RecordState {
+    const t = this.#table;
+    const profile = this.#profiles.get(t.profile[slot]!);
+    const record: ConsentRecord = {
+      kind: 'record',
+      v: 1,
+      iss: this.#issuers[t.issuer[slot]!]!.name,
+      work: { type: 'work', ids: [...ids] },
+      purposes: profile.purposes,
+      valid_from: timeOfKey(t.validFrom[slot]!)!,
+      issued_at: timeOfKey(t.issuedAt[slot]!)!,
+    };
+    if (profile.conditions !== undefined) record.conditions = profile.conditions;
+    const validUntil = timeOfKey(t.validUntil[slot]!);
+    if (validUntil !== undefined) record.valid_until = validUntil;
+    const state: RecordState = { id: t.idOf(slot), record };
+    const supersededAt = timeOfKey(t.supersededAt[slot]!);
+    if (supersededAt !== undefined) state.supersededAt = supersededAt;
+    const revokedAt = timeOfKey(t.revokedAt[slot]!);
+    if (revokedAt !== undefined) state.revokedAt = revokedAt;
+    return state;
+  }
+
+  /**
+   * Every record state naming one of the (normalized) identifiers, exactly or by a prefix pattern;
+   * each state's `work.ids` are the queried identifiers.
+   */
+  candidates(ids: readonly string[]): RecordState[] {
+    return this.#collect(ids).map((slot) => this.#stateOf(slot, ids));
   }
 
   /** decide() over the records naming the ids whose issuer is attested at `at`. */
-  decide(
-    ids: readonly string[],
-    purpose: Purpose,
-    at: string,
-    candidates: RecordState[] = this.candidates(ids),
-  ): Decision {
-    const counted =
-      candidates.length === 0
-        ? candidates
-        : candidates.filter((s) => this.attestationAt(s.record.iss, at) !== undefined);
-    return decide({ ids, purpose, at }, counted);
+  decide(ids: readonly string[], purpose: Purpose, at: string): Decision {
+    const atKey = this.#atKey(at);
+    const live = this.#collect(ids).filter(
+      (s) => this.#table.inForce(s, atKey) && this.#attested(this.#table.issuer[s]!, at),
+    );
+    return decide(
+      { ids, purpose, at },
+      live.map((s) => this.#stateOf(s, ids)),
+    );
   }
+
+  /**
+   * The answer to a decision as JSON after its `purpose` and `at` members (`"decision":…}`), with or
+   * without `leaves`; undefined when no record is in force (the caller's precomputed miss).
+   */
+  answer(ids: readonly string[], purpose: Purpose, at: string, withLeaves: boolean): string | undefined {
+    let slots: readonly number[];
+    if (ids.length === 1 && this.#patternsByOrigin.size === 0) {
+      const v = this.#byIdentifier.get(ids[0]!);
+      if (v === undefined) return undefined;
+      slots = v >= 0 ? [v] : this.#collect(ids);
+    } else {
+      slots = this.#collect(ids);
+      if (slots.length === 0) return undefined;
+    }
+    const t = this.#table;
+    const atKey = this.#atKey(at);
+    let live: number[] | undefined;
+    let decider = -1;
+    let oneIssuer = true;
+    for (const s of slots) {
+      if (!t.inForce(s, atKey) || !this.#attested(t.issuer[s]!, at)) continue;
+      if (decider < 0) decider = s;
+      else {
+        live ??= [decider];
+        live.push(s);
+        if (t.issuer[s] !== t.issuer[decider]) oneIssuer = false;
+        else if (newer(t, s, decider)) decider = s;
+      }
+    }
+    if (decider < 0) return undefined;
+    if (oneIssuer) {
+      const profile = t.profile[decider]!;
+      const parts = this.#templates.parts(profile, this.#profiles.get(profile), purpose, withLeaves);
+      if (parts !== null) return parts.length === 1 ? parts[0]! : parts.join(t.idOf(decider));
+    }
+    const states = (live ?? [decider]).map((s) => this.#stateOf(s, ids));
+    return answerTail(decide({ ids, purpose, at }, states), withLeaves);
+  }
+}
+
+type StoredTimes = {
+  issuedAt: string;
+  validFrom: string;
+  validUntil?: string | null;
+  supersededAt?: string | null;
+  revokedAt?: string | null;
+};
+
+/** kyodaku.md §8 step 3: the greater issued_at, ties broken by the greater object id. */
+function newer(t: RecordTable, a: number, b: number): boolean {
+  const ia = t.issuedAt[a]!;
+  const ib = t.issuedAt[b]!;
+  return ia > ib || (ia === ib && t.idOf(a) > t.idOf(b));
+}
+
+function newestInForce(list: readonly AttestationState[], at: string): AttestationState | undefined {
+  let found: AttestationState | undefined;
+  for (const a of list) {
+    if (attestationInForce(a, at) && (found === undefined || a.issuedAt >= found.issuedAt)) found = a;
+  }
+  return found;
 }

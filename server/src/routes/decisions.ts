@@ -3,10 +3,8 @@
  * zod on the ids, and a miss (the usual answer under opt-in) is a precomputed string.
  */
 import {
-  decide,
   isPurpose,
   KyodakuError,
-  PURPOSES,
   type Purpose,
   problemTypeOf,
   schemas,
@@ -14,6 +12,7 @@ import {
   tryNormalizeIdentifier,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
+import { missTail } from '../answer-templates.ts';
 import { jsonBodyLimit, readJson } from '../http-body.ts';
 import type { NodeContext } from '../node-context.ts';
 
@@ -21,17 +20,6 @@ import type { NodeContext } from '../node-context.ts';
 export const MAX_QUERY_IDS = 100;
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-
-/** A miss for each purpose, as the tail of a JSON object after `"at":"…",`. */
-const MISS_TAIL = new Map<Purpose, string>();
-/** A miss for each purpose as the tail of a batch item after `{"id":…`. */
-const MISS_ITEM_TAIL = new Map<Purpose, string>();
-for (const purpose of PURPOSES) {
-  const { purpose: _p, at: _a, ...rest } = decide({ ids: [], purpose, at: '1970-01-01T00:00:00Z' }, []);
-  MISS_TAIL.set(purpose, JSON.stringify(rest).slice(1));
-  const { leaves: _l, ...leaf } = rest;
-  MISS_ITEM_TAIL.set(purpose, `,"purpose":"${purpose}",${JSON.stringify(leaf).slice(1)}`);
-}
 
 function validAt(at: unknown): string {
   if (typeof at !== 'string' || !schemas.Timestamp.safeParse(at).success) {
@@ -104,17 +92,12 @@ export function decisionRoutes(node: NodeContext) {
       const atParam = query.at;
       if (atParam !== undefined && atParam.length !== 1) invalidRequest('give at most one at');
       const at = atParam === undefined ? toTimestamp(node.now()) : validAt(atParam[0]);
-      const candidates = index.candidates(ids);
-      if (candidates.length === 0) {
-        return c.body(
-          `{"ids":${JSON.stringify(ids)},"purpose":"${purpose}","at":"${at}",${MISS_TAIL.get(purpose)}`,
-          200,
-          JSON_HEADERS,
-        );
-      }
-      return c.json({ ids, ...index.decide(ids, purpose, at, candidates) }, 200, {
-        'cache-control': 'no-store',
-      });
+      const tail = index.answer(ids, purpose, at, true) ?? missTail(purpose, true);
+      return c.body(
+        `{"ids":${JSON.stringify(ids)},"purpose":"${purpose}","at":"${at}",${tail}`,
+        200,
+        JSON_HEADERS,
+      );
     })
     .post('/v1/decisions', jsonBodyLimit, async (c) => {
       const { ids, purposes, at: atGiven } = parseBatch(await readJson(c));
@@ -124,7 +107,7 @@ export function decisionRoutes(node: NodeContext) {
       for (const raw of ids) {
         const quoted = JSON.stringify(raw);
         const id = tryNormalizeIdentifier(raw);
-        const candidates = id === undefined ? [] : index.candidates([id]);
+        const one = id === undefined ? undefined : [id];
         for (const purpose of purposes) {
           if (!first) out.push(',');
           first = false;
@@ -132,11 +115,9 @@ export function decisionRoutes(node: NodeContext) {
             out.push(
               `{"id":${quoted},"purpose":"${purpose}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
             );
-          } else if (candidates.length === 0) {
-            out.push(`{"id":${quoted}${MISS_ITEM_TAIL.get(purpose)}`);
           } else {
-            const { purpose: _p, at: _a, leaves: _l, ...rest } = index.decide([id], purpose, at, candidates);
-            out.push(`{"id":${quoted},"purpose":"${purpose}",${JSON.stringify(rest).slice(1)}`);
+            const tail = index.answer(one!, purpose, at, false) ?? missTail(purpose, false);
+            out.push(`{"id":${quoted},"purpose":"${purpose}",${tail}`);
           }
         }
       }
