@@ -1,0 +1,50 @@
+/** A conformance case: stable id, the requirement ids it checks, and the check itself. */
+import type { Context } from './context.ts';
+
+export type Level = 'MUST' | 'SHOULD';
+export type Profile = 'core' | 'log' | 'federation' | 'generation' | 'snapshot' | 'interop';
+export const KNOWN_PROFILES: readonly Profile[] = [
+  'core',
+  'log',
+  'federation',
+  'generation',
+  'snapshot',
+  'interop',
+];
+
+export type Status = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED' | 'NOT_APPLICABLE';
+
+export interface Case {
+  /** Stable id, `<profile>-<area>-<what>`; never renamed. */
+  id: string;
+  requirements: readonly string[];
+  level: Level;
+  profile: Profile;
+  title: string;
+  run(ctx: Context): Promise<void>;
+}
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  requirements: readonly string[];
+  level: Level;
+  profile: Profile;
+  status: Status;
+  message: string;
+  duration_ms: number;
+}
+
+/** A check that did not hold; the message says what was expected and what came back. */
+export class CaseFailure extends Error {
+  override name = 'CaseFailure';
+}
+
+/** Thrown by a case that cannot run against this target (the reason becomes the message). */
+export class CaseSkip extends Error {
+  override name = 'CaseSkip';
+}
+
+export function defineCases(cases: Case[]): Case[] {
+  return cases;
+}

@@ -1,0 +1,317 @@
+/** Decisions for one item (http-api.md §5.1, kyodaku.md §7, §8). */
+import { PURPOSE_LEAVES, PURPOSES } from '@kyodaku/client';
+import { type Case, defineCases } from '../case.ts';
+import { decisionPath } from '../context.ts';
+import { check, equal, expectProblem } from '../expect.ts';
+
+const CONDITIONS = {
+  attribution: { required: true },
+  compensation: { model: 'per-use' as const, currency: 'JPY', amount: '50' },
+};
+
+export const decisionCases: Case[] = defineCases([
+  {
+    id: 'core-decide-default-deny',
+    requirements: ['REQ-PURPOSE-001', 'REQ-DECIDE-001', 'REQ-QUERY-001'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'an identifier with no record is deny / no-record for every purpose and group',
+    async run(ctx) {
+      const id = ctx.workId('nobody');
+      for (const purpose of PURPOSES) {
+        const d = await ctx.decision(id, purpose);
+        equal(
+          [d.decision, d.reasons, d.records, d.disputed],
+          ['deny', ['no-record'], [], false],
+          `decision for ${purpose}`,
+        );
+      }
+    },
+  },
+  {
+    id: 'core-decide-allow',
+    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'allow: decision allow, reason granted, records names the record',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      const r = await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { 'train.genai': 'allow' },
+      });
+      const d = await ctx.decision(work, 'train.genai');
+      equal(
+        [d.decision, d.reasons, d.records, d.disputed, d.ids, d.purpose],
+        ['allow', ['granted'], [r.id], false, [work], 'train.genai'],
+        'decision',
+      );
+    },
+  },
+  {
+    id: 'core-decide-deny',
+    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'deny: decision deny, reason denied, records names the record',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      const r = await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { 'train.genai': 'deny' },
+      });
+      const d = await ctx.decision(work, 'train.genai');
+      equal([d.decision, d.reasons, d.records], ['deny', ['denied'], [r.id]], 'decision');
+    },
+  },
+  {
+    id: 'core-decide-conditional',
+    requirements: ['REQ-DECIDE-006', 'REQ-DECIDE-007'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'conditional: the answer carries the conditions with the record id',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      const r = await ctx.publishRecord(p, {
+        work: { type: 'character', ids: [work] },
+        purposes: { 'generate.character': 'conditional' },
+        conditions: CONDITIONS,
+      });
+      const d = await ctx.decision(work, 'generate.character');
+      equal([d.decision, d.reasons, d.records], ['conditional', ['conditional'], [r.id]], 'decision');
+      equal(d.conditions, [{ record: r.id, conditions: CONDITIONS }], 'conditions');
+    },
+  },
+  {
+    id: 'core-decide-purpose-inheritance',
+    requirements: ['REQ-PURPOSE-002'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a leaf takes its own value, else its group, else all; a silent record is deny / not-granted',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { all: 'conditional', train: 'allow', 'train.finetune': 'deny' },
+        conditions: CONDITIONS,
+      });
+      const expected: Record<string, string> = {
+        'train.genai': 'allow',
+        'train.finetune': 'deny',
+        'train.nongen': 'allow',
+        search: 'conditional',
+        'generate.voice': 'conditional',
+      };
+      for (const [leaf, value] of Object.entries(expected))
+        equal((await ctx.decision(work, leaf)).decision, value, `decision for ${leaf}`);
+      const silent = ctx.workId();
+      await ctx.publishRecord(p, { work: { type: 'work', ids: [silent] }, purposes: { train: 'allow' } });
+      const d = await ctx.decision(silent, 'search');
+      equal(
+        [d.decision, d.reasons],
+        ['deny', ['not-granted']],
+        'decision for a purpose the record is silent on',
+      );
+    },
+  },
+  {
+    id: 'core-decide-group',
+    requirements: ['REQ-QUERY-004', 'REQ-DECIDE-008'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a group query answers every leaf in `leaves` and the most restrictive leaf value',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: {
+          train: 'allow',
+          'train.nongen': 'conditional',
+          input: 'allow',
+          generate: 'allow',
+          'generate.style': 'deny',
+        },
+        conditions: CONDITIONS,
+      });
+      const train = await ctx.decision(work, 'train');
+      equal(
+        Object.keys(train.leaves ?? {}).sort(),
+        ['train.finetune', 'train.genai', 'train.nongen'],
+        'leaves of train',
+      );
+      equal(train.decision, 'conditional', 'decision for train (allow, allow, conditional)');
+      equal(train.leaves?.['train.nongen']?.decision, 'conditional', 'leaf train.nongen');
+      const input = await ctx.decision(work, 'input');
+      equal(input.decision, 'allow', 'decision for input (all leaves allow)');
+      const generate = await ctx.decision(work, 'generate');
+      equal(generate.decision, 'deny', 'decision for generate (generate.style denies)');
+      const all = await ctx.decision(work, 'all');
+      equal(Object.keys(all.leaves ?? {}).sort(), [...PURPOSE_LEAVES].sort(), 'leaves of all');
+      equal(all.decision, 'deny', 'decision for all (tdm and search are silent)');
+      equal(all.leaves?.tdm?.reasons, ['not-granted'], 'reasons of the silent leaf tdm');
+    },
+  },
+  {
+    id: 'core-decide-newest-of-issuer',
+    requirements: ['REQ-DECIDE-004', 'REQ-DECIDE-007'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'among records of one issuer (no supersedes), the newest issued_at decides',
+    async run(ctx) {
+      const p = await ctx.party();
+      const work = ctx.workId();
+      const newer = await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { train: 'deny' },
+        issued_at: ctx.time(-100),
+      });
+      await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { train: 'allow' },
+        issued_at: ctx.time(-200),
+      });
+      const d = await ctx.decision(work, 'train.genai');
+      equal([d.decision, d.records, d.disputed], ['deny', [newer.id], false], 'decision');
+    },
+  },
+  {
+    id: 'core-decide-disputed',
+    requirements: ['REQ-DECIDE-005', 'REQ-DECIDE-007'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'two issuers claim one work: the most restrictive answer, marked disputed',
+    async run(ctx) {
+      const a = await ctx.party();
+      const b = await ctx.party();
+      const work = ctx.workId();
+      const ra = await ctx.publishRecord(a, {
+        work: { type: 'work', ids: [work] },
+        purposes: { all: 'allow' },
+      });
+      const rb = await ctx.publishRecord(b, {
+        work: { type: 'work', ids: [work] },
+        purposes: { all: 'conditional' },
+        conditions: CONDITIONS,
+      });
+      const d = await ctx.decision(work, 'search');
+      equal([d.decision, d.disputed], ['conditional', true], 'decision');
+      check(d.reasons.includes('disputed'), `reasons ${JSON.stringify(d.reasons)} lack "disputed"`);
+      equal([...d.records].sort(), [ra.id, rb.id].sort(), 'records');
+      equal(d.conditions, [{ record: rb.id, conditions: CONDITIONS }], 'conditions');
+    },
+  },
+  {
+    id: 'core-decide-several-ids',
+    requirements: ['REQ-QUERY-005', 'REQ-ID-005', 'REQ-ID-003'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'several ids of one item: answered in normalized form and order; a record naming any of them counts',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const sha = Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join(
+        '',
+      );
+      const url = `${ctx.urlBase()}page`;
+      await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [`sha256:${sha}`] },
+        purposes: { train: 'allow' },
+      });
+      const d = await ctx.decision([url, `sha256:${sha.toUpperCase()}`], 'train.genai');
+      equal(d.ids, [url, `sha256:${sha}`], 'ids');
+      equal(d.decision, 'allow', 'decision');
+    },
+  },
+  {
+    id: 'core-decide-url-prefix',
+    requirements: ['REQ-ID-016', 'REQ-ID-015'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a url prefix pattern matches URLs that start with it, and nothing else',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const base = ctx.urlBase();
+      await ctx.publishRecord(p, { work: { type: 'work', ids: [`${base}*`] }, purposes: { train: 'allow' } });
+      equal(
+        (await ctx.decision(`${base}chapter/1`, 'train.genai')).decision,
+        'allow',
+        'a URL under the prefix',
+      );
+      equal(
+        (await ctx.decision(`${base.slice(0, -1)}x/1`, 'train.genai')).decision,
+        'deny',
+        'a URL outside the prefix',
+      );
+    },
+  },
+  {
+    id: 'core-decide-at',
+    requirements: ['REQ-QUERY-003', 'REQ-DECIDE-003'],
+    level: 'MUST',
+    profile: 'core',
+    title: '`at` given is answered as given; a record issued later than `at` does not count',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const work = ctx.workId();
+      await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { train: 'allow' },
+        issued_at: ctx.time(-30),
+        valid_from: ctx.time(-30),
+      });
+      const at = ctx.time(600);
+      const d = await ctx.decision(work, 'train.genai', at);
+      equal([d.at, d.decision], [at, 'allow'], 'decision at a later time');
+    },
+  },
+  {
+    id: 'core-decide-bad-parameters',
+    requirements: ['REQ-QUERY-002', 'REQ-PURPOSE-003'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'missing or unknown purpose, missing or invalid id, malformed `at`: each refused with its problem type',
+    async run(ctx) {
+      const id = ctx.workId();
+      expectProblem(await ctx.http.get(decisionPath(id, undefined)), 'unknown-purpose');
+      expectProblem(await ctx.http.get(decisionPath(id, 'train.everything')), 'unknown-purpose');
+      expectProblem(await ctx.http.get(decisionPath(id, 'TRAIN')), 'unknown-purpose');
+      expectProblem(await ctx.http.get(decisionPath([], 'train')), 'invalid-identifier');
+      expectProblem(await ctx.http.get(decisionPath('isbn:123', 'train')), 'invalid-identifier');
+      for (const at of ['2026-01-01', '2026-01-01T00:00:00.5Z', '2026-01-01T09:00:00+09:00', 'yesterday']) {
+        expectProblem(await ctx.http.get(decisionPath(id, 'train', at)), 'invalid-request');
+      }
+    },
+  },
+  {
+    id: 'core-decide-limits',
+    requirements: ['REQ-QUERY-005'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'more than 100 ids or more than one `at` is invalid-request; more than one purpose is unknown-purpose',
+    async run(ctx) {
+      const ids = Array.from(
+        { length: 101 },
+        (_, i) => `kyodaku:conformance.test/${ctx.suite.runId}/many-${i}`,
+      );
+      expectProblem(await ctx.http.get(decisionPath(ids, 'train')), 'invalid-request');
+      const hundred = await ctx.decision(ids.slice(0, 100), 'train');
+      equal(hundred.ids.length, 100, 'ids of a query with 100 ids');
+      const at = ctx.time();
+      expectProblem(
+        await ctx.http.get(`${decisionPath(ctx.workId(), 'train', at)}&at=${at}`),
+        'invalid-request',
+      );
+      expectProblem(
+        await ctx.http.get(`${decisionPath(ctx.workId(), 'train')}&purpose=search`),
+        'unknown-purpose',
+      );
+    },
+  },
+]);

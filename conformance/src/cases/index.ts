@@ -1,0 +1,23 @@
+/** Every case of the suite, in run order. */
+import type { Case } from '../case.ts';
+import { attestationCases } from './attestations.ts';
+import { batchCases } from './batch.ts';
+import { decisionCases } from './decisions.ts';
+import { errorCases } from './errors.ts';
+import { partyCases } from './parties.ts';
+import { recordCases } from './records.ts';
+import { sigCases } from './sig.ts';
+import { wellKnownCases } from './well-known.ts';
+import { workCases } from './works.ts';
+
+export const ALL_CASES: readonly Case[] = [
+  ...wellKnownCases,
+  ...partyCases,
+  ...attestationCases,
+  ...recordCases,
+  ...sigCases,
+  ...workCases,
+  ...decisionCases,
+  ...batchCases,
+  ...errorCases,
+];

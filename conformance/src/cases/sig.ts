@@ -1,0 +1,571 @@
+/**
+ * Hostile JWS on the record endpoint (spec/kyodaku.md §5, http-api.md REQ-API-011): every one must be
+ * refused with the problem type of the verification order, and nothing may be stored.
+ */
+import { createHmac } from 'node:crypto';
+import { objectIdOf } from '@kyodaku/client';
+import { type Case, defineCases } from '../case.ts';
+import type { Context, TestParty } from '../context.ts';
+import { check, expectProblem } from '../expect.ts';
+import { b64, bytesOf, craftJws, malleateSignature, splitJws } from '../jws-craft.ts';
+
+const RECORD_TYP = 'kyodaku-record+jws';
+
+interface Fixture {
+  ctx: Context;
+  victim: TestParty;
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** A valid signed record (not published) of the victim. */
+  valid: string;
+}
+
+async function fixture(ctx: Context): Promise<Fixture> {
+  const victim = await ctx.sharedParty('sig-victim');
+  const valid = await ctx.signRecord(victim, { purposes: { all: 'allow' } });
+  const payload = JSON.parse(Buffer.from(splitJws(valid.jws)[1], 'base64url').toString('utf8'));
+  return {
+    ctx,
+    victim,
+    header: { alg: 'Ed25519', kid: victim.kid, typ: RECORD_TYP },
+    payload,
+    valid: valid.jws,
+  };
+}
+
+/** Posts a hostile JWS to /v1/records, expects the problem, and checks that nothing was stored. */
+async function refused(ctx: Context, jws: string | Uint8Array, types: string[]): Promise<void> {
+  const res = await ctx.post('/v1/records', jws);
+  expectProblem(res, ...types);
+  if (typeof jws === 'string') await ctx.expectNotStored(`/v1/records/${await objectIdOf(jws)}`);
+}
+
+function hostile(
+  id: string,
+  requirements: string[],
+  title: string,
+  types: string[],
+  build: (f: Fixture) => Promise<string | Uint8Array>,
+): Case {
+  return {
+    id,
+    requirements: [...requirements, 'REQ-API-011', 'REQ-ERR-001'],
+    level: 'MUST',
+    profile: 'core',
+    title,
+    async run(ctx) {
+      const f = await fixture(ctx);
+      await refused(ctx, await build(f), types);
+    },
+  };
+}
+
+/** A JWS with the fixture's payload and the given header, signed by the victim's key. */
+const withHeader = (f: Fixture, header: Record<string, unknown> | string) =>
+  craftJws({ header, payload: f.payload, signer: f.victim.signer });
+
+/** A JWS with the fixture's header and the given payload bytes, signed by the victim's key. */
+const withPayload = (f: Fixture, payload: Record<string, unknown> | string | Uint8Array) =>
+  craftJws({ header: f.header, payload, signer: f.victim.signer });
+
+/** The canonical payload text with `replace` applied at the first occurrence of `find`. */
+function payloadText(f: Fixture, find: string, replace: string): string {
+  const text = JSON.stringify(sortDeep(f.payload));
+  check(text.includes(find), `internal: "${find}" not in the payload`);
+  return text.replace(find, replace);
+}
+
+function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortDeep((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** Bytes of the canonical payload with raw bytes spliced in place of `marker`. */
+function payloadBytes(f: Fixture, marker: string, raw: number[]): Uint8Array {
+  const text = payloadText(f, '"kind":"record"', `"kind":"record","x":"${marker}"`);
+  const [before, after] = text.split(marker) as [string, string];
+  return new Uint8Array([...bytesOf(before), ...raw, ...bytesOf(after)]);
+}
+
+export const sigCases: Case[] = defineCases([
+  {
+    id: 'core-sig-valid-reference',
+    requirements: ['REQ-SIG-001', 'REQ-SIG-007', 'REQ-API-013'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a correctly signed record of an attested party is accepted (the baseline of the hostile cases)',
+    async run(ctx) {
+      const f = await fixture(ctx);
+      const res = await ctx.post('/v1/records', f.valid);
+      check(res.status === 201, `expected 201, got ${res.status} ${res.text.slice(0, 200)}`);
+    },
+  },
+  hostile(
+    'core-sig-alg-none',
+    ['REQ-SIG-002'],
+    'alg "none" with an empty signature is refused',
+    ['unsupported-algorithm'],
+    (f) => craftJws({ header: { ...f.header, alg: 'none' }, payload: f.payload }),
+  ),
+  hostile(
+    'core-sig-alg-hs256',
+    ['REQ-SIG-002'],
+    'alg HS256 keyed with the public key (algorithm confusion) is refused',
+    ['unsupported-algorithm'],
+    async (f) => {
+      const header = b64(JSON.stringify({ alg: 'HS256', kid: f.victim.kid, typ: RECORD_TYP }));
+      const input = `${header}.${b64(JSON.stringify(sortDeep(f.payload)))}`;
+      const mac = createHmac('sha256', Buffer.from(f.victim.publicJwk.x, 'base64url')).update(input).digest();
+      return `${input}.${b64(new Uint8Array(mac))}`;
+    },
+  ),
+  hostile('core-sig-alg-es256', ['REQ-SIG-002'], 'alg ES256 is refused', ['unsupported-algorithm'], (f) =>
+    withHeader(f, { ...f.header, alg: 'ES256' }),
+  ),
+  hostile('core-sig-alg-rs256', ['REQ-SIG-002'], 'alg RS256 is refused', ['unsupported-algorithm'], (f) =>
+    withHeader(f, { ...f.header, alg: 'RS256' }),
+  ),
+  hostile(
+    'core-sig-alg-missing',
+    ['REQ-SIG-002'],
+    'a header without alg is refused',
+    ['unsupported-algorithm'],
+    (f) => withHeader(f, { kid: f.victim.kid, typ: RECORD_TYP }),
+  ),
+  {
+    id: 'core-sig-alg-eddsa',
+    requirements: ['REQ-SIG-002'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'alg "EdDSA" for the same key is either accepted or refused as unsupported-algorithm, nothing else',
+    async run(ctx) {
+      const f = await fixture(ctx);
+      const jws = await withHeader(f, { ...f.header, alg: 'EdDSA' });
+      const res = await ctx.post('/v1/records', jws);
+      if (res.status === 201) return;
+      expectProblem(res, 'unsupported-algorithm');
+    },
+  },
+  ...(
+    [
+      ['jwk', 'an embedded attacker key (jwk)'],
+      ['jku', 'a key URL (jku)'],
+      ['x5u', 'a certificate URL (x5u)'],
+      ['x5c', 'a certificate chain (x5c)'],
+      ['x5t', 'a certificate thumbprint (x5t)'],
+      ['crit', 'a crit member'],
+      ['b64', 'b64: false with crit'],
+      ['extra', 'an unknown member'],
+    ] as const
+  ).map(([member, what]) =>
+    hostile(
+      `core-sig-header-${member}`,
+      ['REQ-SIG-001'],
+      `a header with ${what} is refused as forbidden-header`,
+      ['forbidden-header'],
+      async (f) => {
+        const attacker = await f.ctx.newKey();
+        const extra: Record<string, unknown> = {
+          jwk: attacker.publicJwk,
+          jku: 'https://attacker.example/keys.json',
+          x5u: 'https://attacker.example/cert.pem',
+          x5c: ['MIIBszCCAVmgAwIBAgIUQ0Zk'],
+          x5t: 'dGh1bWJwcmludA',
+          crit: ['exp'],
+          b64: false,
+          extra: 'member',
+        };
+        const header: Record<string, unknown> = { ...f.header, [member]: extra[member] };
+        if (member === 'crit') header.exp = 1;
+        if (member === 'b64') header.crit = ['b64'];
+        // signed by the attacker when the header carries its key, else by the victim
+        return craftJws({
+          header,
+          payload: f.payload,
+          signer: member === 'jwk' ? attacker.signer : f.victim.signer,
+        });
+      },
+    ),
+  ),
+  hostile(
+    'core-sig-typ-party',
+    ['REQ-SIG-004'],
+    'a party typ on the record endpoint is refused',
+    ['type-mismatch'],
+    (f) => withHeader(f, { ...f.header, typ: 'kyodaku-party+jws' }),
+  ),
+  hostile('core-sig-typ-jwt', ['REQ-SIG-004'], 'typ "JWT" is refused', ['type-mismatch'], (f) =>
+    withHeader(f, { ...f.header, typ: 'JWT' }),
+  ),
+  hostile(
+    'core-sig-typ-missing',
+    ['REQ-SIG-004'],
+    'a header without typ is refused',
+    ['type-mismatch'],
+    (f) => withHeader(f, { alg: 'Ed25519', kid: f.victim.kid }),
+  ),
+  hostile(
+    'core-sig-kid-not-thumbprint',
+    ['REQ-SIG-003'],
+    'a kid that is not a thumbprint is refused',
+    ['forbidden-header'],
+    (f) => withHeader(f, { ...f.header, kid: 'key-1' }),
+  ),
+  hostile(
+    'core-sig-kid-other-party',
+    ['REQ-SIG-003', 'REQ-API-030'],
+    "a record of the victim signed with another attested party's key (and kid) is refused as unknown-key",
+    ['unknown-key'],
+    async (f) => {
+      const attacker = await f.ctx.sharedParty('sig-attacker');
+      return craftJws({
+        header: { ...f.header, kid: attacker.kid },
+        payload: f.payload,
+        signer: attacker.signer,
+      });
+    },
+  ),
+  hostile(
+    'core-sig-signature-other-key',
+    ['REQ-SIG-007'],
+    "the victim's kid with a signature by another key is refused as invalid-signature",
+    ['invalid-signature'],
+    async (f) => {
+      const attacker = await f.ctx.newKey();
+      return craftJws({ header: f.header, payload: f.payload, signer: attacker.signer });
+    },
+  ),
+  hostile(
+    'core-sig-tampered-payload',
+    ['REQ-SIG-008'],
+    'a payload changed after signing (deny turned into allow) is refused as invalid-signature',
+    ['invalid-signature'],
+    async (f) => {
+      const [h, , s] = splitJws(f.valid);
+      const changed = JSON.stringify(sortDeep({ ...f.payload, purposes: { all: 'allow', search: 'allow' } }));
+      return `${h}.${b64(changed)}.${s}`;
+    },
+  ),
+  hostile(
+    'core-sig-signature-bit-flip',
+    ['REQ-SIG-007'],
+    'a signature with one bit flipped is refused',
+    ['invalid-signature'],
+    async (f) => {
+      const [h, p, s] = splitJws(f.valid);
+      const sig = new Uint8Array(Buffer.from(s, 'base64url'));
+      sig[10]! ^= 0x01;
+      return `${h}.${p}.${b64(sig)}`;
+    },
+  ),
+  hostile(
+    'core-sig-signature-malleated',
+    ['REQ-SIG-007'],
+    'a malleated signature (S + L) is refused: strict RFC 8032, S < L',
+    ['invalid-signature'],
+    async (f) => {
+      const [h, p, s] = splitJws(f.valid);
+      return `${h}.${p}.${b64(malleateSignature(new Uint8Array(Buffer.from(s, 'base64url'))))}`;
+    },
+  ),
+  hostile(
+    'core-sig-signature-63-bytes',
+    ['REQ-SIG-007'],
+    'a 63-byte signature is refused as malformed-jws',
+    ['malformed-jws'],
+    async (f) => {
+      const [h, p, s] = splitJws(f.valid);
+      return `${h}.${p}.${b64(new Uint8Array(Buffer.from(s, 'base64url')).subarray(0, 63))}`;
+    },
+  ),
+  hostile(
+    'core-sig-b64-trailing-bits',
+    ['REQ-SIG-006'],
+    'a signature part with non-zero unused trailing bits is refused as malformed-jws',
+    ['malformed-jws'],
+    async (f) => {
+      const [h, p, s] = splitJws(f.valid);
+      // 64 bytes = 86 characters; the last one carries 2 bits of data and 4 unused bits
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(s.at(-1)!);
+      return `${h}.${p}.${s.slice(0, -1)}${alphabet[last | 1]}`;
+    },
+  ),
+  hostile(
+    'core-sig-b64-padding',
+    ['REQ-SIG-006'],
+    'base64url with padding is refused',
+    ['malformed-jws'],
+    async (f) => `${f.valid}==`,
+  ),
+  hostile(
+    'core-sig-b64-alphabet',
+    ['REQ-SIG-006'],
+    'characters outside the base64url alphabet are refused',
+    ['malformed-jws'],
+    async (f) => {
+      const [h, p, s] = splitJws(f.valid);
+      return `${h}.${p}.+${s.slice(1)}`;
+    },
+  ),
+  hostile(
+    'core-sig-two-parts',
+    ['REQ-SIG-006'],
+    'a JWS of two parts is refused',
+    ['malformed-jws'],
+    async (f) => splitJws(f.valid).slice(0, 2).join('.'),
+  ),
+  hostile(
+    'core-sig-four-parts',
+    ['REQ-SIG-006'],
+    'a JWS of four parts is refused',
+    ['malformed-jws'],
+    async (f) => `${f.valid}.AAAA`,
+  ),
+  hostile(
+    'core-sig-empty-body',
+    ['REQ-SIG-006'],
+    'an empty body is refused as malformed-jws',
+    ['malformed-jws'],
+    async () => '',
+  ),
+  hostile(
+    'core-sig-header-whitespace',
+    ['REQ-SIG-001', 'REQ-SIG-005'],
+    'a header with insignificant whitespace (not JCS) is refused',
+    ['non-canonical-json'],
+    (f) => withHeader(f, JSON.stringify(f.header, null, 1)),
+  ),
+  hostile(
+    'core-sig-header-unsorted',
+    ['REQ-SIG-001', 'REQ-SIG-005'],
+    'a header with members out of order is refused',
+    ['non-canonical-json'],
+    (f) => withHeader(f, JSON.stringify({ typ: RECORD_TYP, kid: f.victim.kid, alg: 'Ed25519' })),
+  ),
+  hostile(
+    'core-sig-header-invalid-utf8',
+    ['REQ-SIG-005'],
+    'a header that is not UTF-8 is refused',
+    ['invalid-utf8'],
+    async (f) =>
+      craftJws({
+        header: new Uint8Array([
+          ...bytesOf(`{"alg":"Ed25519","kid":"${f.victim.kid}","typ":"kyodaku-record+jws","x":"`),
+          0xff,
+          ...bytesOf('"}'),
+        ]),
+        payload: f.payload,
+        signer: f.victim.signer,
+      }),
+  ),
+  hostile(
+    'core-sig-header-not-object',
+    ['REQ-SIG-005'],
+    'a header that is a JSON array is refused',
+    ['malformed-json'],
+    (f) => withHeader(f, '["Ed25519"]'),
+  ),
+  hostile(
+    'core-sig-payload-whitespace',
+    ['REQ-SIG-005', 'REQ-SIG-008'],
+    'a signed payload with insignificant whitespace is refused (verifiers do not re-serialize)',
+    ['non-canonical-json'],
+    (f) => withPayload(f, JSON.stringify(sortDeep(f.payload), null, 2)),
+  ),
+  hostile(
+    'core-sig-payload-unsorted',
+    ['REQ-SIG-005'],
+    'a signed payload with members out of order is refused',
+    ['non-canonical-json'],
+    (f) => withPayload(f, JSON.stringify({ v: 1, ...(sortDeep(f.payload) as object) })),
+  ),
+  hostile(
+    'core-sig-payload-duplicate-member',
+    ['REQ-SIG-005'],
+    'a signed payload with a duplicate member (deny then allow) is refused',
+    ['non-canonical-json'],
+    (f) =>
+      withPayload(
+        f,
+        payloadText(f, '"purposes":{"all":"allow"}', '"purposes":{"all":"deny"},"purposes":{"all":"allow"}'),
+      ),
+  ),
+  hostile(
+    'core-sig-payload-escape',
+    ['REQ-SIG-005'],
+    'a payload with an escape JCS does not use (\\u0072) is refused',
+    ['non-canonical-json'],
+    (f) => withPayload(f, payloadText(f, '"kind":"record"', '"kind":"\\u0072ecord"')),
+  ),
+  hostile(
+    'core-sig-payload-number-form',
+    ['REQ-SIG-005'],
+    'a payload with the number 1.0 instead of 1 is refused',
+    ['non-canonical-json'],
+    (f) => withPayload(f, payloadText(f, '"v":1', '"v":1.0')),
+  ),
+  hostile(
+    'core-sig-payload-invalid-utf8',
+    ['REQ-SIG-005'],
+    'a payload with a lone continuation byte is refused',
+    ['invalid-utf8'],
+    (f) => withPayload(f, payloadBytes(f, '@@', [0x80])),
+  ),
+  hostile(
+    'core-sig-payload-overlong-utf8',
+    ['REQ-SIG-005'],
+    'a payload with an overlong UTF-8 encoding is refused',
+    ['invalid-utf8'],
+    (f) => withPayload(f, payloadBytes(f, '@@', [0xc1, 0x81])),
+  ),
+  hostile(
+    'core-sig-payload-cesu8',
+    ['REQ-SIG-005'],
+    'a payload with an encoded surrogate (CESU-8) is refused',
+    ['invalid-utf8'],
+    (f) => withPayload(f, payloadBytes(f, '@@', [0xed, 0xa0, 0x80])),
+  ),
+  hostile(
+    'core-sig-payload-bom',
+    ['REQ-SIG-005'],
+    'a payload with a byte order mark is refused',
+    ['malformed-json', 'non-canonical-json'],
+    (f) =>
+      withPayload(f, new Uint8Array([0xef, 0xbb, 0xbf, ...bytesOf(JSON.stringify(sortDeep(f.payload)))])),
+  ),
+  hostile(
+    'core-sig-payload-not-json',
+    ['REQ-SIG-005'],
+    'a payload that is not JSON is refused',
+    ['malformed-json'],
+    (f) => withPayload(f, 'record: allow everything'),
+  ),
+  hostile(
+    'core-sig-payload-array',
+    ['REQ-SIG-005'],
+    'a payload that is a JSON array, not an object, is refused',
+    ['malformed-json'],
+    (f) => withPayload(f, '[{"kind":"record"}]'),
+  ),
+  hostile(
+    'core-sig-oversize',
+    ['REQ-SIG-009', 'REQ-ERR-003', 'REQ-ERR-006'],
+    'a signed JWS of more than 65,535 bytes is refused with 413',
+    ['payload-too-large'],
+    async (f) =>
+      withPayload(f, {
+        ...f.payload,
+        work: { ...(f.payload.work as object), titles: { en: 'x'.repeat(70_000) } },
+      }),
+  ),
+  hostile(
+    'core-sig-schema-extra-member',
+    ['REQ-SIG-010'],
+    'a signed payload with a member the schema does not define is refused',
+    ['schema-violation'],
+    (f) => withPayload(f, { ...f.payload, admin: true }),
+  ),
+  hostile(
+    'core-obj-kind-mismatch',
+    ['REQ-OBJ-002'],
+    'a record typ whose payload kind is "party" is refused',
+    ['schema-violation'],
+    (f) => withPayload(f, { ...f.payload, kind: 'party' }),
+  ),
+  hostile('core-obj-version', ['REQ-OBJ-002'], 'a payload with v 2 is refused', ['schema-violation'], (f) =>
+    withPayload(f, { ...f.payload, v: 2 }),
+  ),
+  ...(
+    [
+      ['fraction', '2026-01-01T00:00:00.000Z', 'fractional seconds'],
+      ['offset', '2026-01-01T09:00:00+09:00', 'a time zone offset'],
+      ['lowercase', '2026-01-01t00:00:00z', 'lowercase t and z'],
+      ['impossible-date', '2026-02-30T00:00:00Z', 'a date that does not exist'],
+      ['leap-second', '2025-12-31T23:59:60Z', 'a leap second'],
+    ] as const
+  ).map(([name, value, what]) =>
+    hostile(
+      `core-obj-timestamp-${name}`,
+      ['REQ-OBJ-001'],
+      `a timestamp with ${what} is refused`,
+      ['schema-violation'],
+      (f) => withPayload(f, { ...f.payload, valid_from: value }),
+    ),
+  ),
+  hostile(
+    'core-record-conditional-without-conditions',
+    ['REQ-RECORD-002'],
+    'a conditional purpose without conditions is refused',
+    ['schema-violation'],
+    (f) => withPayload(f, { ...f.payload, purposes: { 'generate.character': 'conditional' } }),
+  ),
+  hostile(
+    'core-record-valid-until-before-from',
+    ['REQ-RECORD-002'],
+    'valid_until not later than valid_from is refused',
+    ['schema-violation'],
+    (f) => withPayload(f, { ...f.payload, valid_until: f.payload.valid_from }),
+  ),
+  hostile(
+    'core-record-unknown-purpose',
+    ['REQ-PURPOSE-003'],
+    'a record with a purpose outside the vocabulary is refused',
+    ['schema-violation', 'unknown-purpose'],
+    (f) => withPayload(f, { ...f.payload, purposes: { 'train.everything': 'allow' } }),
+  ),
+  hostile(
+    'core-record-invalid-identifier',
+    ['REQ-RECORD-001', 'REQ-ID-002', 'REQ-ID-004'],
+    'a record with an invalid identifier (bad ISBN check digit) is refused',
+    ['schema-violation', 'invalid-identifier'],
+    (f) => withPayload(f, { ...f.payload, work: { type: 'work', ids: ['isbn:9784088725094'] } }),
+  ),
+  hostile(
+    'core-record-unnormalized-identifier',
+    ['REQ-RECORD-001', 'REQ-ID-004'],
+    'a record with an identifier not in normalized form (ISBN with hyphens) is refused',
+    ['schema-violation', 'invalid-identifier'],
+    (f) => withPayload(f, { ...f.payload, work: { type: 'work', ids: ['isbn:978-4-08-872509-3'] } }),
+  ),
+  hostile(
+    'core-record-language-tag',
+    ['REQ-ID-032'],
+    'a title keyed by an ill-formed language tag is refused',
+    ['schema-violation'],
+    (f) =>
+      withPayload(f, {
+        ...f.payload,
+        work: { ...(f.payload.work as object), titles: { 'not a tag!': 'x' } },
+      }),
+  ),
+  hostile(
+    'core-record-empty-folded-title',
+    ['REQ-ID-034'],
+    'a title whose folded form is empty (ideographic spaces) is refused',
+    ['schema-violation', 'invalid-request'],
+    (f) =>
+      withPayload(f, {
+        ...f.payload,
+        work: { ...(f.payload.work as object), titles: { en: '\u3000 \u3000' } },
+      }),
+  ),
+  hostile(
+    'core-record-issued-in-future',
+    ['REQ-API-034'],
+    'a record issued more than 300 seconds in the future is refused as schema-violation',
+    ['schema-violation'],
+    async (f) => {
+      const t = f.ctx.time(900);
+      return withPayload(f, { ...f.payload, issued_at: t, valid_from: t });
+    },
+  ),
+]);

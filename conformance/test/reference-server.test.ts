@@ -1,0 +1,106 @@
+/**
+ * The suite against the reference node: a real server process (temp data dir and database,
+ * ephemeral port), all core cases, zero failures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Report, readAdminKey, runSuite } from '../src/runner.ts';
+
+/**
+ * Cases the reference node fails today because the NODE deviates from the spec (not the suite).
+ * Listed openly, each with the requirement it breaks; the test fails when any other case fails and
+ * when a listed case starts to pass, so this list can only shrink. Reported to the server owner.
+ */
+const KNOWN_SERVER_DISCREPANCIES: Record<string, string> = {
+  'core-record-empty-folded-title':
+    'REQ-ID-034: a record whose title folds to the empty string ("\u3000 \u3000") is accepted (201)',
+  'core-id-vectors-007':
+    'REQ-ID-007/REQ-API-060: GET /v1/works/isbn%3A9784088725093%0A (trailing LF) is 404 not-found, not 400 invalid-identifier',
+  'core-batch-malformed':
+    'REQ-QUERY-013: a batch body that is not UTF-8 is read with U+FFFD and refused as invalid-request, not malformed-json',
+};
+
+const SERVER_BIN = fileURLToPath(new URL('../../server/bin/kyodaku-server.js', import.meta.url));
+
+async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [SERVER_BIN, 'start'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KYODAKU_DATA_DIR: dataDir,
+      KYODAKU_DB: `file:${join(dataDir, 'kyodaku.db')}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, child };
+}
+
+describe('the reference node', () => {
+  let dataDir: string;
+  let server: { url: string; child: ChildProcess };
+  let report: Report;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'kyodaku-conformance-ref-'));
+    server = await startServer(dataDir);
+    report = await runSuite({ target: server.url, adminKey: await readAdminKey(join(dataDir, 'admin.key')) });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('passes every core case (but the listed server discrepancies)', () => {
+    const failed = report.cases
+      .filter((c) => c.status === 'FAILED' && !(c.id in KNOWN_SERVER_DISCREPANCIES))
+      .map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
+    expect(failed).toEqual([]);
+    const fixed = Object.keys(KNOWN_SERVER_DISCREPANCIES).filter(
+      (id) => report.cases.find((c) => c.id === id)?.status !== 'FAILED',
+    );
+    expect(fixed, 'discrepancies the server fixed: remove them from the list').toEqual([]);
+    expect(report.summary.passed).toBeGreaterThan(150);
+  });
+
+  it('runs again against the same node (fresh parties and identifiers per run)', async () => {
+    const again = await runSuite({
+      target: server.url,
+      adminKey: await readAdminKey(join(dataDir, 'admin.key')),
+      only: ['core-record-*', 'core-decide-*', 'core-attest-*'],
+    });
+    expect(
+      again.cases
+        .filter((c) => c.status === 'FAILED' && !(c.id in KNOWN_SERVER_DISCREPANCIES))
+        .map((c) => c.id),
+    ).toEqual([]);
+    expect(again.summary.total).toBeGreaterThan(20);
+  }, 120_000);
+});
