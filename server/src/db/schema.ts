@@ -114,3 +114,60 @@ export const logCheckpoints = sqliteTable('log_checkpoints', {
 });
 
 export type LogCheckpointRow = typeof logCheckpoints.$inferSelect;
+
+/**
+ * Federation (spec/federation.md): the peers this node follows, with their cursor, the compact range
+ * of the entries processed (concatenated 32-byte subtree hashes, largest first) and the last
+ * checkpoint accepted; written in the transaction that stores the objects they cover.
+ */
+export const peers = sqliteTable('peers', {
+  url: text('url').primaryKey(),
+  nodeKey: text('node_key').notNull(),
+  origin: text('origin').notNull(),
+  /** `following` or `stopped-inconsistent` (REQ-FED-022). */
+  state: text('state').notNull(),
+  /** Index of the last entry processed; -1 before the first. */
+  cursor: integer('cursor').notNull(),
+  peaks: blob('peaks', { mode: 'buffer' }).notNull(),
+  checkpointNote: text('checkpoint_note'),
+  /** The offending checkpoint note or reason once the peer proved inconsistent. */
+  evidence: text('evidence'),
+  addedAt: text('added_at').notNull(),
+});
+
+/**
+ * Objects followed from peers, verified (REQ-FED-011..013), each with its origin and index in the
+ * origin's log (REQ-FED-015). `party` is the party an object is about (a party's id, an
+ * attestation's party, a record's or revocation's issuer); `subject` the object it acts on (a
+ * revocation's record, an attestation revocation's attestation, a record's `supersedes`).
+ */
+export const foreignObjects = sqliteTable(
+  'foreign_objects',
+  {
+    origin: text('origin').notNull(),
+    idx: integer('idx').notNull(),
+    id: text('id').notNull(),
+    kind: text('kind').notNull(),
+    jws: text('jws').notNull(),
+    party: text('party'),
+    subject: text('subject'),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.origin, t.idx] }), index('foreign_objects_id').on(t.id)],
+);
+
+/** Entries of a peer's log the follower refused (REQ-FED-013), for the peer status. */
+export const peerRefusals = sqliteTable(
+  'peer_refusals',
+  {
+    origin: text('origin').notNull(),
+    idx: integer('idx').notNull(),
+    reason: text('reason').notNull(),
+    detail: text('detail').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.origin, t.idx] })],
+);
+
+export type PeerRow = typeof peers.$inferSelect;
+export type ForeignObjectRow = typeof foreignObjects.$inferSelect;
