@@ -26,6 +26,7 @@ import {
   revocations,
 } from './db/schema.ts';
 import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
+import { loadRecordIndex } from './index-loader.ts';
 import { LogTree } from './log/tree.ts';
 
 type Stmt = BatchItem<'sqlite'>;
@@ -81,19 +82,7 @@ export class Store {
         ...(a.revokedAt !== null && { revokedAt: a.revokedAt }),
       });
     }
-    // Page by seq so that a large registry never materializes as one result set.
-    let after = -1;
-    for (let guard = 0; guard < 1e7; guard++) {
-      const page = await this.db
-        .select()
-        .from(records)
-        .where(gt(records.seq, after))
-        .orderBy(asc(records.seq))
-        .limit(50_000);
-      for (const row of page) this.index.addRecord(indexedOf(row));
-      if (page.length < 50_000) break;
-      after = page[page.length - 1]!.seq;
-    }
+    await loadRecordIndex(this.db, this.index);
   }
 
   /** Runs `fn` alone: every check-then-write on the registry goes through here. */
