@@ -10,20 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Report, readAdminKey, runSuite } from '../src/runner.ts';
 
-/**
- * Cases the reference node fails today because the NODE deviates from the spec (not the suite).
- * Listed openly, each with the requirement it breaks; the test fails when any other case fails and
- * when a listed case starts to pass, so this list can only shrink. Reported to the server owner.
- */
-const KNOWN_SERVER_DISCREPANCIES: Record<string, string> = {
-  'core-record-empty-folded-title':
-    'REQ-ID-034: a record whose title folds to the empty string ("\u3000 \u3000") is accepted (201)',
-  'core-id-vectors-007':
-    'REQ-ID-007/REQ-API-060: GET /v1/works/isbn%3A9784088725093%0A (trailing LF) is 404 not-found, not 400 invalid-identifier',
-  'core-batch-malformed':
-    'REQ-QUERY-013: a batch body that is not UTF-8 is read with U+FFFD and refused as invalid-request, not malformed-json',
-};
-
 const SERVER_BIN = fileURLToPath(new URL('../../server/bin/kyodaku-server.js', import.meta.url));
 
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -78,15 +64,11 @@ describe('the reference node', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('passes every core case (but the listed server discrepancies)', () => {
+  it('passes every core case', () => {
     const failed = report.cases
-      .filter((c) => c.status === 'FAILED' && !(c.id in KNOWN_SERVER_DISCREPANCIES))
+      .filter((c) => c.status === 'FAILED')
       .map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
     expect(failed).toEqual([]);
-    const fixed = Object.keys(KNOWN_SERVER_DISCREPANCIES).filter(
-      (id) => report.cases.find((c) => c.id === id)?.status !== 'FAILED',
-    );
-    expect(fixed, 'discrepancies the server fixed: remove them from the list').toEqual([]);
     expect(report.summary.passed).toBeGreaterThan(150);
   });
 
@@ -96,11 +78,7 @@ describe('the reference node', () => {
       adminKey: await readAdminKey(join(dataDir, 'admin.key')),
       only: ['core-record-*', 'core-decide-*', 'core-attest-*'],
     });
-    expect(
-      again.cases
-        .filter((c) => c.status === 'FAILED' && !(c.id in KNOWN_SERVER_DISCREPANCIES))
-        .map((c) => c.id),
-    ).toEqual([]);
+    expect(again.cases.filter((c) => c.status === 'FAILED').map((c) => c.id)).toEqual([]);
     expect(again.summary.total).toBeGreaterThan(20);
   }, 120_000);
 });

@@ -16,6 +16,8 @@ export function limitBody(maxSize: number): MiddlewareHandler {
 export const jwsBodyLimit = limitBody(schemas.LIMITS.maxJwsBytes);
 export const jsonBodyLimit = limitBody(schemas.LIMITS.maxBodyBytes);
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function mediaTypeOf(c: Context): string {
   return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
@@ -34,7 +36,12 @@ export async function readJson(c: Context): Promise<unknown> {
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new KyodakuError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send the request as application/json');
   }
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new KyodakuError('ERR_PAYLOAD_JSON', 'the request body is not JSON: it is not valid UTF-8');
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,6 @@
 /** Shared building blocks of every Kyodaku schema (one schema library: zod). */
 import { z } from 'zod';
-import { tryNormalizeIdentifier } from '../identifiers.ts';
+import { foldName, tryNormalizeIdentifier } from '../identifiers.ts';
 import { PERMISSION_VALUES, PURPOSES } from '../purposes.ts';
 
 /** RFC 3339 UTC timestamp with whole seconds: exactly one encoding per instant. */
@@ -44,15 +44,23 @@ export const Permission = z.enum(PERMISSION_VALUES).meta({ id: 'Permission' });
 /** BCP 47 language tag, as used for titles and names (`ja`, `en`, `ja-Latn`, `zh-Hant`). */
 const LanguageTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$/, 'not a BCP 47 language tag');
 
+/** A name or title: it must not fold to the empty string (spec/identifiers.md REQ-ID-034). */
+const Name = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => foldName(s) !== '', 'a name must not be empty after folding (NFKC, white space)');
+
 /** Text by language: `{ "ja": "ドラゴンボール", "en": "Dragon Ball" }`. */
 export const LangText = z
-  .record(LanguageTag, z.string().min(1).max(500))
+  .record(LanguageTag, Name(500))
   .refine((m) => Object.keys(m).length >= 1 && Object.keys(m).length <= 20, 'between 1 and 20 languages')
   .meta({ id: 'LangText' });
 
 /** Several names per language (aliases). */
 export const LangNames = z
-  .record(LanguageTag, z.array(z.string().min(1).max(200)).min(1).max(50))
+  .record(LanguageTag, z.array(Name(200)).min(1).max(50))
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 languages')
   .meta({ id: 'LangNames' });
 

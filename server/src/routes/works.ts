@@ -5,7 +5,7 @@ import type { NodeContext } from '../node-context.ts';
 import { recordView } from '../views.ts';
 
 export function workRoutes(node: NodeContext) {
-  return new Hono().get('/v1/works/:identifier{.+}', async (c) => {
+  return new Hono().get('/v1/works/:identifier{[\\s\\S]+}', async (c) => {
     const raw = c.req.param('identifier');
     const id = tryNormalizeIdentifier(raw);
     if (id === undefined)
