@@ -7,7 +7,10 @@ export * from './jcs.ts';
 export * from './jws.ts';
 export * from './keys.ts';
 export * from './log/checkpoint.ts';
+export * from './log/checkpoint-store.ts';
 export * from './log/merkle.ts';
+export * from './log/proofs.ts';
+export * from './log/receipt.ts';
 export * from './node-client.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';
@@ -18,8 +21,11 @@ export type {
   AttestationRevocation,
   Conditions,
   ConsentRecord,
+  LogRef,
   Party,
+  Receipt,
   RecordRevocation,
+  TreeHead,
   Work,
 } from './schemas/objects.ts';
 export * from './time.ts';

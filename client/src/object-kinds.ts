@@ -6,6 +6,7 @@ import {
   AttestationRevocation,
   ConsentRecord,
   Party,
+  Receipt,
   RecordRevocation,
 } from './schemas/objects.ts';
 
@@ -16,6 +17,7 @@ export const OBJECT_KINDS = {
   record: { typ: 'kyodaku-record+jws', schema: ConsentRecord },
   revocation: { typ: 'kyodaku-revocation+jws', schema: RecordRevocation },
   admin: { typ: 'kyodaku-admin+jws', schema: AdminRequest },
+  receipt: { typ: 'kyodaku-receipt+jws', schema: Receipt },
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;

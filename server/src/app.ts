@@ -1,5 +1,6 @@
 /** The Kyodaku registry node as a Hono app, without listen: main.ts binds it, tests call app.request(). */
 import { Hono } from 'hono';
+import { batchReceipt, singleReceipt } from './log/receipts.ts';
 import type { NodeContext } from './node-context.ts';
 import { methodNotAllowed, notFound, onError } from './problem.ts';
 import { attestationRoutes } from './routes/attestations.ts';
@@ -39,6 +40,8 @@ const PATHS: Array<[path: string, allow: string]> = [
 
 export function createApp(node: NodeContext) {
   const app = new Hono()
+    .use('/v1/decision', singleReceipt(node))
+    .use('/v1/decisions', batchReceipt(node))
     .route('/', wellKnownRoutes(node))
     .route('/', partyRoutes(node))
     .route('/', attestationRoutes(node))

@@ -6,6 +6,7 @@ import {
   verifyCheckpoint,
   verifyConsistency,
   verifyInclusion,
+  verifyReceipt,
 } from '@kyodaku/client';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -201,5 +202,69 @@ describe('restart', () => {
     await raw.execute('UPDATE log_hashes SET hash = zeroblob(32) WHERE level = 0 AND idx = 0');
     raw.close();
     await expect(openNode({ db, dataDir: t.dir })).rejects.toThrow(/does not recompute/);
+  });
+});
+
+describe('receipts', () => {
+  it('REQ-RECEIPT-001..004: a single decision with a receipt names the record by log ref and is appended to the log', async () => {
+    const party = await t.party();
+    const record = await party.record({
+      ids: ['url:https://example.com/receipt'],
+      purposes: { all: 'allow' },
+    });
+    const published = (await (await t.postJws('/v1/records', record.jws)).json()) as {
+      log: { index: number; leaf_hash: string };
+    };
+    const nonce = 'n0nce-0123456789abcdef';
+    const response = await t.get(
+      `/v1/decision?id=${encodeURIComponent('url:https://example.com/receipt')}&purpose=train.genai&receipt=1&nonce=${nonce}`,
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      decision: string;
+      receipt: string;
+      receipt_log: { index: number; leaf_hash: string };
+    };
+    expect(body.decision).toBe('allow');
+    const receipt = await verifyReceipt(body.receipt, t.node.node.publicJwk, {
+      nonce,
+      query: { ids: ['url:https://example.com/receipt'], purpose: 'train.genai' },
+    });
+    expect(receipt.payload.results[0]!.refs).toEqual([{ origin: t.node.origin, ...published.log }]);
+    const cp = await checkpoint();
+    expect(receipt.payload.evaluated_at[0]!.size).toBeLessThanOrEqual(cp.size);
+    expect(body.receipt_log.index).toBe(cp.size - 1);
+    expect((await entriesFeed())[body.receipt_log.index]).toBe(body.receipt);
+    await expect(
+      verifyReceipt(body.receipt, t.node.node.publicJwk, { nonce: 'another-nonce-0123456789' }),
+    ).rejects.toThrow(/nonce/);
+  });
+
+  it('a batch receipt covers every pair; a bad nonce is invalid-request; no receipt without asking', async () => {
+    const party = await t.party();
+    await t.postJws(
+      '/v1/records',
+      (await party.record({ ids: ['url:https://example.com/b'], purposes: { all: 'deny' } })).jws,
+    );
+    const query = {
+      ids: ['url:https://example.com/b', 'url:https://example.com/none'],
+      purposes: ['train.genai', 'search'],
+    };
+    const nonce = 'batch-nonce-0123456789';
+    const body = (await (await t.postJson('/v1/decisions', { ...query, receipt: { nonce } })).json()) as {
+      results: unknown[];
+      receipt: string;
+    };
+    const receipt = await verifyReceipt(body.receipt, t.node.node.publicJwk, { nonce, query });
+    expect(receipt.payload.results).toHaveLength(4);
+    expect(receipt.payload.results[0]!.refs).toHaveLength(1);
+    expect(receipt.payload.results[2]!.refs).toHaveLength(0);
+    const bad = await t.postJson('/v1/decisions', { ...query, receipt: { nonce: 'short' } });
+    expect(bad.status).toBe(400);
+    expect(await problemType(bad)).toBe(P('invalid-request'));
+    const plain = (await (await t.postJson('/v1/decisions', query)).json()) as Record<string, unknown>;
+    expect(plain.receipt).toBeUndefined();
+    const single = await t.get('/v1/decision?id=url:https://example.com/b&purpose=search&receipt=1');
+    expect(single.status).toBe(400);
   });
 });

@@ -16,7 +16,15 @@ export type LogErrorCode =
   | 'ERR_NOTE_SIGNATURE'
   | 'ERR_CHECKPOINT_MALFORMED'
   | 'ERR_CHECKPOINT_ORIGIN'
-  | 'ERR_VKEY_MALFORMED';
+  | 'ERR_VKEY_MALFORMED'
+  /** A proof that does not verify against the checkpoint it is checked with. */
+  | 'ERR_PROOF_INVALID'
+  /** Two signed checkpoints of one origin that are not consistent: the log was rewritten. */
+  | 'ERR_LOG_FORK'
+  /** A checkpoint smaller than the one kept for its origin. */
+  | 'ERR_LOG_ROLLBACK'
+  /** A receipt whose nonce, query hash or refs are not the ones expected. */
+  | 'ERR_RECEIPT_MISMATCH';
 
 /** A note, checkpoint or verifier key that must not be trusted; `code` says why. */
 export class LogVerificationError extends Error {

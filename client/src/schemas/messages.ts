@@ -6,6 +6,7 @@ import {
   Conditions,
   ConsentRecord,
   Party,
+  ReceiptNonce,
   RecordRevocation,
 } from './objects.ts';
 import { KeyId, ObjectId, Permission, PublicJwk, Purpose, Timestamp } from './primitives.ts';
@@ -45,6 +46,10 @@ export const WellKnown = z
     }),
     admin_key: KeyId,
     profiles: z.array(z.string()),
+    /** The log profile: the log's origin, its checkpoint URL and the verifier key of its checkpoints. */
+    log: z
+      .looseObject({ origin: z.string(), checkpoint_url: z.string(), verifier_key: z.string() })
+      .optional(),
     limits: z.looseObject({
       max_body_bytes: z.number().int(),
       max_jws_bytes: z.number().int(),
@@ -55,7 +60,12 @@ export const WellKnown = z
   })
   .meta({ id: 'WellKnown', title: 'Node metadata at /.well-known/kyodaku' });
 
-const Stored = { id: ObjectId, jws: z.string(), received_at: Timestamp };
+/** Where a stored object is in the node's log (the log profile): entry index and leaf hash. */
+export const EntryRef = z
+  .looseObject({ index: z.number().int().min(0), leaf_hash: z.string() })
+  .meta({ id: 'EntryRef' });
+
+const Stored = { id: ObjectId, jws: z.string(), received_at: Timestamp, log: EntryRef.optional() };
 
 export const PartyView = z
   .looseObject({
@@ -132,6 +142,8 @@ export const BatchDecisionRequest = z
       .max(LIMITS.maxBatchPurposes)
       .refine((p) => new Set(p).size === p.length, 'purposes must be unique'),
     at: Timestamp.optional(),
+    /** Ask for a signed receipt (the log profile). */
+    receipt: z.strictObject({ nonce: ReceiptNonce }).optional(),
   })
   .meta({ id: 'BatchDecisionRequest' });
 

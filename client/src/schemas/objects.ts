@@ -185,3 +185,64 @@ export const AdminRequest = z
   .meta({ id: 'AdminRequest', title: 'Administrative request signed by the node admin key' });
 
 export type AdminRequest = z.infer<typeof AdminRequest>;
+
+/** A hash of the log (leaf or root): standard base64 of 32 bytes (spec/log.md §1). */
+export const LogHash = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'a log hash is the canonical base64 of 32 bytes')
+  .meta({ id: 'LogHash' });
+
+const LogIndex = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const LogOrigin = z.string().min(1).max(256);
+
+/** Where an entry is: the log's origin, its index and its leaf hash (spec/log.md §7). */
+export const LogRef = z
+  .strictObject({ origin: LogOrigin, index: LogIndex, leaf_hash: LogHash })
+  .meta({ id: 'LogRef' });
+
+/** A tree a node evaluated: origin, size and root hash of a signed checkpoint. */
+export const TreeHead = z
+  .strictObject({ origin: LogOrigin, size: LogIndex, root: LogHash })
+  .meta({ id: 'TreeHead' });
+
+/** The client's nonce of a receipt request: 16 to 128 base64url characters. */
+export const ReceiptNonce = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, 'nonce: 16 to 128 base64url characters')
+  .meta({ id: 'ReceiptNonce' });
+
+/** A decision receipt signed by the node's log key (spec/log.md §7, REQ-RECEIPT-001..005). */
+export const Receipt = z
+  .strictObject({
+    kind: z.literal('receipt'),
+    v: z.literal(1),
+    node: KeyId,
+    issued_at: Timestamp,
+    /** Lowercase hex SHA-256 of the JCS form of the query (spec/http-api.md "Receipts"). */
+    query_hash: z.string().regex(/^[0-9a-f]{64}$/, 'query_hash: 64 lowercase hex digits'),
+    nonce: ReceiptNonce,
+    /** The time the decisions are for (the `at` of the answer). */
+    at: Timestamp,
+    results: z
+      .array(
+        z.strictObject({
+          ids: z.array(z.string().max(2048)).min(1).max(100),
+          purpose: Purpose,
+          decision: Permission.optional(),
+          /** Problem type of a batch item that got an error instead of a decision. */
+          error: z.string().max(200).optional(),
+          refs: z.array(LogRef),
+        }),
+      )
+      .min(1),
+    evaluated_at: z.array(TreeHead).min(1),
+  })
+  .refine((r) => r.results.every((x) => (x.decision === undefined) !== (x.error === undefined)), {
+    message: 'each result has a decision or an error',
+    path: ['results'],
+  })
+  .meta({ id: 'Receipt', title: 'Decision receipt signed by a node' });
+
+export type LogRef = z.infer<typeof LogRef>;
+export type TreeHead = z.infer<typeof TreeHead>;
+export type Receipt = z.infer<typeof Receipt>;

@@ -32,7 +32,8 @@ function invalidRequest(message: string): never {
   throw new KyodakuError('ERR_INVALID_REQUEST', message);
 }
 
-const BATCH_MEMBERS = new Set(['ids', 'purposes', 'at']);
+/** `receipt` is read by the receipt middleware (log/receipts.ts) after the answer. */
+const BATCH_MEMBERS = new Set(['ids', 'purposes', 'at', 'receipt']);
 const INVALID_IDENTIFIER = problemTypeOf('ERR_INVALID_IDENTIFIER');
 
 function parseBatch(body: unknown): { ids: string[]; purposes: Purpose[]; at?: string } {
