@@ -9,6 +9,7 @@ const EXPORTED = {
   ConsentRecord: schemas.ConsentRecord,
   RecordRevocation: schemas.RecordRevocation,
   AdminRequest: schemas.AdminRequest,
+  Receipt: schemas.Receipt,
   Problem: schemas.Problem,
   WellKnown: schemas.WellKnown,
   PartyView: schemas.PartyView,
