@@ -123,6 +123,8 @@ export type LogCheckpointRow = typeof logCheckpoints.$inferSelect;
 export const peers = sqliteTable('peers', {
   url: text('url').primaryKey(),
   nodeKey: text('node_key').notNull(),
+  /** The peer's node key as a public JWK (JSON), whose thumbprint is `node_key`. */
+  peerKey: text('peer_key').notNull().default(''),
   origin: text('origin').notNull(),
   /** `following` or `stopped-inconsistent` (REQ-FED-022). */
   state: text('state').notNull(),

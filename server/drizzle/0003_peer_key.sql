@@ -1,0 +1,1 @@
+ALTER TABLE `peers` ADD `peer_key` text DEFAULT '' NOT NULL;

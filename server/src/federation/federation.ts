@@ -1,0 +1,549 @@
+/**
+ * Federation (spec/federation.md): the peers this node follows, the objects it verified from them
+ * with their origin, and their effect on the decision index. Followed objects never enter the node's
+ * own log; they are kept in `foreign_objects` keyed by (origin, index), and the node's state derived
+ * from them (which parties are attested by a trusted node key, which records are revoked or
+ * superseded) is rebuilt from them at start-up.
+ */
+import {
+  assertAcceptablePublicKey,
+  type ConsentRecord,
+  KyodakuError,
+  keyIdOf,
+  leafHash,
+  type PublicJwk,
+  type SignedObject,
+  toTimestamp,
+} from '@kyodaku/client';
+import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../db/open.ts';
+import { foreignObjects, objects, type PeerRow, peerRefusals, peers } from '../db/schema.ts';
+import type { Store } from '../store.ts';
+import { payloadOf, recordStatus } from '../views.ts';
+import {
+  DEFAULT_FOLLOWER_OPTIONS,
+  Follower,
+  type FollowerHost,
+  type FollowerOptions,
+  type PeerStatus,
+} from './follower.ts';
+import { PeerClient } from './peer-client.ts';
+import { type PeerConfig, PeerConfigError } from './peer-config.ts';
+import {
+  type FollowedObject,
+  type PeerKey,
+  type TrustView,
+  type VerifiedPage,
+  verifyPage,
+} from './verify-page.ts';
+
+type Stmt = BatchItem<'sqlite'>;
+
+export interface FederationOptions {
+  db: Db;
+  store: Store;
+  /** This node's own origin and node key id. */
+  origin: string;
+  nodeKid: string;
+  now: () => number;
+  follower?: Partial<FollowerOptions>;
+}
+
+/** Where a followed record came from (REQ-FED-033). */
+export interface OriginRef {
+  origin: string;
+  node: string;
+  index: number;
+}
+
+interface FollowedRecord extends OriginRef {
+  iss: string;
+  supersededBy?: string;
+  supersededAt?: string;
+  revokedBy?: string;
+  revokedAt?: string;
+}
+
+const CHUNK = 400;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class Federation implements FollowerHost {
+  readonly #db: Db;
+  readonly #store: Store;
+  readonly origin: string;
+  readonly #nodeKid: string;
+  readonly now: () => number;
+  readonly #options: FollowerOptions;
+  readonly #followers = new Map<string, Follower>();
+  /** origin -> pinned node key id of the peer. */
+  readonly #nodeOf = new Map<string, string>();
+  /** Party keys from followed party objects. */
+  readonly #partyKeys = new Map<string, PublicJwk>();
+  /** Cache of the node's own parties' keys (looked up in the store). */
+  readonly #localKeys = new Map<string, PublicJwk>();
+  /** party -> role of an attestation by a peer's pinned key. */
+  readonly #roles = new Map<string, string>();
+  readonly #attestationParty = new Map<string, string>();
+  readonly #pendingAttestationRevocations = new Map<string, string>();
+  readonly #records = new Map<string, FollowedRecord>();
+  /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
+  readonly #pendingRevoked = new Map<string, { by: string; at: string }>();
+  readonly #pendingSuperseded = new Map<string, { by: string; at: string }>();
+  readonly #trust: TrustView;
+  readonly #retrying = new Set<string>();
+  #closed = false;
+
+  constructor(options: FederationOptions) {
+    this.#db = options.db;
+    this.#store = options.store;
+    this.origin = options.origin;
+    this.#nodeKid = options.nodeKid;
+    this.now = options.now;
+    this.#options = { ...DEFAULT_FOLLOWER_OPTIONS, ...options.follower };
+    this.#trust = {
+      partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
+      attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
+      recordIssuer: (id) => this.#records.get(id)?.iss ?? this.#store.recordRow(id).then((r) => r?.issuer),
+    };
+  }
+
+  /** Whether this node follows any peer (a mirror, REQ-FED-032). */
+  get isMirror(): boolean {
+    return this.#followers.size > 0;
+  }
+
+  /** How many followed records are held (counted once). */
+  get recordCount(): number {
+    return this.#records.size;
+  }
+
+  async #localPartyKey(id: string): Promise<PublicJwk | undefined> {
+    const cached = this.#localKeys.get(id);
+    if (cached !== undefined) return cached;
+    const row = await this.#store.partyRow(id);
+    const obj = row && (await this.#store.objectById(row.currentId));
+    if (obj === undefined) return undefined;
+    const key = payloadOf(obj.jws, 'party').key;
+    this.#localKeys.set(id, key);
+    return key;
+  }
+
+  async #localRole(id: string): Promise<string | undefined> {
+    const rows = await this.#store.attestationsOf(id);
+    return rows[0]?.role;
+  }
+
+  /** Rebuilds the followed state from the database; call once at start-up, after the store. */
+  async load(): Promise<void> {
+    const rows = await this.#db.select().from(peers).orderBy(asc(peers.addedAt));
+    for (const row of rows) this.#nodeOf.set(row.origin, row.nodeKey);
+    // Page by (origin, idx) so that a large mirror never materializes as one result set.
+    let after: { origin: string; idx: number } | undefined;
+    for (;;) {
+      const page = await this.#db
+        .select()
+        .from(foreignObjects)
+        .where(
+          after === undefined
+            ? undefined
+            : or(
+                gt(foreignObjects.origin, after.origin),
+                and(eq(foreignObjects.origin, after.origin), gt(foreignObjects.idx, after.idx)),
+              ),
+        )
+        .orderBy(asc(foreignObjects.origin), asc(foreignObjects.idx))
+        .limit(10_000);
+      const byOrigin = new Map<string, FollowedObject[]>();
+      for (const r of page) {
+        const kind = r.kind as FollowedObject['kind'];
+        const payload = payloadOf(r.jws, kind);
+        const list = byOrigin.get(r.origin) ?? [];
+        list.push({
+          index: r.idx,
+          kind,
+          party: r.party ?? '',
+          subject: r.subject,
+          object: {
+            kind,
+            id: r.id,
+            jws: r.jws,
+            header: JSON.parse(Buffer.from(r.jws.split('.')[0]!, 'base64url').toString('utf8')),
+            payload,
+          } as SignedObject<typeof kind>,
+        });
+        byOrigin.set(r.origin, list);
+      }
+      for (const [origin, list] of byOrigin) await this.#apply(origin, list);
+      if (page.length < 10_000) break;
+      const last = page[page.length - 1]!;
+      after = { origin: last.origin, idx: last.idx };
+    }
+    const refusals = await this.#db.select().from(peerRefusals).orderBy(asc(peerRefusals.idx));
+    for (const row of rows) {
+      const counts = await this.#countsOf(row.origin);
+      const mine = refusals
+        .filter((r) => r.origin === row.origin)
+        .map((r) => ({ index: r.idx, reason: r.reason, detail: r.detail, at: r.at }));
+      this.#followers.set(row.url, this.#makeFollower(row, counts.objects, mine));
+    }
+  }
+
+  async #countsOf(origin: string): Promise<{ objects: number }> {
+    const rows = await this.#db
+      .select({ id: foreignObjects.id })
+      .from(foreignObjects)
+      .where(eq(foreignObjects.origin, origin));
+    return { objects: rows.length };
+  }
+
+  #makeFollower(
+    row: PeerRow,
+    objectsCount: number,
+    refusals: Array<{ index: number; reason: string; detail: string; at: string }>,
+  ) {
+    return new Follower(
+      row,
+      { kid: row.nodeKey, jwk: JSON.parse(row.peerKey) as PublicJwk },
+      new PeerClient(row.url),
+      this,
+      this.#options,
+      { objects: objectsCount, refused: refusals.length, refusals },
+    );
+  }
+
+  /** Starts following every stored peer, and the configured ones once they answer. */
+  start(configured: PeerConfig[] = []): void {
+    for (const f of this.#followers.values()) f.start();
+    for (const peer of configured) {
+      if (!this.#followers.has(peer.url)) void this.#followWhenReachable(peer);
+    }
+  }
+
+  async #followWhenReachable(peer: PeerConfig): Promise<void> {
+    if (this.#retrying.has(peer.url)) return;
+    this.#retrying.add(peer.url);
+    let wait = this.#options.backoffMs;
+    while (!this.#closed && !this.#followers.has(peer.url)) {
+      try {
+        await this.follow(peer);
+      } catch (error) {
+        if (error instanceof PeerConfigError) {
+          console.error(`kyodaku-server: not following ${peer.url}: ${error.message}`);
+          break;
+        }
+        await new Promise((done) => setTimeout(done, wait).unref?.());
+        wait = Math.min(wait * 2, this.#options.maxBackoffMs);
+      }
+    }
+    this.#retrying.delete(peer.url);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#followers.values()].map((f) => f.stop()));
+  }
+
+  statuses(): PeerStatus[] {
+    return [...this.#followers.values()].map((f) => f.status());
+  }
+
+  follower(url: string): Follower | undefined {
+    return this.#followers.get(url);
+  }
+
+  /**
+   * Follows a peer (REQ-FED-002, REQ-FED-041): fetches its metadata, checks it against the pinned key
+   * and the origins already in use, stores the peer and starts following. Returns whether it is new.
+   */
+  async follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
+    const existing = this.#followers.get(peer.url);
+    if (existing !== undefined) {
+      if (existing.row.nodeKey !== peer.nodeKey) {
+        throw new PeerConfigError('this node already follows that url with another pinned node key');
+      }
+      return { created: false, status: existing.status() };
+    }
+    let meta: Awaited<ReturnType<PeerClient['metadata']>>;
+    try {
+      meta = await new PeerClient(peer.url, 10_000).metadata();
+    } catch (error) {
+      throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
+    }
+    if (meta.nodeId !== peer.nodeKey) {
+      throw new PeerConfigError(`the peer's node key is ${meta.nodeId}, not the pinned ${peer.nodeKey}`);
+    }
+    try {
+      assertAcceptablePublicKey(meta.nodeKey);
+    } catch {
+      throw new PeerConfigError("the peer's node key is not an acceptable Ed25519 key");
+    }
+    if ((await keyIdOf(meta.nodeKey)) !== meta.nodeId) {
+      throw new PeerConfigError("the peer's node.id is not the thumbprint of its node.key");
+    }
+    if (meta.nodeId === this.#nodeKid || meta.origin === this.origin) {
+      throw new PeerConfigError('a node does not follow itself');
+    }
+    if (this.#nodeOf.has(meta.origin)) {
+      throw new PeerConfigError(`the origin ${meta.origin} is already followed`);
+    }
+    const row: PeerRow = {
+      url: peer.url,
+      nodeKey: peer.nodeKey,
+      peerKey: JSON.stringify(meta.nodeKey),
+      origin: meta.origin,
+      state: 'following',
+      cursor: -1,
+      peaks: Buffer.alloc(0),
+      checkpointNote: null,
+      evidence: null,
+      addedAt: toTimestamp(this.now()),
+    };
+    await this.#db.insert(peers).values(row);
+    this.#nodeOf.set(row.origin, row.nodeKey);
+    const follower = this.#makeFollower(row, 0, []);
+    this.#followers.set(row.url, follower);
+    if (!this.#closed) follower.start();
+    return { created: true, status: follower.status() };
+  }
+
+  // FollowerHost
+
+  verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
+    return verifyPage(entries, peer, this.#trust);
+  }
+
+  async commit(
+    row: PeerRow,
+    page: VerifiedPage,
+    update: { cursor: number; peaks: Buffer; checkpointNote: string },
+  ): Promise<void> {
+    const receivedAt = toTimestamp(this.now());
+    const at = receivedAt;
+    const stmts: Stmt[] = [
+      ...chunks(page.accepted).map((c) =>
+        this.#db
+          .insert(foreignObjects)
+          .values(
+            c.map((o) => ({
+              origin: row.origin,
+              idx: o.index,
+              id: o.object.id,
+              kind: o.kind,
+              jws: o.object.jws,
+              party: o.party,
+              subject: o.subject,
+              receivedAt,
+            })),
+          )
+          .onConflictDoNothing(),
+      ),
+      ...chunks(page.refusals).map((c) =>
+        this.#db
+          .insert(peerRefusals)
+          .values(
+            c.map((r) => ({ origin: row.origin, idx: r.index, reason: r.reason, detail: r.detail, at })),
+          )
+          .onConflictDoNothing(),
+      ),
+      this.#db
+        .update(peers)
+        .set({ cursor: update.cursor, peaks: update.peaks, checkpointNote: update.checkpointNote })
+        .where(eq(peers.url, row.url)),
+    ];
+    await this.#store.exclusive(() => this.#db.batch(stmts as [Stmt, ...Stmt[]]));
+    await this.#apply(row.origin, page.accepted);
+  }
+
+  async markInconsistent(row: PeerRow, evidence: string): Promise<void> {
+    await this.#db
+      .update(peers)
+      .set({ state: 'stopped-inconsistent', evidence })
+      .where(eq(peers.url, row.url));
+  }
+
+  // The effect of followed objects on the node's state and decision index
+
+  async #apply(origin: string, list: readonly FollowedObject[]): Promise<void> {
+    const index = this.#store.index;
+    const node = this.#nodeOf.get(origin) ?? '';
+    const recordIds = list.filter((o) => o.kind === 'record').map((o) => o.object.id);
+    const local = new Set<string>();
+    for (const c of chunks(recordIds, 500)) {
+      const rows = await this.#db.select({ id: objects.id }).from(objects).where(inArray(objects.id, c));
+      for (const r of rows) local.add(r.id);
+    }
+    for (const o of list) {
+      const id = o.object.id;
+      switch (o.kind) {
+        case 'party':
+          this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+          break;
+        case 'attestation': {
+          if (this.#attestationParty.has(id)) break;
+          const a = (o.object as SignedObject<'attestation'>).payload;
+          this.#attestationParty.set(id, a.party);
+          if (!this.#roles.has(a.party)) this.#roles.set(a.party, a.role);
+          index.addAttestation(a.party, {
+            id,
+            role: a.role,
+            issuedAt: a.issued_at,
+            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
+          });
+          const revokedAt = this.#pendingAttestationRevocations.get(id);
+          if (revokedAt !== undefined) index.revokeAttestation(a.party, id, revokedAt);
+          break;
+        }
+        case 'attestation-revocation': {
+          const r = (o.object as SignedObject<'attestation-revocation'>).payload;
+          const party = this.#attestationParty.get(r.attestation);
+          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, r.issued_at);
+          else index.revokeAttestation(party, r.attestation, r.issued_at);
+          break;
+        }
+        case 'record': {
+          const r = (o.object as SignedObject<'record'>).payload;
+          if (this.#records.has(id) || local.has(id)) break;
+          const held: FollowedRecord = { origin, node, index: o.index, iss: r.iss };
+          this.#records.set(id, held);
+          index.addRecord({
+            id,
+            iss: r.iss,
+            type: r.work.type,
+            ids: r.work.ids,
+            purposes: r.purposes,
+            ...(r.conditions !== undefined && { conditions: r.conditions }),
+            issuedAt: r.issued_at,
+            validFrom: r.valid_from,
+            ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
+          });
+          const revoked = this.#pendingRevoked.get(id);
+          if (revoked !== undefined) {
+            held.revokedBy = revoked.by;
+            held.revokedAt = revoked.at;
+            index.markRevoked(id, r.work.ids, revoked.at);
+          }
+          const superseded = this.#pendingSuperseded.get(id);
+          if (superseded !== undefined) {
+            held.supersededBy = superseded.by;
+            held.supersededAt = superseded.at;
+            index.markSuperseded(id, r.work.ids, superseded.at);
+          }
+          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at);
+          break;
+        }
+        case 'revocation': {
+          const r = (o.object as SignedObject<'revocation'>).payload;
+          await this.#revoke(r.record, id, r.issued_at);
+          break;
+        }
+      }
+    }
+  }
+
+  /** The work ids of a record the node holds (own or followed), if it holds it. */
+  async #idsOf(recordId: string): Promise<readonly string[] | undefined> {
+    if (this.#records.has(recordId)) {
+      const [row] = await this.#db
+        .select({ jws: foreignObjects.jws })
+        .from(foreignObjects)
+        .where(eq(foreignObjects.id, recordId))
+        .limit(1);
+      return row && (payloadOf(row.jws, 'record') as ConsentRecord).work.ids;
+    }
+    const row = await this.#store.recordRow(recordId);
+    return row && (JSON.parse(row.ids) as string[]);
+  }
+
+  async #revoke(recordId: string, by: string, at: string): Promise<void> {
+    const ids = await this.#idsOf(recordId);
+    const held = this.#records.get(recordId);
+    if (held !== undefined && held.revokedBy === undefined) {
+      held.revokedBy = by;
+      held.revokedAt = at;
+    }
+    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at });
+    else this.#store.index.markRevoked(recordId, ids, at);
+  }
+
+  async #supersede(recordId: string, by: string, at: string): Promise<void> {
+    const ids = await this.#idsOf(recordId);
+    const held = this.#records.get(recordId);
+    if (held !== undefined && held.supersededBy === undefined) {
+      held.supersededBy = by;
+      held.supersededAt = at;
+    }
+    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at });
+    else this.#store.index.markSuperseded(recordId, ids, at);
+  }
+
+  // Views
+
+  /** The origin of a record the node holds: a peer's for a followed record, else its own. */
+  originOfRecord(recordId: string): string {
+    return this.#records.get(recordId)?.origin ?? this.origin;
+  }
+
+  isFollowedRecord(recordId: string): boolean {
+    return this.#records.has(recordId);
+  }
+
+  /** RecordViews of the followed records among `ids`, each with its origin (REQ-FED-033). */
+  async recordViews(ids: readonly string[], nowMs: number) {
+    const wanted = ids.filter((id) => this.#records.has(id));
+    if (wanted.length === 0) return [];
+    const out = [];
+    const seen = new Set<string>();
+    for (const c of chunks(wanted, 500)) {
+      const rows = await this.#db
+        .select()
+        .from(foreignObjects)
+        .where(inArray(foreignObjects.id, c))
+        .orderBy(asc(foreignObjects.receivedAt));
+      for (const row of rows) {
+        const held = this.#records.get(row.id)!;
+        if (seen.has(row.id) || row.origin !== held.origin || row.idx !== held.index) continue;
+        seen.add(row.id);
+        const record = payloadOf(row.jws, 'record');
+        const status = recordStatus(
+          {
+            revokedBy: held.revokedBy ?? null,
+            supersededBy: held.supersededBy ?? null,
+            validFrom: record.valid_from,
+            issuedAt: record.issued_at,
+            validUntil: record.valid_until ?? null,
+          } as Parameters<typeof recordStatus>[0],
+          toTimestamp(nowMs),
+        );
+        out.push({
+          id: row.id,
+          jws: row.jws,
+          received_at: row.receivedAt,
+          log: {
+            index: row.idx,
+            leaf_hash: Buffer.from(leafHash(Buffer.from(row.jws, 'utf8'))).toString('base64'),
+          },
+          origin: { origin: held.origin, node: held.node, index: held.index },
+          record,
+          status,
+          ...(held.supersededBy !== undefined && { superseded_by: held.supersededBy }),
+          ...(held.revokedBy !== undefined && { revoked_by: held.revokedBy }),
+          ...(held.revokedAt !== undefined && { revoked_at: held.revokedAt }),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** `origins` of a decision answer (REQ-FED-032): record id -> origin for every record it names. */
+  originsOf(recordIds: Iterable<string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const id of recordIds) out[id] = this.originOfRecord(id);
+    return out;
+  }
+}

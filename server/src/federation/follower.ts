@@ -1,0 +1,331 @@
+/**
+ * Following one peer (spec/federation.md §5, §6): verify the peer's checkpoint with the pinned key,
+ * demand consistency with the kept one, read the entries feed a page at a time, prove each page in
+ * the checkpointed tree with the compact range, verify its objects and commit them with the cursor.
+ * Catches up as fast as it verifies, then polls; backs off on errors; stops for good on an
+ * inconsistent log, keeping what it verified before.
+ */
+import {
+  type Checkpoint,
+  LogVerificationError,
+  leafHash,
+  MerkleTreeBuilder,
+  type NoteVerifier,
+  rawPublicKey,
+  toTimestamp,
+  verifyCheckpoint,
+  verifyConsistency,
+} from '@kyodaku/client';
+import type { PeerRow } from '../db/schema.ts';
+import { PAGE_SIZE, type PeerClient } from './peer-client.ts';
+import type { PeerKey, Refusal, VerifiedPage } from './verify-page.ts';
+
+export type PeerState = 'starting' | 'following' | 'backing-off' | 'stopped-inconsistent';
+
+/** What a follower needs from the node: verification against its trust, and one durable commit. */
+export interface FollowerHost {
+  verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage>;
+  commit(
+    row: PeerRow,
+    page: VerifiedPage,
+    update: { cursor: number; peaks: Buffer; checkpointNote: string },
+  ): Promise<void>;
+  markInconsistent(row: PeerRow, evidence: string): Promise<void>;
+  now(): number;
+}
+
+export interface FollowerOptions {
+  /** Wait between polls once caught up (ms). */
+  pollMs: number;
+  /** First back-off after an error (ms); doubles up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  pageSize: number;
+}
+
+export const DEFAULT_FOLLOWER_OPTIONS: FollowerOptions = {
+  pollMs: 5000,
+  backoffMs: 1000,
+  maxBackoffMs: 300_000,
+  pageSize: PAGE_SIZE,
+};
+
+export class PeerInconsistentError extends Error {
+  override name = 'PeerInconsistentError';
+  readonly evidence: string;
+
+  constructor(message: string, evidence: string) {
+    super(message);
+    this.evidence = evidence;
+  }
+}
+
+export interface PeerStatus {
+  url: string;
+  origin: string;
+  node_key: string;
+  state: PeerState;
+  cursor: number;
+  checkpoint: { size: number; root: string; note: string } | null;
+  peer_size: number | null;
+  lag: number | null;
+  objects: number;
+  refused: number;
+  ignored: number;
+  last_success_at: string | null;
+  last_error: string | null;
+  evidence: string | null;
+  refusals: Array<Refusal & { at: string }>;
+}
+
+const MAX_REFUSALS_SHOWN = 100;
+
+function peaksOf(buf: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < buf.length; i += 32) out.push(buf.subarray(i, i + 32));
+  return out;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+export class Follower {
+  readonly row: PeerRow;
+  readonly #client: PeerClient;
+  readonly #host: FollowerHost;
+  readonly #options: FollowerOptions;
+  readonly #verifier: NoteVerifier;
+  readonly #peer: PeerKey;
+  #state: PeerState;
+  #kept: Checkpoint | undefined;
+  #peerSize: number | null = null;
+  #lastSuccessAt: string | null = null;
+  #lastError: string | null = null;
+  #objects = 0;
+  #ignored = 0;
+  #refused = 0;
+  #refusals: Array<Refusal & { at: string }> = [];
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  /** Resolves when the follower has nothing more to read (tests and benchmarks wait on it). */
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(
+    row: PeerRow,
+    peer: PeerKey,
+    client: PeerClient,
+    host: FollowerHost,
+    options: FollowerOptions,
+    counts: { objects: number; refused: number; refusals: Array<Refusal & { at: string }> },
+  ) {
+    this.row = row;
+    this.#peer = peer;
+    this.#client = client;
+    this.#host = host;
+    this.#options = options;
+    this.#verifier = { name: row.origin, publicKey: rawPublicKey(peer.jwk) };
+    this.#state = row.state === 'stopped-inconsistent' ? 'stopped-inconsistent' : 'starting';
+    this.#objects = counts.objects;
+    this.#refused = counts.refused;
+    this.#refusals = counts.refusals.slice(-MAX_REFUSALS_SHOWN);
+    if (row.checkpointNote !== null) this.#kept = verifyCheckpoint(row.checkpointNote, this.#verifier);
+  }
+
+  get state(): PeerState {
+    return this.#state;
+  }
+
+  status(): PeerStatus {
+    const cursor = this.row.cursor;
+    return {
+      url: this.row.url,
+      origin: this.row.origin,
+      node_key: this.row.nodeKey,
+      state: this.#state,
+      cursor,
+      checkpoint:
+        this.#kept === undefined || this.row.checkpointNote === null
+          ? null
+          : { size: this.#kept.size, root: b64(this.#kept.rootHash), note: this.row.checkpointNote },
+      peer_size: this.#peerSize,
+      lag: this.#peerSize === null ? null : Math.max(0, this.#peerSize - (cursor + 1)),
+      objects: this.#objects,
+      refused: this.#refused,
+      ignored: this.#ignored,
+      last_success_at: this.#lastSuccessAt,
+      last_error: this.#lastError,
+      evidence: this.row.evidence,
+      refusals: this.#refusals,
+    };
+  }
+
+  start(): void {
+    if (this.#loop !== undefined || this.#state === 'stopped-inconsistent') return;
+    this.#stopped = false;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  /** Polls now instead of at the end of the current wait. */
+  poke(): void {
+    this.#wake?.();
+  }
+
+  /** Waits until a round found nothing more to read (or the follower stopped). */
+  idle(): Promise<void> {
+    return new Promise((done) => this.#idleWaiters.push(done));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((done) => {
+      const timer = setTimeout(finish, ms);
+      timer.unref?.();
+      function finish() {
+        clearTimeout(timer);
+        done();
+      }
+      this.#wake = finish;
+    });
+  }
+
+  async #run(): Promise<void> {
+    let backoff = this.#options.backoffMs;
+    while (!this.#stopped) {
+      try {
+        await this.round();
+        this.#lastError = null;
+        this.#state = 'following';
+        backoff = this.#options.backoffMs;
+        for (const done of this.#idleWaiters.splice(0)) done();
+        await this.#sleep(this.#options.pollMs);
+      } catch (error) {
+        if (error instanceof PeerInconsistentError) {
+          this.#state = 'stopped-inconsistent';
+          this.#lastError = error.message;
+          await this.#host.markInconsistent(this.row, error.evidence).catch(() => undefined);
+          this.row.state = 'stopped-inconsistent';
+          this.row.evidence = error.evidence;
+          for (const done of this.#idleWaiters.splice(0)) done();
+          return;
+        }
+        this.#state = 'backing-off';
+        this.#lastError = (error as Error).message ?? String(error);
+        for (const done of this.#idleWaiters.splice(0)) done();
+        await this.#sleep(backoff);
+        backoff = Math.min(backoff * 2, this.#options.maxBackoffMs);
+      }
+    }
+  }
+
+  /** One round: accept the peer's newest checkpoint and process every entry it covers. */
+  async round(): Promise<void> {
+    const note = await this.#client.checkpoint();
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = verifyCheckpoint(note, this.#verifier);
+    } catch (error) {
+      if (error instanceof LogVerificationError) {
+        throw new PeerInconsistentError(`the peer's checkpoint does not verify: ${error.message}`, note);
+      }
+      throw error;
+    }
+    const kept = this.#kept;
+    if (kept !== undefined) {
+      const evidence = `${this.row.checkpointNote}\n---\n${note}`;
+      if (checkpoint.size < kept.size) {
+        throw new PeerInconsistentError(
+          `the peer's checkpoint shrank from ${kept.size} to ${checkpoint.size}`,
+          evidence,
+        );
+      }
+      if (checkpoint.size === kept.size) {
+        if (!verifyConsistency(kept.size, kept.size, [], kept.rootHash, checkpoint.rootHash)) {
+          throw new PeerInconsistentError(
+            `two checkpoints of size ${kept.size} with different roots`,
+            evidence,
+          );
+        }
+      } else if (kept.size > 0) {
+        const proof = await this.#client.consistency(kept.size, checkpoint.size);
+        if (!verifyConsistency(kept.size, checkpoint.size, proof, kept.rootHash, checkpoint.rootHash)) {
+          throw new PeerInconsistentError(
+            `the peer's log of size ${checkpoint.size} is not consistent with its earlier size ${kept.size}`,
+            evidence,
+          );
+        }
+      }
+    }
+    this.#peerSize = checkpoint.size;
+    if (this.#state === 'starting') this.#state = 'following';
+    while (!this.#stopped && this.row.cursor + 1 < checkpoint.size) {
+      await this.#page(checkpoint, note);
+    }
+    if (this.row.checkpointNote !== note && this.row.cursor + 1 === checkpoint.size) {
+      // Nothing new to read, but keep the newer (consistent) checkpoint.
+      await this.#host.commit(
+        this.row,
+        { accepted: [], refusals: [], ignored: 0 },
+        { cursor: this.row.cursor, peaks: this.row.peaks, checkpointNote: note },
+      );
+      this.row.checkpointNote = note;
+      this.#kept = checkpoint;
+    }
+    this.#lastSuccessAt = toTimestamp(this.#host.now());
+  }
+
+  async #page(checkpoint: Checkpoint, note: string): Promise<void> {
+    const start = this.row.cursor + 1;
+    const want = Math.min(this.#options.pageSize, checkpoint.size - start);
+    const page = await this.#client.entries(this.row.cursor, want);
+    if (page.entries.length === 0) throw new Error(`the peer served no entry after ${this.row.cursor}`);
+    const entries = page.entries.slice(0, want);
+    entries.forEach((e, i) => {
+      if (e.index !== start + i) {
+        throw new Error(
+          `the peer's feed is not contiguous: index ${e.index} where ${start + i} was expected`,
+        );
+      }
+    });
+    const builder = MerkleTreeBuilder.restore(start, peaksOf(this.row.peaks));
+    for (const e of entries) builder.append(leafHash(Buffer.from(e.jws, 'utf8')));
+    const end = start + entries.length;
+    const root = builder.root();
+    const proven =
+      end === checkpoint.size
+        ? verifyConsistency(end, end, [], root, checkpoint.rootHash)
+        : verifyConsistency(
+            end,
+            checkpoint.size,
+            await this.#client.consistency(end, checkpoint.size),
+            root,
+            checkpoint.rootHash,
+          );
+    if (!proven) {
+      throw new PeerInconsistentError(
+        `the entries ${start}..${end - 1} the peer served are not those of its signed log of size ${checkpoint.size}`,
+        note,
+      );
+    }
+    const verified = await this.#host.verify(this.#peer, entries);
+    const peaks = Buffer.concat(builder.peaks);
+    await this.#host.commit(this.row, verified, { cursor: end - 1, peaks, checkpointNote: note });
+    this.row.cursor = end - 1;
+    this.row.peaks = peaks;
+    this.row.checkpointNote = note;
+    this.#kept = checkpoint;
+    this.#objects += verified.accepted.length;
+    this.#ignored += verified.ignored;
+    this.#refused += verified.refusals.length;
+    if (verified.refusals.length > 0) {
+      const at = toTimestamp(this.#host.now());
+      this.#refusals.push(...verified.refusals.map((r) => ({ ...r, at })));
+      this.#refusals = this.#refusals.slice(-MAX_REFUSALS_SHOWN);
+    }
+  }
+}

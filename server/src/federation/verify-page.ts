@@ -1,0 +1,222 @@
+/**
+ * The per-origin verification pipeline (spec/federation.md §5, REQ-FED-011..014): every entry of a
+ * page that the follower proved to be in the peer's signed log is verified as a signed object with
+ * the key bound to its issuer. Signatures of a page are checked concurrently; the decisions that
+ * depend on earlier entries (is the issuer attested by a trusted node?) are taken in index order.
+ */
+import {
+  KyodakuError,
+  kindOfTyp,
+  type ObjectKind,
+  type PublicJwk,
+  type SignedObject,
+  verifyObject,
+  verifyParty,
+} from '@kyodaku/client';
+
+/** What the pipeline needs to know about objects verified before this page (own and followed). */
+export interface TrustView {
+  /** The key of a party the node holds, verified. */
+  partyKey(partyId: string): PublicJwk | undefined | Promise<PublicJwk | undefined>;
+  /** The role under which a trusted node key attested the party, if any did. */
+  attestedRole(partyId: string): string | undefined | Promise<string | undefined>;
+  /** The issuer of a record the node holds, if it holds it. */
+  recordIssuer(recordId: string): string | undefined | Promise<string | undefined>;
+}
+
+export interface PeerKey {
+  kid: string;
+  jwk: PublicJwk;
+}
+
+export type FollowedKind = 'party' | 'attestation' | 'attestation-revocation' | 'record' | 'revocation';
+
+export interface FollowedObject {
+  index: number;
+  kind: FollowedKind;
+  object: SignedObject<FollowedKind>;
+  /** The party the object is about (party id, attested party, issuer). */
+  party: string;
+  /** The object it acts on (revoked record or attestation, superseded record), if any. */
+  subject: string | null;
+}
+
+export interface Refusal {
+  index: number;
+  /** A problem type name (`invalid-signature`, `unattested-key`, …). */
+  reason: string;
+  detail: string;
+}
+
+export interface VerifiedPage {
+  accepted: FollowedObject[];
+  refusals: Refusal[];
+  /** Entries counted in the log but not used (admin requests, receipts, unknown kinds). */
+  ignored: number;
+}
+
+const FOLLOWED = new Set<ObjectKind>([
+  'party',
+  'attestation',
+  'attestation-revocation',
+  'record',
+  'revocation',
+]);
+
+/** The kind named by a JWS's `typ`, read without trusting anything else. */
+function kindOf(jws: string): ObjectKind | undefined | null {
+  const dot = jws.indexOf('.');
+  if (dot <= 0) return null;
+  try {
+    const header = JSON.parse(Buffer.from(jws.slice(0, dot), 'base64url').toString('utf8')) as {
+      typ?: unknown;
+    };
+    return typeof header.typ === 'string' ? kindOfTyp(header.typ) : null;
+  } catch {
+    return null;
+  }
+}
+
+function reasonOf(error: unknown): { reason: string; detail: string } {
+  if (error instanceof KyodakuError) {
+    return { reason: error.problemType.replace('urn:kyodaku:problem:', ''), detail: error.message };
+  }
+  return { reason: 'internal-error', detail: (error as Error).message ?? String(error) };
+}
+
+export async function verifyPage(
+  entries: ReadonlyArray<{ index: number; jws: string }>,
+  peer: PeerKey,
+  trust: TrustView,
+): Promise<VerifiedPage> {
+  const pageParties = new Map<string, Promise<SignedObject<'party'>>>();
+  const nodeKey = (kid: string, payload: { node: string }) => {
+    if (kid !== peer.kid || payload.node !== peer.kid) {
+      throw new KyodakuError('ERR_JWS_KID', 'not signed by the pinned node key of this peer');
+    }
+    return peer.jwk;
+  };
+  const issuerKey = async (kid: string, payload: { iss: string }) => {
+    if (kid !== payload.iss) throw new KyodakuError('ERR_JWS_KID', 'kid is not a key bound to iss');
+    const known = await trust.partyKey(kid);
+    if (known !== undefined) return known;
+    const inPage = pageParties.get(kid);
+    if (inPage !== undefined) {
+      try {
+        return (await inPage).payload.key;
+      } catch {
+        // the party itself was refused
+      }
+    }
+    throw new KyodakuError('ERR_JWS_KID', 'iss is not a party this node holds');
+  };
+
+  const pending: Array<{
+    index: number;
+    kind: ObjectKind | undefined | null;
+    promise?: Promise<SignedObject>;
+  }> = [];
+  for (const { index, jws } of entries) {
+    const kind = kindOf(jws);
+    const item: (typeof pending)[number] = { index, kind };
+    if (kind === 'party') {
+      const p = verifyParty(jws);
+      p.catch(() => undefined);
+      const kid = jws.length > 0 ? partyKidOf(jws) : undefined;
+      if (kid !== undefined && !pageParties.has(kid)) pageParties.set(kid, p);
+      item.promise = p;
+    } else if (kind === 'attestation') item.promise = verifyObject(jws, 'attestation', nodeKey);
+    else if (kind === 'attestation-revocation')
+      item.promise = verifyObject(jws, 'attestation-revocation', nodeKey);
+    else if (kind === 'record') item.promise = verifyObject(jws, 'record', issuerKey);
+    else if (kind === 'revocation') item.promise = verifyObject(jws, 'revocation', issuerKey);
+    item.promise?.catch(() => undefined);
+    pending.push(item);
+  }
+
+  const out: VerifiedPage = { accepted: [], refusals: [], ignored: 0 };
+  const pageRoles = new Map<string, string>();
+  const pageRecords = new Map<string, string>();
+  for (const item of pending) {
+    if (item.kind === null) {
+      out.refusals.push({ index: item.index, reason: 'malformed-jws', detail: 'not a JWS with a typ' });
+      continue;
+    }
+    if (item.kind === undefined || !FOLLOWED.has(item.kind) || item.promise === undefined) {
+      out.ignored++;
+      continue;
+    }
+    let object: SignedObject;
+    try {
+      object = await item.promise;
+    } catch (error) {
+      out.refusals.push({ index: item.index, ...reasonOf(error) });
+      continue;
+    }
+    const refuse = (reason: string, detail: string) =>
+      out.refusals.push({ index: item.index, reason, detail });
+    const kind = item.kind as FollowedKind;
+    let party: string;
+    let subject: string | null = null;
+    if (kind === 'party') {
+      party = object.header.kid;
+    } else if (kind === 'attestation') {
+      const a = (object as SignedObject<'attestation'>).payload;
+      party = a.party;
+      pageRoles.set(a.party, a.role);
+    } else if (kind === 'attestation-revocation') {
+      const r = (object as SignedObject<'attestation-revocation'>).payload;
+      party = r.node;
+      subject = r.attestation;
+    } else if (kind === 'record') {
+      const r = (object as SignedObject<'record'>).payload;
+      party = r.iss;
+      subject = r.supersedes ?? null;
+      const role = pageRoles.get(r.iss) ?? (await trust.attestedRole(r.iss));
+      if (role === undefined) {
+        refuse('unattested-key', 'the issuer has no attestation by a node key this node trusts');
+        continue;
+      }
+      if (role === 'ai-developer') {
+        refuse('forbidden', 'an AI developer does not publish consent records');
+        continue;
+      }
+      if (subject !== null) {
+        const issuer = pageRecords.get(subject) ?? (await trust.recordIssuer(subject));
+        if (issuer !== undefined && issuer !== r.iss) {
+          refuse('forbidden', 'a record can only supersede a record of the same issuer');
+          continue;
+        }
+      }
+      pageRecords.set(object.id, r.iss);
+    } else {
+      const r = (object as SignedObject<'revocation'>).payload;
+      party = r.iss;
+      subject = r.record;
+      const issuer = pageRecords.get(r.record) ?? (await trust.recordIssuer(r.record));
+      if (issuer !== undefined && issuer !== r.iss) {
+        refuse('forbidden', 'only the issuer of a record can revoke it');
+        continue;
+      }
+    }
+    out.accepted.push({
+      index: item.index,
+      kind,
+      object: object as SignedObject<FollowedKind>,
+      party,
+      subject,
+    });
+  }
+  return out;
+}
+
+function partyKidOf(jws: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
