@@ -181,6 +181,17 @@ export const AdminRequest = z
       attestation: ObjectId,
       reason: z.string().min(1).max(500).optional(),
     }),
+    z.strictObject({
+      ...AdminBase,
+      action: z.literal('follow'),
+      /** Base URL of the peer to follow (spec/federation.md §7). */
+      url: z
+        .string()
+        .max(2048)
+        .regex(/^https?:\/\/[^\s?#]+$/, 'url: an http or https base URL without query or fragment'),
+      /** The pinned node key id of the peer. */
+      node_key: KeyId,
+    }),
   ])
   .meta({ id: 'AdminRequest', title: 'Administrative request signed by the node admin key' });
 
