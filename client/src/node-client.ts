@@ -13,7 +13,9 @@ import {
   AttestationRevocationView,
   AttestationView,
   BatchDecisionResponse,
+  ConsistencyProofResponse,
   Decision,
+  InclusionProofResponse,
   PartyView,
   Problem,
   RecordList,
@@ -168,6 +170,34 @@ export class KyodakuNode {
       ...(query.at !== undefined && { at: query.at }),
     };
     return this.#request('POST', 'v1/decisions', BatchDecisionResponse, { json: body });
+  }
+
+  /** GET /v1/log/checkpoint: the latest checkpoint as a signed note (unverified: verify it). */
+  async checkpointNote(): Promise<string> {
+    const url = new URL('v1/log/checkpoint', this.baseUrl);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(url, {
+        headers: { accept: 'text/plain', ...this.#headers },
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new KyodakuError('ERR_NETWORK', `GET ${url.href}: ${(error as Error).message}`, { cause: error });
+    }
+    if (!response.ok) throw problemError(response, text, `GET ${url.pathname}`);
+    return text;
+  }
+
+  /** GET /v1/log/proof/inclusion: the proof of entry `index` in the tree of `size` (unverified). */
+  inclusionProof(index: number, size: number) {
+    return this.#request('GET', `v1/log/proof/inclusion?index=${index}&size=${size}`, InclusionProofResponse);
+  }
+
+  /** GET /v1/log/proof/consistency: the proof that the tree of `to` extends that of `from` (unverified). */
+  consistencyProof(from: number, to: number) {
+    return this.#request('GET', `v1/log/proof/consistency?from=${from}&to=${to}`, ConsistencyProofResponse);
   }
 
   /** GET /v1/attestations/{id}. */

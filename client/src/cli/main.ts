@@ -3,10 +3,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
 import { keygenCommand } from './keygen.ts';
+import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
 import { recordCommand } from './record.ts';
 import { verifyCommand } from './verify.ts';
+import { verifyReceiptCommand } from './verify-receipt.ts';
 
 export const DEFAULT_NODE = 'http://127.0.0.1:8787';
 
@@ -15,7 +17,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
     .description(
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
         'Rights holders:  keygen, party register, record create|publish|supersede|revoke|show\n' +
-        'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE\n' +
+        'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
+        'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key',
     )
     .version('0.1.0')
@@ -34,6 +37,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   checkCommand(program);
   verifyCommand(program);
   attestCommand(program);
+  logCommand(program);
+  verifyReceiptCommand(program);
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
       sub.exitOverride();

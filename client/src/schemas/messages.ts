@@ -158,6 +158,25 @@ export const BatchDecisionResponse = z
   .looseObject({ at: Timestamp, results: z.array(BatchDecisionItem) })
   .meta({ id: 'BatchDecisionResponse' });
 
+/** GET /v1/log/proof/inclusion (the log profile); hashes in base64. */
+export const InclusionProofResponse = z
+  .looseObject({
+    index: z.number().int().min(0),
+    size: z.number().int().min(1),
+    leaf_hash: z.string(),
+    proof: z.array(z.string()).max(64),
+  })
+  .meta({ id: 'InclusionProofResponse' });
+
+/** GET /v1/log/proof/consistency (the log profile); hashes in base64. */
+export const ConsistencyProofResponse = z
+  .looseObject({
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    proof: z.array(z.string()).max(64),
+  })
+  .meta({ id: 'ConsistencyProofResponse' });
+
 export type WellKnown = z.infer<typeof WellKnown>;
 export type PartyView = z.infer<typeof PartyView>;
 export type AttestationView = z.infer<typeof AttestationView>;
