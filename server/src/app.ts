@@ -8,6 +8,7 @@ import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { logRoutes } from './routes/log.ts';
 import { partyRoutes } from './routes/parties.ts';
+import { peerRoutes } from './routes/peers.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revocationRoutes } from './routes/revocations.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
@@ -34,6 +35,7 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/log/proof/consistency', 'GET'],
   ['/v1/log/entries', 'GET'],
   ['/v1/log/tile/*', 'GET'],
+  ['/v1/peers', 'GET, POST'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
 ];
@@ -50,6 +52,7 @@ export function createApp(node: NodeContext) {
     .route('/', workRoutes(node))
     .route('/', decisionRoutes(node))
     .route('/', logRoutes(node))
+    .route('/', peerRoutes(node))
     .route('/', docsRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);

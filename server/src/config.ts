@@ -1,5 +1,6 @@
 /** The node's configuration: one object read from the environment, with defaults that run. */
 import { resolve } from 'node:path';
+import { type PeerConfig, PeerConfigError, parsePeersSetting } from './federation/peer-config.ts';
 
 export interface Config {
   /** TCP port; 0 picks an ephemeral port (tests). */
@@ -14,6 +15,10 @@ export interface Config {
   name: string;
   /** Log origin of this node (`host/path`), named in metadata. */
   origin: string;
+  /** Peers to follow from the start (`KYODAKU_PEERS`: JSON or a file path; spec/federation.md §7). */
+  peers: PeerConfig[];
+  /** Wait between polls of a caught-up peer (`KYODAKU_FOLLOW_POLL_MS`, default 5000). */
+  followPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +45,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const host = env.HOST ?? '127.0.0.1';
   if (host.length === 0) throw new ConfigError('HOST must not be empty');
+  let peers: PeerConfig[];
+  try {
+    peers = parsePeersSetting(env.KYODAKU_PEERS, base);
+  } catch (error) {
+    if (error instanceof PeerConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const pollText = env.KYODAKU_FOLLOW_POLL_MS ?? '5000';
+  if (!/^\d{1,7}$/.test(pollText) || Number(pollText) < 10 || Number(pollText) > 60_000) {
+    throw new ConfigError(`KYODAKU_FOLLOW_POLL_MS must be 10..60000 ms, got ${JSON.stringify(pollText)}`);
+  }
   return {
     port: Number(portText),
     host,
@@ -47,5 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     name: env.KYODAKU_NAME ?? 'Kyodaku reference registry',
     origin: env.KYODAKU_ORIGIN ?? `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
+    peers,
+    followPollMs: Number(pollText),
   };
 }

@@ -24,6 +24,7 @@ export async function start(env: Record<string, string | undefined> = process.en
       dataDir: config.dataDir,
       name: config.name,
       origin: config.origin,
+      follower: { pollMs: config.followPollMs },
     });
   } catch (error) {
     if (error instanceof LogIntegrityError) {
@@ -47,9 +48,12 @@ export async function start(env: Record<string, string | undefined> = process.en
       `kyodaku-server: ${node.store.size} objects, ${node.store.index.size} records indexed in ${Date.now() - started} ms`,
     );
     console.log(`kyodaku-server: log ${node.log.verifierKey} at size ${node.log.checkpoints.latest?.size}`);
+    console.log(`kyodaku-server: following ${node.federation?.statuses().length ?? 0} peers`);
     console.log(`listening on http://${host}:${info.port}`);
+    node.federation?.start(config.peers);
   });
   const stop = () => {
+    void node.federation?.close();
     server.close(() => {
       node.close();
       process.exit(0);

@@ -1,5 +1,6 @@
 /** What the HTTP app needs from the running node: its store, its keys and its clock. */
 import type { PublicJwk, Signer } from '@kyodaku/client';
+import type { Federation } from './federation/federation.ts';
 import type { Checkpointer } from './log/checkpoints.ts';
 import type { Store } from './store.ts';
 
@@ -13,4 +14,6 @@ export interface NodeContext {
   log: { checkpoints: Checkpointer; verifierKey: string };
   /** The node's clock in milliseconds (injectable for tests). */
   now: () => number;
+  /** The peers this node follows and the objects it verified from them (spec/federation.md). */
+  federation?: Federation;
 }

@@ -2,6 +2,8 @@
 import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
+import { Federation } from './federation/federation.ts';
+import type { FollowerOptions } from './federation/follower.ts';
 import { Checkpointer } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
@@ -15,6 +17,8 @@ export interface OpenNodeOptions {
   now?: () => number;
   /** Longest wait before a checkpoint covers new entries (ms; default 250). */
   checkpointIntervalMs?: number;
+  /** Polling and back-off of the followers (spec/federation.md §6.1). */
+  follower?: Partial<FollowerOptions>;
 }
 
 export interface OpenNode extends NodeContext {
@@ -38,9 +42,18 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     now,
     ...(options.checkpointIntervalMs !== undefined && { intervalMs: options.checkpointIntervalMs }),
   });
+  const federation = new Federation({
+    db,
+    store,
+    origin,
+    nodeKid: keys.node.kid,
+    now,
+    ...(options.follower !== undefined && { follower: options.follower }),
+  });
   try {
     await store.load();
     await checkpoints.load();
+    await federation.load();
   } catch (error) {
     client.close();
     throw error;
@@ -54,6 +67,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     node: { kid: keys.node.kid, publicJwk: keys.node.publicJwk, signer: keys.node.signer },
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },
     now,
+    federation,
     client,
     pragmas,
     keyFiles: {
@@ -62,6 +76,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       created: keys.node.created || keys.admin.created,
     },
     close: () => {
+      void federation.close();
       checkpoints.close();
       client.close();
     },

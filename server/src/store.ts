@@ -151,6 +151,15 @@ export class Store {
     });
   }
 
+  /** Appends an executed administrative request that changes no index table (e.g. `follow`). */
+  putAdmin(admin: SignedObject<'admin'>, receivedAt: string): Promise<StoredObject> {
+    return this.exclusive(async () => {
+      await this.#assertNew(admin.id);
+      const [stored] = await this.#append([{ id: admin.id, kind: 'admin', jws: admin.jws, receivedAt }], []);
+      return stored!;
+    });
+  }
+
   async objectById(id: string): Promise<StoredObject | undefined> {
     const [row] = await this.db.select().from(objects).where(eq(objects.id, id)).limit(1);
     return row;

@@ -70,6 +70,23 @@ function parseBatch(body: unknown): { ids: string[]; purposes: Purpose[]; at?: s
   };
 }
 
+/**
+ * On a mirror, adds `origins` (record id -> origin) to an answer tail that names records
+ * (spec/federation.md REQ-FED-032); elsewhere the tail is unchanged.
+ */
+function withOrigins(node: NodeContext, tail: string): string {
+  const federation = node.federation;
+  if (federation === undefined || !federation.isMirror || tail.includes('"records":[]}')) return tail;
+  const answer = JSON.parse(`{${tail}`) as {
+    records: string[];
+    leaves?: Record<string, { records: string[] }>;
+  };
+  const ids = new Set(answer.records);
+  for (const leaf of Object.values(answer.leaves ?? {})) for (const id of leaf.records) ids.add(id);
+  if (ids.size === 0) return tail;
+  return `${tail.slice(0, -1)},"origins":${JSON.stringify(federation.originsOf(ids))}}`;
+}
+
 export function decisionRoutes(node: NodeContext) {
   const index = node.store.index;
   return new Hono()
@@ -93,7 +110,7 @@ export function decisionRoutes(node: NodeContext) {
       const atParam = query.at;
       if (atParam !== undefined && atParam.length !== 1) invalidRequest('give at most one at');
       const at = atParam === undefined ? toTimestamp(node.now()) : validAt(atParam[0]);
-      const tail = index.answer(ids, purpose, at, true) ?? missTail(purpose, true);
+      const tail = withOrigins(node, index.answer(ids, purpose, at, true) ?? missTail(purpose, true));
       return c.body(
         `{"ids":${JSON.stringify(ids)},"purpose":"${purpose}","at":"${at}",${tail}`,
         200,
@@ -117,7 +134,10 @@ export function decisionRoutes(node: NodeContext) {
               `{"id":${quoted},"purpose":"${purpose}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
             );
           } else {
-            const tail = index.answer(one!, purpose, at, false) ?? missTail(purpose, false);
+            const tail = withOrigins(
+              node,
+              index.answer(one!, purpose, at, false) ?? missTail(purpose, false),
+            );
             out.push(`{"id":${quoted},"purpose":"${purpose}",${tail}`);
           }
         }

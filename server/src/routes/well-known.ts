@@ -10,7 +10,7 @@ export function wellKnownRoutes(node: NodeContext) {
     software: 'kyodaku-reference/0.1.0',
     node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
     admin_key: node.admin.kid,
-    profiles: ['core', 'log'],
+    profiles: node.federation === undefined ? ['core', 'log'] : ['core', 'log', 'federation'],
     log: {
       origin: node.origin,
       checkpoint_url: '/v1/log/checkpoint',
@@ -24,5 +24,13 @@ export function wellKnownRoutes(node: NodeContext) {
       max_page_size: LIMITS.maxPageSize,
     },
   };
-  return new Hono().get('/.well-known/kyodaku', (c) => c.json(body));
+  return new Hono().get('/.well-known/kyodaku', (c) => {
+    const federation = node.federation;
+    if (federation === undefined) return c.json(body);
+    // The peers followed now (spec/federation.md REQ-FED-001).
+    const follows = federation
+      .statuses()
+      .map((p) => ({ origin: p.origin, url: p.url, node_key: p.node_key, state: p.state }));
+    return c.json({ ...body, federation: { peers_url: '/v1/peers', follows } });
+  });
 }

@@ -12,9 +12,17 @@ export function workRoutes(node: NodeContext) {
       throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'the identifier does not normalize');
     const states = node.store.index.candidates([id]);
     const rows = await node.store.recordsWithObjects(states.map((s) => s.id));
+    // On a mirror, followed records too, each with its origin (spec/federation.md REQ-FED-033).
+    const followed = (await node.federation?.recordViews(
+      states.map((s) => s.id),
+      node.now(),
+    )) as schemas.RecordView[] | undefined;
     const body: schemas.WorkView = {
       id,
-      records: rows.map(({ record, object }) => recordView(record, object, node.now())),
+      records: [
+        ...rows.map(({ record, object }) => recordView(record, object, node.now())),
+        ...(followed ?? []),
+      ],
     };
     return c.json(body);
   });
