@@ -19,6 +19,8 @@ export interface Config {
   peers: PeerConfig[];
   /** Wait between polls of a caught-up peer (`KYODAKU_FOLLOW_POLL_MS`, default 5000). */
   followPollMs: number;
+  /** Entries asked for per page of a peer's feed (`KYODAKU_FOLLOW_PAGE_SIZE`, 1..1000, default 1000). */
+  followPageSize: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^\d{1,7}$/.test(pollText) || Number(pollText) < 10 || Number(pollText) > 60_000) {
     throw new ConfigError(`KYODAKU_FOLLOW_POLL_MS must be 10..60000 ms, got ${JSON.stringify(pollText)}`);
   }
+  const pageText = env.KYODAKU_FOLLOW_PAGE_SIZE ?? '1000';
+  if (!/^\d{1,4}$/.test(pageText) || Number(pageText) < 1 || Number(pageText) > 1000) {
+    throw new ConfigError(`KYODAKU_FOLLOW_PAGE_SIZE must be 1..1000, got ${JSON.stringify(pageText)}`);
+  }
   return {
     port: Number(portText),
     host,
@@ -65,5 +71,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin: env.KYODAKU_ORIGIN ?? `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
     peers,
     followPollMs: Number(pollText),
+    followPageSize: Number(pageText),
   };
 }
