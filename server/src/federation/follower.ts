@@ -263,8 +263,15 @@ export class Follower {
     }
     this.#peerSize = checkpoint.size;
     if (this.#state === 'starting') this.#state = 'following';
-    while (!this.#stopped && this.row.cursor + 1 < checkpoint.size) {
-      await this.#page(checkpoint, note);
+    // The next page is fetched (with its proof) while this one is verified and committed.
+    let next =
+      this.row.cursor + 1 < checkpoint.size ? this.#fetch(this.row.cursor + 1, checkpoint) : undefined;
+    while (!this.#stopped && next !== undefined) {
+      const page = await next;
+      const end = page.start + page.entries.length;
+      next = end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
+      next?.catch(() => undefined);
+      await this.#process(page, checkpoint, note);
     }
     if (this.row.checkpointNote !== note && this.row.cursor + 1 === checkpoint.size) {
       // Nothing new to read, but keep the newer (consistent) checkpoint.
@@ -279,11 +286,11 @@ export class Follower {
     this.#lastSuccessAt = toTimestamp(this.#host.now());
   }
 
-  async #page(checkpoint: Checkpoint, note: string): Promise<void> {
-    const start = this.row.cursor + 1;
+  /** Reads the page of entries from `start` and the proof that places it in the checkpointed tree. */
+  async #fetch(start: number, checkpoint: Checkpoint) {
     const want = Math.min(this.#options.pageSize, checkpoint.size - start);
-    const page = await this.#client.entries(this.row.cursor, want);
-    if (page.entries.length === 0) throw new Error(`the peer served no entry after ${this.row.cursor}`);
+    const page = await this.#client.entries(start - 1, want);
+    if (page.entries.length === 0) throw new Error(`the peer served no entry after ${start - 1}`);
     const entries = page.entries.slice(0, want);
     entries.forEach((e, i) => {
       if (e.index !== start + i) {
@@ -292,6 +299,18 @@ export class Follower {
         );
       }
     });
+    const end = start + entries.length;
+    const proof = end === checkpoint.size ? [] : await this.#client.consistency(end, checkpoint.size);
+    return { start, entries, proof };
+  }
+
+  async #process(
+    page: { start: number; entries: Array<{ index: number; jws: string }>; proof: Uint8Array[] },
+    checkpoint: Checkpoint,
+    note: string,
+  ): Promise<void> {
+    const { start, entries } = page;
+    if (start !== this.row.cursor + 1) throw new Error('pages out of order');
     const builder = MerkleTreeBuilder.restore(start, peaksOf(this.row.peaks));
     for (const e of entries) builder.append(leafHash(Buffer.from(e.jws, 'utf8')));
     const end = start + entries.length;
@@ -299,13 +318,7 @@ export class Follower {
     const proven =
       end === checkpoint.size
         ? verifyConsistency(end, end, [], root, checkpoint.rootHash)
-        : verifyConsistency(
-            end,
-            checkpoint.size,
-            await this.#client.consistency(end, checkpoint.size),
-            root,
-            checkpoint.rootHash,
-          );
+        : verifyConsistency(end, checkpoint.size, page.proof, root, checkpoint.rootHash);
     if (!proven) {
       throw new PeerInconsistentError(
         `the entries ${start}..${end - 1} the peer served are not those of its signed log of size ${checkpoint.size}`,
