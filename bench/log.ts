@@ -1,0 +1,334 @@
+/**
+ * Log benchmark (issue #5), in one run:
+ *   - raw Ed25519 verify rate of node:crypto (one core, synchronous KeyObject verify) and of
+ *     @noble/ed25519 (pure JS), for comparison;
+ *   - end-to-end ingest of signed records over HTTP on loopback (verify + store + log append),
+ *     records signed beforehand, C concurrent clients in a worker thread; ratio to the raw rate;
+ *   - inclusion and consistency proof generation at 1M entries (a synthetic log written straight
+ *     into the log_hashes table of a temporary database, then read through the node's LogTree).
+ * Targets: ingest >= 50% of the single-core raw verify rate; inclusion proof < 1 ms at 1M entries.
+ *
+ *   npx tsx bench/log.ts [--records N] [--connections C] [--entries E] [--proofs P]
+ *
+ * Not part of `npm test`.
+ */
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { serve } from '@hono/node-server';
+import {
+  canonicalJson,
+  createParty,
+  createRecord,
+  generateKeyPair,
+  importSigner,
+  MerkleTreeBuilder,
+  type PrivateJwk,
+  signObject,
+  toTimestamp,
+  verifyConsistency,
+  verifyInclusion,
+} from '@kyodaku/client';
+import * as ed from '@noble/ed25519';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../server/src/app.ts';
+import { openDb } from '../server/src/db/open.ts';
+import { LogTree } from '../server/src/log/tree.ts';
+import { openNode } from '../server/src/node.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const RECORDS = arg('records', 6000);
+const CONNECTIONS = arg('connections', 16);
+const ENTRIES = arg('entries', 1_000_000);
+const PROOFS = arg('proofs', 2000);
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
+
+/** Calls `fn` for about `seconds` and returns calls per second. */
+function rate(seconds: number, fn: () => void): number {
+  for (let i = 0; i < 200; i++) fn();
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) fn();
+    n += 100;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function rawVerifyRates() {
+  const keys = generateKeyPairSync();
+  const message = Buffer.alloc(700, 7);
+  const signature = sign(null, message, keys.privateKey);
+  const native = rate(2, () => {
+    if (!verify(null, message, keys.publicKey, signature)) throw new Error('verify failed');
+  });
+  ed.hashes.sha512 ??= (m) => new Uint8Array(require_sha512(m));
+  const raw = keys.publicKey.export({ format: 'jwk' }).x!;
+  const publicKey = new Uint8Array(Buffer.from(raw, 'base64url'));
+  const noble = rate(1, () => {
+    if (!ed.verify(signature, message, publicKey)) throw new Error('noble verify failed');
+  });
+  return { native, noble };
+}
+
+import { generateKeyPairSync as gen, hash } from 'node:crypto';
+
+function generateKeyPairSync() {
+  return gen('ed25519');
+}
+function require_sha512(m: Uint8Array) {
+  return hash('sha512', m, 'buffer');
+}
+
+/** The load generator: posts the given bodies with C requests in flight; returns per-status counts. */
+const LOADGEN = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, bodies, connections } = workerData;
+let next = 0; const statuses = {};
+async function worker() {
+  while (next < bodies.length) {
+    const body = bodies[next++];
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
+    await res.arrayBuffer();
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+}
+const start = performance.now();
+Promise.all(Array.from({ length: connections }, worker)).then(() =>
+  parentPort.postMessage({ ms: performance.now() - start, statuses }));
+`;
+
+/** The HTTP floor: the same bodies posted to a Hono app that only reads them and answers 201. */
+async function helloPost(bodies: string[]) {
+  const { Hono } = await import('hono');
+  const app = new Hono().post('/v1/records', async (c) => c.json({ id: (await c.req.text()).length }, 201));
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const { port } = server.address() as { port: number };
+  const result = await load(`http://127.0.0.1:${port}/v1/records`, bodies);
+  await new Promise<void>((r) => server.close(() => r()));
+  return (bodies.length / result.ms) * 1000;
+}
+
+async function load(url: string, bodies: string[]) {
+  const worker = new Worker(LOADGEN, { eval: true, workerData: { url, bodies, connections: CONNECTIONS } });
+  const result = await new Promise<{ ms: number; statuses: Record<string, number> }>((r, j) => {
+    worker.once('message', r);
+    worker.once('error', j);
+  });
+  await worker.terminate();
+  return result;
+}
+
+async function ingest() {
+  const dir = mkdtempSync(join(tmpdir(), 'kyodaku-bench-log-'));
+  try {
+    const node = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
+    const app = createApp(node);
+    const admin = await importSigner(JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk);
+    const keys = await generateKeyPair();
+    const signer = await importSigner(keys.privateJwk);
+    const post = (path: string, body: string) =>
+      app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
+    const party = await signObject(
+      'party',
+      createParty({
+        key: keys.publicJwk,
+        role: 'rights-holder',
+        names: { en: 'Bench' },
+        issued_at: toTimestamp(Date.now() - 60_000),
+      }),
+      signer,
+    );
+    if ((await post('/v1/parties', party.jws)).status !== 201) throw new Error('party registration failed');
+    const attest = await signObject(
+      'admin',
+      {
+        kind: 'admin',
+        v: 1,
+        action: 'attest',
+        party: keys.kid,
+        issued_at: toTimestamp(),
+        nonce: 'bench-log-nonce-0001',
+      },
+      admin,
+    );
+    if ((await post('/v1/attestations', attest.jws)).status !== 201) throw new Error('attestation failed');
+
+    // Records signed beforehand with node:crypto (real Ed25519 JWS over JCS payloads).
+    const keyObject = createPrivateKey({ key: { ...keys.privateJwk }, format: 'jwk' });
+    const header = b64u(canonicalJson({ alg: 'Ed25519', kid: keys.kid, typ: 'kyodaku-record+jws' }));
+    const issuedAt = toTimestamp(Date.now() - 30_000);
+    const bodies: string[] = [];
+    for (let i = 0; i < RECORDS; i++) {
+      const payload = createRecord({
+        iss: keys.kid,
+        work: {
+          type: 'work',
+          ids: [`url:https://bench-log.example/works/${i}`, `kyodaku:bench-log.example/${i}`],
+        },
+        purposes: i % 3 === 0 ? { all: 'deny' } : { 'train.genai': 'deny', search: 'allow' },
+        issued_at: issuedAt,
+      });
+      const input = `${header}.${b64u(canonicalJson(payload))}`;
+      bodies.push(`${input}.${b64u(sign(null, Buffer.from(input), keyObject))}`);
+    }
+
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const { port } = server.address() as { port: number };
+    const hello = await helloPost(bodies);
+    const result = await load(`http://127.0.0.1:${port}/v1/records`, bodies);
+    const checkpoint = await node.log.checkpoints.sign();
+    await new Promise<void>((r) => server.close(() => r()));
+    node.close();
+    return {
+      perSecond: (RECORDS / result.ms) * 1000,
+      statuses: result.statuses,
+      logSize: checkpoint.size,
+      hello,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A synthetic log of ENTRIES leaves written straight into log_hashes, then proofs through LogTree. */
+async function proofs() {
+  const dir = mkdtempSync(join(tmpdir(), 'kyodaku-bench-proofs-'));
+  try {
+    const { db, client } = await openDb(`file:${join(dir, 'proofs.db')}`);
+    const rows: Array<[number, number, Buffer]> = [];
+    const builder = new MerkleTreeBuilder({
+      onSubtree: (level, idx, h) => rows.push([level, idx, Buffer.from(h)]),
+    });
+    const buildStart = performance.now();
+    const flush = async () => {
+      const stmts = [];
+      for (let i = 0; i < rows.length; i += 300) {
+        const chunk = rows.slice(i, i + 300);
+        stmts.push({
+          sql: `INSERT INTO log_hashes (level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+          args: chunk.flat(),
+        });
+      }
+      await client.batch(stmts, 'write');
+      rows.length = 0;
+    };
+    for (let i = 0; i < ENTRIES; i++) {
+      const leaf = hash('sha256', `entry ${i}`, 'buffer');
+      rows.push([0, builder.append(new Uint8Array(leaf)), leaf]);
+      if (rows.length >= 60_000) await flush();
+    }
+    await flush();
+    const buildMs = performance.now() - buildStart;
+    const [{ n }] = (await db.all(sql`SELECT count(*) AS n FROM log_hashes`)) as [{ n: number }];
+    const tree = new LogTree(db);
+    await tree.restore(ENTRIES);
+    if (Buffer.compare(tree.root(), builder.root()) !== 0) throw new Error('restored root differs');
+    const size = ENTRIES;
+    const root = builder.root();
+    for (let i = 0; i < 200; i++) await tree.inclusionProof(Math.floor(Math.random() * size), size); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < PROOFS; i++) {
+      const index = Math.floor(Math.random() * size);
+      const t0 = performance.now();
+      const proof = await tree.inclusionProof(index, size);
+      times.push(performance.now() - t0);
+      if (i < 50) {
+        const leaf = (await tree.leafHash(index))!;
+        if (!verifyInclusion(leaf, index, size, proof, root))
+          throw new Error('inclusion proof does not verify');
+      }
+    }
+    const consistency: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const from = 1 + Math.floor(Math.random() * (size - 1));
+      const t0 = performance.now();
+      const proof = await tree.consistencyProof(from, size);
+      consistency.push(performance.now() - t0);
+      if (i < 10 && !verifyConsistency(from, size, proof, await tree.rootAt(from), root)) {
+        throw new Error('consistency proof does not verify');
+      }
+    }
+    const recomputeStart = performance.now();
+    await tree.recomputeRoot(size);
+    const recomputeMs = performance.now() - recomputeStart;
+    client.close();
+    const stats = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return {
+        mean: s.reduce((a, b) => a + b, 0) / s.length,
+        p50: s[Math.floor(s.length / 2)]!,
+        p99: s[Math.floor(s.length * 0.99)]!,
+      };
+    };
+    return {
+      rows: Number(n),
+      buildMs,
+      inclusion: stats(times),
+      consistency: stats(consistency),
+      recomputeMs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(
+    `kyodaku log bench: ${fmt(RECORDS)} records over HTTP, ${CONNECTIONS} in flight, ${fmt(ENTRIES)}-entry log for proofs, ${availableParallelism()} cores`,
+  );
+  const raw = rawVerifyRates();
+  const ing = await ingest();
+  const pr = await proofs();
+  const ratio = ing.perSecond / raw.native;
+  const table: Array<[string, string, string]> = [
+    ['Ed25519 verify, node:crypto (1 core, sync)', `${fmt(raw.native)} /s`, ''],
+    [
+      'Ed25519 verify, @noble/ed25519 (1 core)',
+      `${fmt(raw.noble)} /s`,
+      `${fmt(raw.native / raw.noble, 1)}x slower`,
+    ],
+    [
+      'ingest over HTTP (verify + store + log append)',
+      `${fmt(ing.perSecond)} records/s`,
+      `statuses ${JSON.stringify(ing.statuses)}, log size ${fmt(ing.logSize)}`,
+    ],
+    ['HTTP floor: same POSTs to a Hono app answering 201', `${fmt(ing.hello)} req/s`, 'no verify, no store'],
+    ['ingest / raw verify (target >= 50%)', `${fmt(ratio * 100, 1)} %`, ratio >= 0.5 ? 'OK' : 'UNDER TARGET'],
+    [
+      `synthetic log: ${fmt(ENTRIES)} leaves`,
+      `${fmt(pr.rows)} hash rows`,
+      `written in ${fmt(pr.buildMs / 1000, 1)} s`,
+    ],
+    [
+      `inclusion proof at ${fmt(ENTRIES)} (target < 1 ms)`,
+      `mean ${fmt(pr.inclusion.mean, 3)} ms`,
+      `p50 ${fmt(pr.inclusion.p50, 3)} ms, p99 ${fmt(pr.inclusion.p99, 3)} ms ${pr.inclusion.mean < 1 ? 'OK' : 'OVER TARGET'}`,
+    ],
+    [
+      `consistency proof to ${fmt(ENTRIES)}`,
+      `mean ${fmt(pr.consistency.mean, 3)} ms`,
+      `p50 ${fmt(pr.consistency.p50, 3)} ms, p99 ${fmt(pr.consistency.p99, 3)} ms`,
+    ],
+    [`start-up recompute of the root (${fmt(ENTRIES)})`, `${fmt(pr.recomputeMs)} ms`, ''],
+  ];
+  const w0 = Math.max(...table.map((r) => r[0].length));
+  const w1 = Math.max(...table.map((r) => r[1].length));
+  for (const [a, b, c] of table) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+}
+
+await main();
