@@ -21,6 +21,7 @@ import {
   urlPrefixMatches,
 } from '@kyodaku/client';
 import { AnswerTemplates, answerTail } from './answer-templates.ts';
+import { IdentifierTable } from './identifier-table.ts';
 import { RecordProfiles } from './record-profiles.ts';
 import { RecordTable } from './record-table.ts';
 import { endKey, timeKey, timeOfKey } from './time-key.ts';
@@ -90,7 +91,7 @@ export class DecisionIndex {
   readonly #profiles = new RecordProfiles();
   readonly #templates = new AnswerTemplates();
   /** identifier (or prefix pattern) -> slot, or -(n + 1) for the n-th list of several slots. */
-  readonly #byIdentifier = new Map<string, number>();
+  readonly #byIdentifier = new IdentifierTable();
   readonly #lists: number[][] = [];
   /** origin -> prefix patterns under it. */
   readonly #patternsByOrigin = new Map<string, string[]>();
@@ -168,12 +169,12 @@ export class DecisionIndex {
 
   markSuperseded(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
-    if (slot !== undefined) this.#table.supersededAt[slot] = timeKey(at);
+    if (slot !== undefined) this.#table.setSupersededAt(slot, timeKey(at));
   }
 
   markRevoked(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
-    if (slot !== undefined) this.#table.revokedAt[slot] = timeKey(at);
+    if (slot !== undefined) this.#table.setRevokedAt(slot, timeKey(at));
   }
 
   addAttestation(party: string, a: AttestationState): void {
@@ -236,23 +237,23 @@ export class DecisionIndex {
   /** The record state of a slot (identifiers: those it was found by). */
   #stateOf(slot: number, ids: readonly string[]): RecordState {
     const t = this.#table;
-    const profile = this.#profiles.get(t.profile[slot]!);
+    const profile = this.#profiles.get(t.profile(slot));
     const record: ConsentRecord = {
       kind: 'record',
       v: 1,
-      iss: this.#issuers[t.issuer[slot]!]!.name,
+      iss: this.#issuers[t.issuer(slot)]!.name,
       work: { type: 'work', ids: [...ids] },
       purposes: profile.purposes,
-      valid_from: timeOfKey(t.validFrom[slot]!)!,
-      issued_at: timeOfKey(t.issuedAt[slot]!)!,
+      valid_from: timeOfKey(t.validFrom(slot))!,
+      issued_at: timeOfKey(t.issuedAt(slot))!,
     };
     if (profile.conditions !== undefined) record.conditions = profile.conditions;
-    const validUntil = timeOfKey(t.validUntil[slot]!);
+    const validUntil = timeOfKey(t.validUntil(slot));
     if (validUntil !== undefined) record.valid_until = validUntil;
     const state: RecordState = { id: t.idOf(slot), record };
-    const supersededAt = timeOfKey(t.supersededAt[slot]!);
+    const supersededAt = timeOfKey(t.supersededAt(slot));
     if (supersededAt !== undefined) state.supersededAt = supersededAt;
-    const revokedAt = timeOfKey(t.revokedAt[slot]!);
+    const revokedAt = timeOfKey(t.revokedAt(slot));
     if (revokedAt !== undefined) state.revokedAt = revokedAt;
     return state;
   }
@@ -269,7 +270,7 @@ export class DecisionIndex {
   decide(ids: readonly string[], purpose: Purpose, at: string): Decision {
     const atKey = this.#atKey(at);
     const live = this.#collect(ids).filter(
-      (s) => this.#table.inForce(s, atKey) && this.#attested(this.#table.issuer[s]!, at),
+      (s) => this.#table.inForce(s, atKey) && this.#attested(this.#table.issuer(s), at),
     );
     return decide(
       { ids, purpose, at },
@@ -297,18 +298,18 @@ export class DecisionIndex {
     let decider = -1;
     let oneIssuer = true;
     for (const s of slots) {
-      if (!t.inForce(s, atKey) || !this.#attested(t.issuer[s]!, at)) continue;
+      if (!t.inForce(s, atKey) || !this.#attested(t.issuer(s), at)) continue;
       if (decider < 0) decider = s;
       else {
         live ??= [decider];
         live.push(s);
-        if (t.issuer[s] !== t.issuer[decider]) oneIssuer = false;
+        if (t.issuer(s) !== t.issuer(decider)) oneIssuer = false;
         else if (newer(t, s, decider)) decider = s;
       }
     }
     if (decider < 0) return undefined;
     if (oneIssuer) {
-      const profile = t.profile[decider]!;
+      const profile = t.profile(decider);
       const parts = this.#templates.parts(profile, this.#profiles.get(profile), purpose, withLeaves);
       if (parts !== null) return parts.length === 1 ? parts[0]! : parts.join(t.idOf(decider));
     }
@@ -327,8 +328,8 @@ type StoredTimes = {
 
 /** kyodaku.md §8 step 3: the greater issued_at, ties broken by the greater object id. */
 function newer(t: RecordTable, a: number, b: number): boolean {
-  const ia = t.issuedAt[a]!;
-  const ib = t.issuedAt[b]!;
+  const ia = t.issuedAt(a);
+  const ib = t.issuedAt(b);
   return ia > ib || (ia === ib && t.idOf(a) > t.idOf(b));
 }
 
