@@ -56,12 +56,49 @@ async function readHashes(
   return found;
 }
 
+/** Subtree hashes of this level and above are kept in memory (32 bytes each, about n/32 in all). */
+export const CACHED_LEVEL = 6;
+
+/** Hashes of the levels >= CACHED_LEVEL, each level one growing buffer of 32-byte hashes. */
+class UpperLevels {
+  readonly #levels: Array<{ buf: Buffer; count: number }> = [];
+
+  get(level: number, idx: number): Uint8Array | undefined {
+    const l = this.#levels[level];
+    if (l === undefined || idx >= l.count) return undefined;
+    return l.buf.subarray(idx * 32, idx * 32 + 32);
+  }
+
+  count(level: number): number {
+    return this.#levels[level]?.count ?? 0;
+  }
+
+  /** Appends the hash of (level, idx); idx must be the level's next index. */
+  push(level: number, idx: number, hash: Uint8Array): void {
+    let l = this.#levels[level];
+    if (l === undefined) {
+      l = { buf: Buffer.alloc(32 * 64), count: 0 };
+      this.#levels[level] = l;
+    }
+    if (idx !== l.count) throw new Error(`log: cached level ${level} expected index ${l.count}, got ${idx}`);
+    if (l.buf.length < 32 * (idx + 1)) {
+      const grown = Buffer.alloc(l.buf.length * 2);
+      l.buf.copy(grown);
+      l.buf = grown;
+    }
+    l.buf.set(hash, idx * 32);
+    l.count++;
+  }
+}
+
 /**
  * Runs a pure Merkle computation over stored hashes in two passes: the first records which stored
- * hashes it reads (every complete subtree is stored), the second computes with them.
+ * hashes below CACHED_LEVEL it reads (every complete subtree is stored), the second computes with
+ * them and the cached upper levels.
  */
 async function overStored<T>(
   db: Db,
+  upper: UpperLevels,
   compute: (readLeaf: (i: number) => Uint8Array, stored: SubtreeHashReader) => T,
 ): Promise<T> {
   const wanted: Array<[number, number]> = [];
@@ -71,13 +108,13 @@ async function overStored<T>(
       return DUMMY;
     },
     (level, idx) => {
-      wanted.push([level, idx]);
+      if (level < CACHED_LEVEL || upper.get(level, idx) === undefined) wanted.push([level, idx]);
       return DUMMY;
     },
   );
   const hashes = await readHashes(db, wanted);
   const read = (level: number, idx: number) => {
-    const h = hashes.get(key(level, idx));
+    const h = hashes.get(key(level, idx)) ?? upper.get(level, idx);
     if (h === undefined) throw new Error(`log: stored hash ${key(level, idx)} is missing`);
     return h;
   };
@@ -101,6 +138,7 @@ function peakKeys(size: number): Array<[number, number]> {
 export class LogTree {
   readonly #db: Db;
   #builder = new MerkleTreeBuilder();
+  #upper = new UpperLevels();
 
   constructor(db: Db) {
     this.#db = db;
@@ -126,6 +164,17 @@ export class LogTree {
       return h;
     });
     this.#builder = MerkleTreeBuilder.restore(size, peaks);
+    const upper = new UpperLevels();
+    const rows = await this.#db.all<{ level: number; idx: number; hash: ArrayBuffer }>(
+      sql`SELECT level, idx, hash FROM log_hashes WHERE level >= ${CACHED_LEVEL} ORDER BY level, idx`,
+    );
+    for (const row of rows) upper.push(Number(row.level), Number(row.idx), new Uint8Array(row.hash));
+    for (let level = CACHED_LEVEL; 2 ** level <= size; level++) {
+      if (upper.count(level) !== Math.floor(size / 2 ** level)) {
+        throw new Error(`log: level ${level} has ${upper.count(level)} stored hashes for ${size} entries`);
+      }
+    }
+    this.#upper = upper;
   }
 
   /** Number of stored leaf hashes (level 0). */
@@ -158,6 +207,7 @@ export class LogTree {
       commit: () => {
         if (this.#builder !== base) throw new Error('log: concurrent appends');
         this.#builder = MerkleTreeBuilder.restore(next.size, next.peaks);
+        for (const row of rows) if (row.level >= CACHED_LEVEL) this.#upper.push(row.level, row.idx, row.hash);
       },
     };
   }
@@ -188,15 +238,19 @@ export class LogTree {
   /** MTH of the first `size` committed entries. */
   rootAt(size: number): Promise<Uint8Array> {
     if (size === this.size) return Promise.resolve(this.root());
-    return overStored(this.#db, (readLeaf, stored) => rangeHash(readLeaf, 0, size, stored));
+    return overStored(this.#db, this.#upper, (readLeaf, stored) => rangeHash(readLeaf, 0, size, stored));
   }
 
   inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
-    return overStored(this.#db, (readLeaf, stored) => inclusionProof(readLeaf, index, size, stored));
+    return overStored(this.#db, this.#upper, (readLeaf, stored) =>
+      inclusionProof(readLeaf, index, size, stored),
+    );
   }
 
   consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
-    return overStored(this.#db, (readLeaf, stored) => consistencyProof(readLeaf, from, to, stored));
+    return overStored(this.#db, this.#upper, (readLeaf, stored) =>
+      consistencyProof(readLeaf, from, to, stored),
+    );
   }
 
   /** `count` stored hashes of one level from `start` (a tile's contents), concatenated. */
