@@ -4,6 +4,7 @@ import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
+import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { recordCases } from './records.ts';
 import { sigCases } from './sig.ts';
@@ -20,4 +21,5 @@ export const ALL_CASES: readonly Case[] = [
   ...decisionCases,
   ...batchCases,
   ...errorCases,
+  ...logCases,
 ];
