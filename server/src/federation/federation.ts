@@ -93,8 +93,8 @@ export class Federation implements FollowerHost {
   readonly #pendingAttestationRevocations = new Map<string, string>();
   readonly #records = new Map<string, FollowedRecord>();
   /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
-  readonly #pendingRevoked = new Map<string, { by: string; at: string }>();
-  readonly #pendingSuperseded = new Map<string, { by: string; at: string }>();
+  readonly #pendingRevoked = new Map<string, { by: string; at: string; iss: string }>();
+  readonly #pendingSuperseded = new Map<string, { by: string; at: string; iss: string }>();
   readonly #trust: TrustView;
   readonly #retrying = new Set<string>();
   #closed = false;
@@ -314,8 +314,17 @@ export class Federation implements FollowerHost {
 
   // FollowerHost
 
-  verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
-    return verifyPage(entries, peer, this.#trust);
+  async verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
+    const page = await verifyPage(entries, peer, this.#trust);
+    // The next page is verified while this one commits: it must already see this page's parties
+    // and attestations.
+    for (const o of page.accepted) {
+      if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+      else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
+        this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
+      }
+    }
+    return page;
   }
 
   async commit(
@@ -423,23 +432,23 @@ export class Federation implements FollowerHost {
             ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
           });
           const revoked = this.#pendingRevoked.get(id);
-          if (revoked !== undefined) {
+          if (revoked !== undefined && revoked.iss === r.iss) {
             held.revokedBy = revoked.by;
             held.revokedAt = revoked.at;
             index.markRevoked(id, r.work.ids, revoked.at);
           }
           const superseded = this.#pendingSuperseded.get(id);
-          if (superseded !== undefined) {
+          if (superseded !== undefined && superseded.iss === r.iss) {
             held.supersededBy = superseded.by;
             held.supersededAt = superseded.at;
             index.markSuperseded(id, r.work.ids, superseded.at);
           }
-          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at);
+          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at, r.iss);
           break;
         }
         case 'revocation': {
           const r = (o.object as SignedObject<'revocation'>).payload;
-          await this.#revoke(r.record, id, r.issued_at);
+          await this.#revoke(r.record, id, r.issued_at, r.iss);
           break;
         }
       }
@@ -460,25 +469,33 @@ export class Federation implements FollowerHost {
     return row && (JSON.parse(row.ids) as string[]);
   }
 
-  async #revoke(recordId: string, by: string, at: string): Promise<void> {
+  /** Whether `iss` may act on the record: it is its issuer, or the record is not held (yet). */
+  async #issuerMayAct(recordId: string, iss: string): Promise<boolean> {
+    const issuer = this.#records.get(recordId)?.iss ?? (await this.#store.recordRow(recordId))?.issuer;
+    return issuer === undefined || issuer === iss;
+  }
+
+  async #revoke(recordId: string, by: string, at: string, iss: string): Promise<void> {
+    if (!(await this.#issuerMayAct(recordId, iss))) return;
     const ids = await this.#idsOf(recordId);
     const held = this.#records.get(recordId);
     if (held !== undefined && held.revokedBy === undefined) {
       held.revokedBy = by;
       held.revokedAt = at;
     }
-    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at });
+    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
     else this.#store.index.markRevoked(recordId, ids, at);
   }
 
-  async #supersede(recordId: string, by: string, at: string): Promise<void> {
+  async #supersede(recordId: string, by: string, at: string, iss: string): Promise<void> {
+    if (!(await this.#issuerMayAct(recordId, iss))) return;
     const ids = await this.#idsOf(recordId);
     const held = this.#records.get(recordId);
     if (held !== undefined && held.supersededBy === undefined) {
       held.supersededBy = by;
       held.supersededAt = at;
     }
-    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at });
+    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
     else this.#store.index.markSuperseded(recordId, ids, at);
   }
 

@@ -266,12 +266,23 @@ export class Follower {
     // The next page is fetched (with its proof) while this one is verified and committed.
     let next =
       this.row.cursor + 1 < checkpoint.size ? this.#fetch(this.row.cursor + 1, checkpoint) : undefined;
-    while (!this.#stopped && next !== undefined) {
-      const page = await next;
-      const end = page.start + page.entries.length;
-      next = end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
-      next?.catch(() => undefined);
-      await this.#process(page, checkpoint, note);
+    // A page's commit runs while the next page is verified; commits stay in order.
+    let head = { cursor: this.row.cursor, peaks: this.row.peaks };
+    let committing: Promise<void> = Promise.resolve();
+    try {
+      while (!this.#stopped && next !== undefined) {
+        const page = await next;
+        const end = page.start + page.entries.length;
+        next = end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
+        next?.catch(() => undefined);
+        const done = await this.#verifyPage(page, head, checkpoint, note);
+        head = { cursor: done.cursor, peaks: done.peaks };
+        await committing;
+        committing = this.#commit(done, checkpoint, note);
+        committing.catch(() => undefined);
+      }
+    } finally {
+      await committing;
     }
     if (this.row.checkpointNote !== note && this.row.cursor + 1 === checkpoint.size) {
       // Nothing new to read, but keep the newer (consistent) checkpoint.
@@ -304,14 +315,15 @@ export class Follower {
     return { start, entries, proof };
   }
 
-  async #process(
+  async #verifyPage(
     page: { start: number; entries: Array<{ index: number; jws: string }>; proof: Uint8Array[] },
+    head: { cursor: number; peaks: Buffer },
     checkpoint: Checkpoint,
     note: string,
-  ): Promise<void> {
+  ): Promise<{ verified: VerifiedPage; cursor: number; peaks: Buffer }> {
     const { start, entries } = page;
-    if (start !== this.row.cursor + 1) throw new Error('pages out of order');
-    const builder = MerkleTreeBuilder.restore(start, peaksOf(this.row.peaks));
+    if (start !== head.cursor + 1) throw new Error('pages out of order');
+    const builder = MerkleTreeBuilder.restore(start, peaksOf(head.peaks));
     for (const e of entries) builder.append(leafHash(Buffer.from(e.jws, 'utf8')));
     const end = start + entries.length;
     const root = builder.root();
@@ -326,9 +338,17 @@ export class Follower {
       );
     }
     const verified = await this.#host.verify(this.#peer, entries);
-    const peaks = Buffer.concat(builder.peaks);
-    await this.#host.commit(this.row, verified, { cursor: end - 1, peaks, checkpointNote: note });
-    this.row.cursor = end - 1;
+    return { verified, cursor: end - 1, peaks: Buffer.concat(builder.peaks) };
+  }
+
+  async #commit(
+    done: { verified: VerifiedPage; cursor: number; peaks: Buffer },
+    checkpoint: Checkpoint,
+    note: string,
+  ): Promise<void> {
+    const { verified, peaks } = done;
+    await this.#host.commit(this.row, verified, { cursor: done.cursor, peaks, checkpointNote: note });
+    this.row.cursor = done.cursor;
     this.row.peaks = peaks;
     this.row.checkpointNote = note;
     this.#kept = checkpoint;
