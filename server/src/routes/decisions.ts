@@ -89,6 +89,17 @@ function withOrigins(node: NodeContext, tail: string): string {
 
 export function decisionRoutes(node: NodeContext) {
   const index = node.store.index;
+  // The node's time as a timestamp, made once per second rather than once per request.
+  let second = Number.NaN;
+  let stamp = '';
+  const now = () => {
+    const ms = node.now();
+    if (Math.floor(ms / 1000) !== second) {
+      second = Math.floor(ms / 1000);
+      stamp = toTimestamp(ms);
+    }
+    return stamp;
+  };
   return new Hono()
     .get('/v1/decision', (c) => {
       const query = c.req.queries();
@@ -109,7 +120,7 @@ export function decisionRoutes(node: NodeContext) {
       });
       const atParam = query.at;
       if (atParam !== undefined && atParam.length !== 1) invalidRequest('give at most one at');
-      const at = atParam === undefined ? toTimestamp(node.now()) : validAt(atParam[0]);
+      const at = atParam === undefined ? now() : validAt(atParam[0]);
       const tail = withOrigins(node, index.answer(ids, purpose, at, true) ?? missTail(purpose, true));
       return c.body(
         `{"ids":${JSON.stringify(ids)},"purpose":"${purpose}","at":"${at}",${tail}`,
@@ -119,30 +130,31 @@ export function decisionRoutes(node: NodeContext) {
     })
     .post('/v1/decisions', jsonBodyLimit, async (c) => {
       const { ids, purposes, at: atGiven } = parseBatch(await readJson(c));
-      const at = atGiven ?? toTimestamp(node.now());
-      const out: string[] = [`{"at":"${at}","results":[`];
-      let first = true;
+      const at = atGiven ?? now();
+      // Per purpose, the end of an item after `{"id":…` for a miss and for an invalid identifier.
+      const missItems = purposes.map((p) => `,"purpose":"${p}",${missTail(p, false)}`);
+      const errorItems = purposes.map(
+        (p) =>
+          `,"purpose":"${p}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
+      );
+      const items: string[] = [];
       for (const raw of ids) {
-        const quoted = JSON.stringify(raw);
+        const open = `{"id":${JSON.stringify(raw)}`;
         const id = tryNormalizeIdentifier(raw);
         const one = id === undefined ? undefined : [id];
-        for (const purpose of purposes) {
-          if (!first) out.push(',');
-          first = false;
-          if (id === undefined) {
-            out.push(
-              `{"id":${quoted},"purpose":"${purpose}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
-            );
-          } else {
-            const tail = withOrigins(
-              node,
-              index.answer(one!, purpose, at, false) ?? missTail(purpose, false),
-            );
-            out.push(`{"id":${quoted},"purpose":"${purpose}",${tail}`);
+        for (let k = 0; k < purposes.length; k++) {
+          if (one === undefined) {
+            items.push(open + errorItems[k]);
+            continue;
           }
+          const tail = index.answer(one, purposes[k]!, at, false);
+          items.push(
+            tail === undefined
+              ? open + missItems[k]
+              : `${open},"purpose":"${purposes[k]}",${withOrigins(node, tail)}`,
+          );
         }
       }
-      out.push(']}');
-      return c.body(out.join(''), 200, JSON_HEADERS);
+      return c.body(`{"at":"${at}","results":[${items.join(',')}]}`, 200, JSON_HEADERS);
     });
 }
