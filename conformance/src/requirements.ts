@@ -8,3 +8,6 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
 
 /** Documents whose requirements the `core` profile covers. */
 export const CORE_DOCUMENTS = ['kyodaku.md', 'http-api.md', 'identifiers.md', 'conformance.md'] as const;
+
+/** Documents of the `federation` profile: each of their MUST ids is cited by a federation case. */
+export const FEDERATION_DOCUMENTS = ['federation.md'] as const;

@@ -20,6 +20,8 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
       HOST: '127.0.0.1',
       KYODAKU_DATA_DIR: dataDir,
       KYODAKU_DB: `file:${join(dataDir, 'kyodaku.db')}`,
+      // The federation cases follow peers the suite serves on 127.0.0.1; poll them briskly.
+      KYODAKU_FOLLOW_POLL_MS: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,12 +66,16 @@ describe('the reference node', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('passes every core case', () => {
+  it('passes every core, log and federation case', () => {
     const failed = report.cases
       .filter((c) => c.status === 'FAILED')
       .map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
     expect(failed).toEqual([]);
     expect(report.summary.passed).toBeGreaterThan(150);
+    expect(report.profiles).toContain('federation');
+    expect(
+      report.cases.filter((c) => c.profile === 'federation' && c.status === 'PASSED').length,
+    ).toBeGreaterThan(15);
   });
 
   it('runs again against the same node (fresh parties and identifiers per run)', async () => {

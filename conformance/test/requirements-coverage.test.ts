@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES } from '../src/cases/index.ts';
-import { CORE_DOCUMENTS, NOT_IN_CORE } from '../src/requirements.ts';
+import { CORE_DOCUMENTS, FEDERATION_DOCUMENTS, NOT_IN_CORE } from '../src/requirements.ts';
 
 const SPEC = fileURLToPath(new URL('../../spec/', import.meta.url));
 
@@ -49,6 +49,16 @@ describe('requirement coverage', () => {
     const missing = core
       .filter((r) => r.level === 'MUST' && !cited.has(r.id) && !(r.id in NOT_IN_CORE))
       .map((r) => r.id);
+    expect(missing).toEqual([]);
+  });
+
+  it('cites every MUST requirement of the federation documents in a federation case', () => {
+    const federation = all.filter((r) => (FEDERATION_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(federation.length).toBeGreaterThan(20);
+    const byFederation = new Set(
+      ALL_CASES.filter((c) => c.profile === 'federation').flatMap((c) => c.requirements),
+    );
+    const missing = federation.filter((r) => r.level === 'MUST' && !byFederation.has(r.id)).map((r) => r.id);
     expect(missing).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
+import { federationCases } from './federation/index.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { recordCases } from './records.ts';
@@ -22,4 +23,5 @@ export const ALL_CASES: readonly Case[] = [
   ...batchCases,
   ...errorCases,
   ...logCases,
+  ...federationCases,
 ];

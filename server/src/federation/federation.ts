@@ -18,7 +18,7 @@ import {
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/open.ts';
-import { foreignObjects, objects, type PeerRow, peerRefusals, peers } from '../db/schema.ts';
+import { foreignObjects, objects, type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
 import type { Store } from '../store.ts';
 import { payloadOf, recordStatus } from '../views.ts';
 import {
@@ -95,6 +95,11 @@ export class Federation implements FollowerHost {
   /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
   readonly #pendingRevoked = new Map<string, { by: string; at: string; iss: string }>();
   readonly #pendingSuperseded = new Map<string, { by: string; at: string; iss: string }>();
+  /** The node's own records revoked or superseded by followed objects (for their views). */
+  readonly #localChanges = new Map<
+    string,
+    { revokedBy?: string; revokedAt?: string; supersededBy?: string; supersededAt?: string }
+  >();
   readonly #trust: TrustView;
   readonly #retrying = new Set<string>();
   #closed = false;
@@ -483,6 +488,11 @@ export class Federation implements FollowerHost {
       held.revokedBy = by;
       held.revokedAt = at;
     }
+    if (held === undefined && ids !== undefined) {
+      const change = this.#localChanges.get(recordId) ?? {};
+      if (change.revokedBy === undefined)
+        this.#localChanges.set(recordId, { ...change, revokedBy: by, revokedAt: at });
+    }
     if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
     else this.#store.index.markRevoked(recordId, ids, at);
   }
@@ -495,6 +505,12 @@ export class Federation implements FollowerHost {
       held.supersededBy = by;
       held.supersededAt = at;
     }
+    if (held === undefined && ids !== undefined) {
+      const change = this.#localChanges.get(recordId) ?? {};
+      if (change.supersededBy === undefined) {
+        this.#localChanges.set(recordId, { ...change, supersededBy: by, supersededAt: at });
+      }
+    }
     if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
     else this.#store.index.markSuperseded(recordId, ids, at);
   }
@@ -504,6 +520,23 @@ export class Federation implements FollowerHost {
   /** The origin of a record the node holds: a peer's for a followed record, else its own. */
   originOfRecord(recordId: string): string {
     return this.#records.get(recordId)?.origin ?? this.origin;
+  }
+
+  /**
+   * The stored row of one of the node's own records with what followed objects did to it: a
+   * revocation or superseding record of its issuer from any origin (REQ-FED-030), so that its view
+   * has the status the decision index uses.
+   */
+  withFollowedChanges(row: RecordRow): RecordRow {
+    const change = this.#localChanges.get(row.id);
+    if (change === undefined) return row;
+    return {
+      ...row,
+      revokedBy: row.revokedBy ?? change.revokedBy ?? null,
+      revokedAt: row.revokedBy === null ? (change.revokedAt ?? null) : row.revokedAt,
+      supersededBy: row.supersededBy ?? change.supersededBy ?? null,
+      supersededAt: row.supersededBy === null ? (change.supersededAt ?? null) : row.supersededAt,
+    };
   }
 
   isFollowedRecord(recordId: string): boolean {
@@ -555,6 +588,27 @@ export class Federation implements FollowerHost {
       }
     }
     return out;
+  }
+
+  /**
+   * Receipt refs of followed records by their origin and index in the origin's log, and the peer
+   * checkpoint kept for each of their origins, which covers them (REQ-FED-034).
+   */
+  async receiptRefs(ids: readonly string[]): Promise<{
+    refs: Map<string, { origin: string; index: number; leaf_hash: string }>;
+    evaluated: Array<{ origin: string; size: number; root: string }>;
+  }> {
+    const refs = new Map<string, { origin: string; index: number; leaf_hash: string }>();
+    const evaluated = new Map<string, { origin: string; size: number; root: string }>();
+    for (const view of await this.recordViews(ids, this.now())) {
+      const origin = view.origin.origin;
+      refs.set(view.id, { origin, index: view.origin.index, leaf_hash: view.log.leaf_hash });
+      if (evaluated.has(origin)) continue;
+      const follower = [...this.#followers.values()].find((f) => f.row.origin === origin);
+      const kept = follower?.status().checkpoint;
+      if (kept) evaluated.set(origin, { origin, size: kept.size, root: kept.root });
+    }
+    return { refs, evaluated: [...evaluated.values()] };
   }
 
   /** `origins` of a decision answer (REQ-FED-032): record id -> origin for every record it names. */

@@ -49,6 +49,11 @@ async function issue(
   for (const { object } of await store.recordsWithObjects(recordIds)) {
     refs.set(object.id, { origin: node.origin, ...logRefOf(object) });
   }
+  // On a mirror, followed records by their origin and index, with their origins' checkpoints
+  // (spec/federation.md REQ-FED-034).
+  const unknown = recordIds.filter((id) => !refs.has(id));
+  const followed = unknown.length > 0 ? await node.federation?.receiptRefs(unknown) : undefined;
+  for (const [id, ref] of followed?.refs ?? []) refs.set(id, ref);
   // A checkpoint of the tree the records were read from (signed now if the tree grew).
   const head = await node.log.checkpoints.sign();
   const payload: Receipt = {
@@ -69,7 +74,10 @@ async function issue(
         return ref;
       }),
     })),
-    evaluated_at: [{ origin: node.origin, size: head.size, root: base64(head.root) }],
+    evaluated_at: [
+      { origin: node.origin, size: head.size, root: base64(head.root) },
+      ...(followed?.evaluated ?? []),
+    ],
   };
   const receipt = await signObject('receipt', payload, node.node.signer);
   if (receipt.jws.length > schemas.LIMITS.maxJwsBytes) {

@@ -16,8 +16,13 @@ export function recordRoutes(node: NodeContext) {
   async function view(id: string) {
     const row = await store.recordRow(id);
     const obj = row && (await store.objectById(id));
-    if (row === undefined || obj === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'no such record');
-    return recordView(row, obj, node.now());
+    if (row === undefined || obj === undefined) {
+      // A followed record, with its origin (spec/federation.md REQ-FED-033).
+      const [followed] = (await node.federation?.recordViews([id], node.now())) ?? [];
+      if (followed !== undefined) return followed as schemas.RecordView;
+      throw new KyodakuError('ERR_NOT_FOUND', 'no such record');
+    }
+    return recordView(node.federation?.withFollowedChanges(row) ?? row, obj, node.now());
   }
 
   return new Hono()
@@ -55,7 +60,9 @@ export function recordRoutes(node: NodeContext) {
       const rows = await store.recordsOfIssuer(issuer, cursor === undefined ? -1 : Number(cursor), limit + 1);
       const page = rows.slice(0, limit);
       const body: schemas.RecordList = {
-        records: page.map(({ record, object }) => recordView(record, object, node.now())),
+        records: page.map(({ record, object }) =>
+          recordView(node.federation?.withFollowedChanges(record) ?? record, object, node.now()),
+        ),
         next_cursor: rows.length > limit ? String(page[page.length - 1]!.record.seq) : null,
       };
       return c.json(body);

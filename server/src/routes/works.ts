@@ -20,7 +20,9 @@ export function workRoutes(node: NodeContext) {
     const body: schemas.WorkView = {
       id,
       records: [
-        ...rows.map(({ record, object }) => recordView(record, object, node.now())),
+        ...rows.map(({ record, object }) =>
+          recordView(node.federation?.withFollowedChanges(record) ?? record, object, node.now()),
+        ),
         ...(followed ?? []),
       ],
     };

@@ -1,0 +1,181 @@
+/**
+ * The federation profile: a peer whose log is not what it signed (spec/federation.md §5, §6.2). A
+ * rewritten, shrunk or wrongly signed log makes the target stop following the peer, keeping both
+ * checkpoints as evidence and what it verified before; entries the feed serves outside the signed
+ * log never count.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Case, defineCases } from '../../case.ts';
+import type { Context } from '../../context.ts';
+import { check, equal } from '../../expect.ts';
+import type { SuitePeer } from '../../peer/peer.ts';
+import {
+  caughtUp,
+  decide,
+  decisionBecomes,
+  eventually,
+  follow,
+  type PeerStatus,
+  stopped,
+  withPeer,
+} from './support.ts';
+
+/** Every string anywhere in a status (the evidence member's name is the node's choice). */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+function checkEvidence(status: PeerStatus, peer: SuitePeer, sizes: number[]) {
+  const all = strings(status).join('\n');
+  for (const size of sizes) {
+    const body = `${peer.origin}\n${size}\n${peer.signed.get(size)}\n`;
+    check(
+      all.includes(body),
+      `the peer status does not keep the checkpoint of size ${size} as evidence (REQ-FED-022)`,
+    );
+  }
+}
+
+/** A peer with a member and one record, followed and caught up with. */
+async function followedWithRecord(ctx: Context, peer: SuitePeer) {
+  const member = await peer.party();
+  const work = ctx.workId('verified');
+  const record = await peer.record(member, { ids: [work] });
+  await follow(ctx, peer);
+  const before = await caughtUp(ctx, peer);
+  equal((await decide(ctx, work)).decision, 'allow', 'decision for a record verified before');
+  return { member, work, record, before };
+}
+
+async function keptWhatWasVerified(ctx: Context, work: string, newWorks: string[]) {
+  equal(
+    (await decide(ctx, work)).decision,
+    'allow',
+    'decision for a record verified before the peer became inconsistent (REQ-FED-022: keep serving it)',
+  );
+  for (const w of newWorks) {
+    equal((await decide(ctx, w)).decision, 'deny', `decision for ${w}, only in the inconsistent log`);
+  }
+}
+
+export const federationInconsistentCases: Case[] = defineCases([
+  {
+    id: 'federation-inconsistent-rewritten-log',
+    requirements: ['REQ-FED-022', 'REQ-FED-010', 'REQ-FED-013'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'a peer that rewrites an entry is stopped (stopped-inconsistent) with both checkpoints as evidence; what was verified stays',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const { member, work, record } = await followedWithRecord(ctx, peer);
+        const keptSize = peer.entries.length;
+        const rewrittenWork = ctx.workId('rewritten');
+        peer.entries[record.index] = (await peer.signRecord(member, { ids: [rewrittenWork] })).jws;
+        const laterWork = ctx.workId('later');
+        await peer.record(member, { ids: [laterWork] });
+        const status = await stopped(ctx, peer, 'a rewritten log');
+        checkEvidence(status, peer, [keptSize, peer.entries.length]);
+        equal(status.cursor, keptSize - 1, 'cursor of the stopped peer');
+        await keptWhatWasVerified(ctx, work, [rewrittenWork, laterWork]);
+      }),
+  },
+  {
+    id: 'federation-inconsistent-shrunk-checkpoint',
+    requirements: ['REQ-FED-022'],
+    level: 'MUST',
+    profile: 'federation',
+    title: 'a peer that signs a checkpoint smaller than the kept one is stopped, keeping both notes',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const { member, work } = await followedWithRecord(ctx, peer);
+        const keptSize = peer.entries.length;
+        const laterWork = ctx.workId('later');
+        await peer.record(member, { ids: [laterWork] });
+        peer.checkpointSize = keptSize - 1;
+        const status = await stopped(ctx, peer, 'a smaller checkpoint');
+        checkEvidence(status, peer, [keptSize, keptSize - 1]);
+        await keptWhatWasVerified(ctx, work, [laterWork]);
+      }),
+  },
+  {
+    id: 'federation-inconsistent-bad-checkpoint-signature',
+    requirements: ['REQ-FED-022', 'REQ-FED-010'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'a checkpoint that does not verify under the pinned node key stops the follower; nothing it covers counts',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const { member, work } = await followedWithRecord(ctx, peer);
+        const laterWork = ctx.workId('later');
+        await peer.record(member, { ids: [laterWork] });
+        peer.checkpointSeed = new Uint8Array(randomBytes(32));
+        await stopped(ctx, peer, 'a checkpoint signed by another key');
+        await keptWhatWasVerified(ctx, work, [laterWork]);
+      }),
+  },
+  {
+    id: 'federation-feed-substituted-entry',
+    requirements: ['REQ-FED-005', 'REQ-FED-010', 'REQ-FED-022'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'an entry the feed serves in place of the logged one (validly signed, attested issuer) never counts; the peer is stopped',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const logged = await peer.record(member, { ids: [ctx.workId('logged')] });
+        const servedWork = ctx.workId('served');
+        peer.feedOverride.set(logged.index, (await peer.signRecord(member, { ids: [servedWork] })).jws);
+        await follow(ctx, peer);
+        await stopped(ctx, peer, 'entries not covered by the signed checkpoint');
+        equal((await decide(ctx, servedWork)).decision, 'deny', 'decision for the substituted entry');
+      }),
+  },
+  {
+    id: 'federation-feed-beyond-checkpoint',
+    requirements: ['REQ-FED-005', 'REQ-FED-010'],
+    level: 'MUST',
+    profile: 'federation',
+    title: 'an entry the feed serves beyond the signed checkpoint counts only once a checkpoint covers it',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const work = ctx.workId('uncovered');
+        await peer.record(member, { ids: [work] });
+        peer.checkpointSize = peer.entries.length - 1;
+        await follow(ctx, peer);
+        await caughtUp(ctx, peer);
+        // Give the follower a moment more: nothing beyond the checkpoint may count.
+        await new Promise((done) => setTimeout(done, 500));
+        equal((await decide(ctx, work)).decision, 'deny', 'decision for an entry no checkpoint covers');
+        peer.checkpointSize = undefined;
+        await decisionBecomes(ctx, work, 'allow', 'the checkpoint now covers the entry');
+      }),
+  },
+  {
+    id: 'federation-feed-not-contiguous',
+    requirements: ['REQ-FED-005'],
+    level: 'MUST',
+    profile: 'federation',
+    title: 'a feed page with a gap in its indexes is not taken',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const skipped = await peer.record(member, { ids: [ctx.workId('skipped')] });
+        const work = ctx.workId('after-gap');
+        await peer.record(member, { ids: [work] });
+        peer.feedSkip.add(skipped.index);
+        await follow(ctx, peer);
+        const feedReads = () => peer.requests.filter((p) => p.startsWith('/v1/log/entries')).length;
+        await eventually('the target to read the feed twice', async () =>
+          feedReads() >= 2 ? true : undefined,
+        );
+        equal((await decide(ctx, work)).decision, 'deny', 'decision for an entry served after a gap');
+      }),
+  },
+]);
