@@ -3,6 +3,8 @@
  * transaction, enforces the state transitions (supersede, revoke, attestation revocation) under
  * one write lock, keeps the in-memory decision index in step, and reads the views.
  */
+
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   type AttestationRevocation,
   type ConsentRecord,
@@ -28,6 +30,7 @@ import {
 import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
 import { loadRecordIndex } from './index-loader.ts';
 import { LogTree } from './log/tree.ts';
+import { payloadOf } from './views.ts';
 
 type Stmt = BatchItem<'sqlite'>;
 
@@ -38,6 +41,61 @@ export interface StoredObject {
   jws: string;
   receivedAt: string;
 }
+
+/** What an object appended in a group commit adds to the database and, once committed, to memory. */
+interface Planned {
+  /** The objects, appended in this order (seq from `Group.seq` when the plan was made). */
+  objects: Array<Omit<StoredObject, 'seq'>>;
+  records?: RecordRow[];
+  recordIds?: Array<{ identifier: string; recordId: string }>;
+  /** Other statements; they run after every INSERT of the group, in the order of the plans. */
+  stmts?: Stmt[];
+  /** The in-memory effects (decision index, caches), run in order after the commit. */
+  after?: () => void;
+}
+
+/** A publication waiting for the next group commit. */
+interface Job {
+  /** The object whose id must be new (REQ-API-012). */
+  id: string;
+  /** An object already appended with this id is the answer (receipts) instead of ERR_DUPLICATE. */
+  existingIsAnswer?: boolean;
+  /** Checks against the committed state and the group so far; throws to refuse (nothing appended). */
+  plan: (g: Group) => Planned | Promise<Planned>;
+  resolve: (stored: StoredObject[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What a record's later objects need of it, as committed or as changed earlier in the group. */
+interface RecordState {
+  id: string;
+  issuer: string;
+  ids: string[];
+  supersededBy: string | null;
+  revokedBy: string | null;
+}
+
+/**
+ * The state of one group commit while its jobs are planned in arrival order: the seq of the next
+ * accepted object, and the changes of the jobs already accepted, so that a later object of the same
+ * group sees them (a record superseding one published in the same group, two party updates).
+ */
+class Group {
+  seq: number;
+  readonly ids = new Map<string, StoredObject[]>();
+  readonly records = new Map<string, RecordState>();
+  readonly partyIssuedAt = new Map<string, string>();
+  readonly revokedAttestations = new Set<string>();
+  constructor(seq: number) {
+    this.seq = seq;
+  }
+}
+
+/** Most jobs in one group commit. */
+const MAX_GROUP = 2000;
+
+const duplicate = (id: string) =>
+  new KyodakuError('ERR_DUPLICATE', 'this object was already accepted', { detail: { id } });
 
 /** Rows per multi-row INSERT (SQLite allows 32,766 bound parameters per statement). */
 const CHUNK = 400;
@@ -57,6 +115,11 @@ export class Store {
   onAppend: (() => void) | undefined;
   #nextSeq = 0;
   #lock: Promise<unknown> = Promise.resolve();
+  /** Publications waiting for the next group commit, in arrival order. */
+  #queue: Job[] = [];
+  #draining = false;
+  /** Public keys of registered parties (a party id is its key's thumbprint, so it never changes). */
+  readonly #partyKeys = new Map<string, KeyObject>();
 
   constructor(db: Db) {
     this.db = db;
@@ -139,36 +202,173 @@ export class Store {
   }
 
   /**
-   * Appends a receipt the node signed (spec/log.md REQ-RECEIPT-004); an identical receipt (same
-   * query, nonce and second) is the one already appended.
+   * Queues a publication for the next group commit and resolves with its stored objects once the
+   * transaction that appends them has committed. Publications that arrive while a group commits
+   * wait and are appended together by the next one.
    */
-  putReceipt(obj: { id: string; jws: string }, receivedAt: string): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      const existing = await this.objectById(obj.id);
-      if (existing !== undefined) return existing;
-      const [stored] = await this.#append([{ id: obj.id, kind: 'receipt', jws: obj.jws, receivedAt }], []);
-      return stored!;
+  #publish(job: Omit<Job, 'resolve' | 'reject'>): Promise<StoredObject[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ ...job, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
-  /** Appends an executed administrative request that changes no index table (e.g. `follow`). */
-  putAdmin(admin: SignedObject<'admin'>, receivedAt: string): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(admin.id);
-      const [stored] = await this.#append([{ id: admin.id, kind: 'admin', jws: admin.jws, receivedAt }], []);
-      return stored!;
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const jobs = this.#queue.splice(0, MAX_GROUP);
+        await this.exclusive(() => this.#commitGroup(jobs));
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /**
+   * Plans the jobs in order against the committed state and the group (a refused job is answered at
+   * once and takes no seq, so seq stays dense), then appends every accepted one in ONE transaction:
+   * multi-row INSERTs of objects, log hashes, records and record ids, then the other statements.
+   * Object ids are left to the UNIQUE index: if the transaction fails, the duplicates are found
+   * with one SELECT and the rest is planned and committed again; a second failure commits the jobs
+   * one by one so that each gets its own answer.
+   */
+  async #commitGroup(jobs: Job[], retry = true): Promise<void> {
+    const g = new Group(this.#nextSeq);
+    const accepted: Array<{ job: Job; planned: Planned; stored: StoredObject[] }> = [];
+    const later: Array<{ job: Job; first: StoredObject[] }> = [];
+    for (const job of jobs) {
+      const first = g.ids.get(job.id);
+      if (first !== undefined) {
+        if (job.existingIsAnswer) later.push({ job, first });
+        else job.reject(duplicate(job.id));
+        continue;
+      }
+      let planned: Planned;
+      try {
+        planned = await job.plan(g);
+      } catch (error) {
+        // A refused object that was already accepted is a duplicate first (REQ-API-012).
+        await this.#answerFailed(job, error);
+        continue;
+      }
+      const stored = planned.objects.map((o, i) => ({ ...o, seq: g.seq + i }));
+      g.seq += stored.length;
+      for (const o of stored) g.ids.set(o.id, stored);
+      accepted.push({ job, planned, stored });
+    }
+    if (accepted.length === 0) {
+      for (const { job, first } of later) job.resolve(first);
+      return;
+    }
+    const start = this.#nextSeq;
+    if (start !== this.log.size) throw new Error('log: tree head and objects out of step');
+    const objs = accepted.flatMap((a) => a.stored);
+    const prepared = this.log.prepare(objs.map((o) => o.jws));
+    const recordRows = accepted.flatMap((a) => a.planned.records ?? []);
+    const recordIdRows = accepted.flatMap((a) => a.planned.recordIds ?? []);
+    const stmts: Stmt[] = [
+      ...chunks(objs).map((rows) => this.db.insert(objects).values(rows)),
+      ...chunks(prepared.rows).map((rows) => this.db.insert(logHashes).values(rows)),
+      ...chunks(recordRows, 200).map((rows) => this.db.insert(records).values(rows)),
+      ...chunks(recordIdRows, 1000).map((rows) => this.db.insert(recordIds).values(rows)),
+      ...accepted.flatMap((a) => a.planned.stmts ?? []),
+    ];
+    try {
+      await this.db.batch(stmts as [Stmt, ...Stmt[]]);
+    } catch (error) {
+      const again = [...accepted.map((a) => a.job), ...later.map((l) => l.job)];
+      if (!retry || again.length === 1) {
+        // One job alone: a duplicate, or a failure that is this job's own.
+        for (const job of again) await this.#answerFailed(job, error);
+        return;
+      }
+      const existing = await this.#existingIds(again.map((j) => j.id));
+      const rest: Job[] = [];
+      for (const job of again) {
+        const found = existing.get(job.id);
+        if (found === undefined) rest.push(job);
+        else if (job.existingIsAnswer) job.resolve([found]);
+        else job.reject(duplicate(job.id));
+      }
+      if (rest.length === 0) return;
+      if (existing.size > 0) return this.#commitGroup(rest, true);
+      for (const job of rest) await this.#commitGroup([job], false);
+      return;
+    }
+    this.#nextSeq = g.seq;
+    prepared.commit();
+    for (const a of accepted) a.planned.after?.();
+    this.onAppend?.();
+    for (const a of accepted) a.job.resolve(a.stored);
+    for (const { job, first } of later) job.resolve(first);
+  }
+
+  /** Answers a job whose transaction failed alone: its duplicate, or the failure. */
+  async #answerFailed(job: Job, error: unknown): Promise<void> {
+    try {
+      const existing = await this.objectById(job.id);
+      if (existing === undefined) job.reject(error);
+      else if (job.existingIsAnswer) job.resolve([existing]);
+      else job.reject(duplicate(job.id));
+    } catch (e) {
+      job.reject(e);
+    }
+  }
+
+  async #existingIds(ids: readonly string[]): Promise<Map<string, StoredObject>> {
+    const found = new Map<string, StoredObject>();
+    for (const c of chunks([...new Set(ids)], 500)) {
+      for (const row of await this.db.select().from(objects).where(inArray(objects.id, c)))
+        found.set(row.id, row);
+    }
+    return found;
+  }
+
+  /** A record's state as the group sees it: changed earlier in the group, else as committed. */
+  async #recordState(g: Group, id: string): Promise<RecordState | undefined> {
+    const known = g.records.get(id);
+    if (known !== undefined) return known;
+    const row = await this.recordRow(id);
+    if (row === undefined) return undefined;
+    const state: RecordState = {
+      id: row.id,
+      issuer: row.issuer,
+      ids: JSON.parse(row.ids) as string[],
+      supersededBy: row.supersededBy,
+      revokedBy: row.revokedBy,
+    };
+    g.records.set(id, state);
+    return state;
+  }
+
+  /**
+   * Appends a receipt the node signed (spec/log.md REQ-RECEIPT-004); an identical receipt (same
+   * query, nonce and second) is the one already appended.
+   */
+  async putReceipt(obj: { id: string; jws: string }, receivedAt: string): Promise<StoredObject> {
+    const [stored] = await this.#publish({
+      id: obj.id,
+      existingIsAnswer: true,
+      plan: () => ({ objects: [{ id: obj.id, kind: 'receipt', jws: obj.jws, receivedAt }] }),
     });
+    return stored!;
+  }
+
+  /** Appends an executed administrative request that changes no index table (e.g. `follow`). */
+  async putAdmin(admin: SignedObject<'admin'>, receivedAt: string): Promise<StoredObject> {
+    const [stored] = await this.#publish({
+      id: admin.id,
+      plan: () => ({ objects: [{ id: admin.id, kind: 'admin', jws: admin.jws, receivedAt }] }),
+    });
+    return stored!;
   }
 
   async objectById(id: string): Promise<StoredObject | undefined> {
     const [row] = await this.db.select().from(objects).where(eq(objects.id, id)).limit(1);
     return row;
-  }
-
-  async #assertNew(id: string): Promise<void> {
-    if (await this.objectById(id)) {
-      throw new KyodakuError('ERR_DUPLICATE', 'this object was already accepted', { detail: { id } });
-    }
   }
 
   // Parties
@@ -178,32 +378,57 @@ export class Store {
     return row;
   }
 
-  putParty(obj: SignedObject<'party'>, receivedAt: string): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(obj.id);
-      const partyId = obj.header.kid;
-      const current = await this.partyRow(partyId);
-      if (current !== undefined && obj.payload.issued_at <= current.issuedAt) {
-        throw new KyodakuError(
-          'ERR_CONFLICT',
-          'a party update must have a later issued_at than the current registration',
-        );
-      }
-      const row = { partyId, currentId: obj.id, issuedAt: obj.payload.issued_at, role: obj.payload.role };
-      const [stored] = await this.#append(
-        [{ id: obj.id, kind: 'party', jws: obj.jws, receivedAt }],
-        [
-          this.db
-            .insert(parties)
-            .values(row)
-            .onConflictDoUpdate({
-              target: parties.partyId,
-              set: { currentId: row.currentId, issuedAt: row.issuedAt, role: row.role },
-            }),
-        ],
-      );
-      return stored!;
+  /**
+   * The public key of a registered party, or undefined. Cached: a party id is the thumbprint of its
+   * key, so every registration of the party carries the same key.
+   */
+  async partyKey(partyId: string): Promise<KeyObject | undefined> {
+    const cached = this.#partyKeys.get(partyId);
+    if (cached !== undefined) return cached;
+    const row = await this.partyRow(partyId);
+    const obj = row && (await this.objectById(row.currentId));
+    if (obj === undefined) return undefined;
+    return this.#cachePartyKey(partyId, payloadOf(obj.jws, 'party').key);
+  }
+
+  #cachePartyKey(partyId: string, jwk: Party['key']): KeyObject {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+    this.#partyKeys.set(partyId, key);
+    return key;
+  }
+
+  async putParty(obj: SignedObject<'party'>, receivedAt: string): Promise<StoredObject> {
+    const partyId = obj.header.kid;
+    const [stored] = await this.#publish({
+      id: obj.id,
+      plan: async (g) => {
+        const currentIssuedAt = g.partyIssuedAt.get(partyId) ?? (await this.partyRow(partyId))?.issuedAt;
+        if (currentIssuedAt !== undefined && obj.payload.issued_at <= currentIssuedAt) {
+          throw new KyodakuError(
+            'ERR_CONFLICT',
+            'a party update must have a later issued_at than the current registration',
+          );
+        }
+        g.partyIssuedAt.set(partyId, obj.payload.issued_at);
+        const row = { partyId, currentId: obj.id, issuedAt: obj.payload.issued_at, role: obj.payload.role };
+        return {
+          objects: [{ id: obj.id, kind: 'party', jws: obj.jws, receivedAt }],
+          stmts: [
+            this.db
+              .insert(parties)
+              .values(row)
+              .onConflictDoUpdate({
+                target: parties.partyId,
+                set: { currentId: row.currentId, issuedAt: row.issuedAt, role: row.role },
+              }),
+          ],
+          after: () => {
+            if (!this.#partyKeys.has(partyId)) this.#cachePartyKey(partyId, obj.payload.key);
+          },
+        };
+      },
     });
+    return stored!;
   }
 
   // Attestations (made by this node on an admin request)
@@ -222,20 +447,20 @@ export class Store {
   }
 
   /** Stores the executed admin request and the attestation the node signed for it. */
-  putAttestation(
+  async putAttestation(
     admin: SignedObject<'admin'>,
     attestation: SignedObject<'attestation'>,
     receivedAt: string,
   ): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(admin.id);
-      const a = attestation.payload;
-      const stored = await this.#append(
-        [
+    const a = attestation.payload;
+    const stored = await this.#publish({
+      id: admin.id,
+      plan: () => ({
+        objects: [
           { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
           { id: attestation.id, kind: 'attestation', jws: attestation.jws, receivedAt },
         ],
-        [
+        stmts: [
           this.db.insert(attestations).values({
             id: attestation.id,
             party: a.party,
@@ -245,15 +470,16 @@ export class Store {
             expiresAt: a.expires_at ?? null,
           }),
         ],
-      );
-      this.index.addAttestation(a.party, {
-        id: attestation.id,
-        role: a.role,
-        issuedAt: a.issued_at,
-        ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
-      });
-      return stored[1]!;
+        after: () =>
+          this.index.addAttestation(a.party, {
+            id: attestation.id,
+            role: a.role,
+            issuedAt: a.issued_at,
+            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
+          }),
+      }),
     });
+    return stored[1]!;
   }
 
   /** Checks that an attestation can be revoked; returns it. */
@@ -264,33 +490,39 @@ export class Store {
     return row;
   }
 
-  putAttestationRevocation(
+  async putAttestationRevocation(
     admin: SignedObject<'admin'>,
     revocation: SignedObject<'attestation-revocation'>,
     receivedAt: string,
   ): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(admin.id);
-      const r: AttestationRevocation = revocation.payload;
-      const target = await this.revocableAttestation(r.attestation);
-      const stored = await this.#append(
-        [
-          { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
-          { id: revocation.id, kind: 'attestation-revocation', jws: revocation.jws, receivedAt },
-        ],
-        [
-          this.db
-            .insert(attestationRevocations)
-            .values({ id: revocation.id, attestation: r.attestation, issuedAt: r.issued_at }),
-          this.db
-            .update(attestations)
-            .set({ revokedBy: revocation.id, revokedAt: r.issued_at })
-            .where(eq(attestations.id, r.attestation)),
-        ],
-      );
-      this.index.revokeAttestation(target.party, r.attestation, r.issued_at);
-      return stored[1]!;
+    const r: AttestationRevocation = revocation.payload;
+    const stored = await this.#publish({
+      id: admin.id,
+      plan: async (g) => {
+        if (g.revokedAttestations.has(r.attestation)) {
+          throw new KyodakuError('ERR_CONFLICT', 'the attestation is already revoked');
+        }
+        const target = await this.revocableAttestation(r.attestation);
+        g.revokedAttestations.add(r.attestation);
+        return {
+          objects: [
+            { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
+            { id: revocation.id, kind: 'attestation-revocation', jws: revocation.jws, receivedAt },
+          ],
+          stmts: [
+            this.db
+              .insert(attestationRevocations)
+              .values({ id: revocation.id, attestation: r.attestation, issuedAt: r.issued_at }),
+            this.db
+              .update(attestations)
+              .set({ revokedBy: revocation.id, revokedAt: r.issued_at })
+              .where(eq(attestations.id, r.attestation)),
+          ],
+          after: () => this.index.revokeAttestation(target.party, r.attestation, r.issued_at),
+        };
+      },
     });
+    return stored[1]!;
   }
 
   async attestationRevocationRow(id: string) {
@@ -311,43 +543,59 @@ export class Store {
 
   /**
    * Stores a verified record whose issuer was checked by the caller. Refuses a `supersedes` that
-   * names an unknown record (404), another issuer's record (403) or one no longer current (409).
+   * names an unknown record (404), another issuer's record (403) or one no longer current (409),
+   * as committed or as changed by an earlier publication of the same group commit.
    */
-  putRecord(obj: SignedObject<'record'>, receivedAt: string): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(obj.id);
-      const r = obj.payload;
-      const more: Stmt[] = [];
-      let superseded: RecordRow | undefined;
-      if (r.supersedes !== undefined) {
-        superseded = await this.recordRow(r.supersedes);
-        if (superseded === undefined)
-          throw new KyodakuError('ERR_NOT_FOUND', 'the superseded record is unknown');
-        if (superseded.issuer !== r.iss) {
-          throw new KyodakuError('ERR_FORBIDDEN', 'a record can only supersede a record of the same issuer');
+  async putRecord(obj: SignedObject<'record'>, receivedAt: string): Promise<StoredObject> {
+    const r = obj.payload;
+    const [stored] = await this.#publish({
+      id: obj.id,
+      plan: async (g) => {
+        const stmts: Stmt[] = [];
+        let superseded: RecordState | undefined;
+        if (r.supersedes !== undefined) {
+          superseded = await this.#recordState(g, r.supersedes);
+          if (superseded === undefined)
+            throw new KyodakuError('ERR_NOT_FOUND', 'the superseded record is unknown');
+          if (superseded.issuer !== r.iss) {
+            throw new KyodakuError(
+              'ERR_FORBIDDEN',
+              'a record can only supersede a record of the same issuer',
+            );
+          }
+          if (superseded.supersededBy !== null || superseded.revokedBy !== null) {
+            throw new KyodakuError('ERR_CONFLICT', 'the superseded record is already superseded or revoked');
+          }
+          superseded.supersededBy = obj.id;
+          stmts.push(
+            this.db
+              .update(records)
+              .set({ supersededBy: obj.id, supersededAt: r.issued_at })
+              .where(eq(records.id, superseded.id)),
+          );
         }
-        if (superseded.supersededBy !== null || superseded.revokedBy !== null) {
-          throw new KyodakuError('ERR_CONFLICT', 'the superseded record is already superseded or revoked');
-        }
-        more.push(
-          this.db
-            .update(records)
-            .set({ supersededBy: obj.id, supersededAt: r.issued_at })
-            .where(eq(records.id, superseded.id)),
-        );
-      }
-      const seq = this.#nextSeq;
-      more.unshift(
-        this.db.insert(records).values(recordRowOf(obj.id, seq, r)),
-        this.db.insert(recordIds).values(r.work.ids.map((identifier) => ({ identifier, recordId: obj.id }))),
-      );
-      const [stored] = await this.#append([{ id: obj.id, kind: 'record', jws: obj.jws, receivedAt }], more);
-      this.index.addRecord(indexedOf(recordRowOf(obj.id, seq, r)));
-      if (superseded !== undefined) {
-        this.index.markSuperseded(superseded.id, JSON.parse(superseded.ids) as string[], r.issued_at);
-      }
-      return stored!;
+        const row = recordRowOf(obj.id, g.seq, r);
+        g.records.set(obj.id, {
+          id: obj.id,
+          issuer: r.iss,
+          ids: r.work.ids,
+          supersededBy: null,
+          revokedBy: null,
+        });
+        const target = superseded;
+        return {
+          objects: [{ id: obj.id, kind: 'record', jws: obj.jws, receivedAt }],
+          records: [row],
+          recordIds: r.work.ids.map((identifier) => ({ identifier, recordId: obj.id })),
+          stmts,
+          after: () => {
+            this.index.addRecord(indexedOfRecord(obj.id, r));
+            if (target !== undefined) this.index.markSuperseded(target.id, target.ids, r.issued_at);
+          },
+        };
+      },
     });
+    return stored!;
   }
 
   /**
@@ -396,34 +644,39 @@ export class Store {
 
   // Record revocations
 
-  putRevocation(obj: SignedObject<'revocation'>, receivedAt: string): Promise<StoredObject> {
-    return this.exclusive(async () => {
-      await this.#assertNew(obj.id);
-      const r: RecordRevocation = obj.payload;
-      const target = await this.recordRow(r.record);
-      if (target === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'the revoked record is unknown');
-      if (target.issuer !== r.iss)
-        throw new KyodakuError('ERR_FORBIDDEN', 'only the issuer of a record can revoke it');
-      if (target.revokedBy !== null) throw new KyodakuError('ERR_CONFLICT', 'the record is already revoked');
-      const [stored] = await this.#append(
-        [{ id: obj.id, kind: 'revocation', jws: obj.jws, receivedAt }],
-        [
-          this.db
-            .insert(revocations)
-            .values({ id: obj.id, record: r.record, issuer: r.iss, issuedAt: r.issued_at }),
-          this.db
-            .update(records)
-            .set({ revokedBy: obj.id, revokedAt: r.issued_at })
-            .where(eq(records.id, r.record)),
-        ],
-      );
-      this.index.markRevoked(target.id, JSON.parse(target.ids) as string[], r.issued_at);
-      return stored!;
+  async putRevocation(obj: SignedObject<'revocation'>, receivedAt: string): Promise<StoredObject> {
+    const r: RecordRevocation = obj.payload;
+    const [stored] = await this.#publish({
+      id: obj.id,
+      plan: async (g) => {
+        const target = await this.#recordState(g, r.record);
+        if (target === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'the revoked record is unknown');
+        if (target.issuer !== r.iss)
+          throw new KyodakuError('ERR_FORBIDDEN', 'only the issuer of a record can revoke it');
+        if (target.revokedBy !== null)
+          throw new KyodakuError('ERR_CONFLICT', 'the record is already revoked');
+        target.revokedBy = obj.id;
+        return {
+          objects: [{ id: obj.id, kind: 'revocation', jws: obj.jws, receivedAt }],
+          stmts: [
+            this.db
+              .insert(revocations)
+              .values({ id: obj.id, record: r.record, issuer: r.iss, issuedAt: r.issued_at }),
+            this.db
+              .update(records)
+              .set({ revokedBy: obj.id, revokedAt: r.issued_at })
+              .where(eq(records.id, r.record)),
+          ],
+          after: () => this.index.markRevoked(target.id, target.ids, r.issued_at),
+        };
+      },
     });
+    return stored!;
   }
 }
 
-function recordRowOf(id: string, seq: number, r: ConsentRecord): RecordRow {
+/** The `records` row of a record appended at `seq`. */
+export function recordRowOf(id: string, seq: number, r: ConsentRecord): RecordRow {
   return {
     id,
     seq,
@@ -440,6 +693,21 @@ function recordRowOf(id: string, seq: number, r: ConsentRecord): RecordRow {
     supersededAt: null,
     revokedBy: null,
     revokedAt: null,
+  };
+}
+
+/** A new record as the decision index takes it, from the verified payload. */
+function indexedOfRecord(id: string, r: ConsentRecord): IndexedRecord {
+  return {
+    id,
+    iss: r.iss,
+    type: r.work.type as IndexedRecord['type'],
+    ids: r.work.ids,
+    purposes: r.purposes as IndexedRecord['purposes'],
+    ...(r.conditions !== undefined && { conditions: r.conditions as IndexedRecord['conditions'] }),
+    issuedAt: r.issued_at,
+    validFrom: r.valid_from,
+    ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
   };
 }
 

@@ -41,8 +41,19 @@ export function attestationRoutes(node: NodeContext) {
         }),
         node.node.signer,
       );
-      await store.putAttestation(request, attestation, now);
-      return c.json(await view(attestation.id), 201, { location: `/v1/attestations/${attestation.id}` });
+      const stored = await store.putAttestation(request, attestation, now);
+      const a = attestation.payload;
+      const row = {
+        id: attestation.id,
+        party: a.party,
+        key: a.key,
+        role: a.role,
+        issuedAt: a.issued_at,
+        expiresAt: a.expires_at ?? null,
+        revokedBy: null,
+        revokedAt: null,
+      };
+      return c.json(attestationView(row, stored), 201, { location: `/v1/attestations/${attestation.id}` });
     })
     .post('/v1/attestations/revocations', jwsBodyLimit, async (c) => {
       const request = await verifyAdminRequest(node, await readJws(c), 'revoke-attestation');

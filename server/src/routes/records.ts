@@ -1,17 +1,18 @@
 /** Consent records: publish, get, list by issuer (spec/http-api.md §3.2). */
-import { KyodakuError, schemas, toTimestamp, verifyObject } from '@kyodaku/client';
+import { KyodakuError, schemas, toTimestamp } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { jwsBodyLimit, readJws } from '../http-body.ts';
-import { issuerKeyResolver } from '../issuer-key.ts';
+import { issuerKeyOf, verifySigned } from '../log/verify.ts';
 import type { NodeContext } from '../node-context.ts';
-import { recordView } from '../views.ts';
+import { recordRowOf } from '../store.ts';
+import { logRefOf, recordStatus, recordView } from '../views.ts';
 
 /** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
 export const MAX_FUTURE_S = 300;
 
 export function recordRoutes(node: NodeContext) {
   const { store } = node;
-  const resolveKey = issuerKeyResolver(node);
+  const resolveKey = issuerKeyOf(store);
 
   async function view(id: string) {
     const row = await store.recordRow(id);
@@ -27,7 +28,7 @@ export function recordRoutes(node: NodeContext) {
 
   return new Hono()
     .post('/v1/records', jwsBodyLimit, async (c) => {
-      const record = await verifyObject(await readJws(c), 'record', resolveKey);
+      const record = await verifySigned(await readJws(c), 'record', resolveKey);
       const nowMs = node.now();
       const now = toTimestamp(nowMs);
       if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
@@ -40,8 +41,17 @@ export function recordRoutes(node: NodeContext) {
       if (attestation.role === 'ai-developer') {
         throw new KyodakuError('ERR_FORBIDDEN', 'an AI developer does not publish consent records');
       }
-      await store.putRecord(record, now);
-      return c.json(await view(record.id), 201, { location: `/v1/records/${record.id}` });
+      const stored = await store.putRecord(record, now);
+      // The view of the new record from memory (recordView without reading it back).
+      const body: schemas.RecordView = {
+        id: stored.id,
+        jws: stored.jws,
+        received_at: stored.receivedAt,
+        log: logRefOf(stored),
+        record: record.signedPayload as schemas.RecordView['record'],
+        status: recordStatus(recordRowOf(stored.id, stored.seq, record.payload), toTimestamp(node.now())),
+      };
+      return c.json(body, 201, { location: `/v1/records/${record.id}` });
     })
     .get('/v1/records', async (c) => {
       const issuer = c.req.query('issuer');

@@ -1,18 +1,26 @@
 /** Record revocations by their issuer (spec/http-api.md §3.3). */
-import { KyodakuError, toTimestamp, verifyObject } from '@kyodaku/client';
+import { KyodakuError, type schemas, toTimestamp } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { jwsBodyLimit, readJws } from '../http-body.ts';
-import { issuerKeyResolver } from '../issuer-key.ts';
+import { issuerKeyOf, verifySigned } from '../log/verify.ts';
 import type { NodeContext } from '../node-context.ts';
-import { revocationView } from '../views.ts';
+import { logRefOf, revocationView } from '../views.ts';
 
 export function revocationRoutes(node: NodeContext) {
-  const resolveKey = issuerKeyResolver(node);
+  const resolveKey = issuerKeyOf(node.store);
   return new Hono()
     .post('/v1/revocations', jwsBodyLimit, async (c) => {
-      const revocation = await verifyObject(await readJws(c), 'revocation', resolveKey);
+      const revocation = await verifySigned(await readJws(c), 'revocation', resolveKey);
       const stored = await node.store.putRevocation(revocation, toTimestamp(node.now()));
-      return c.json(revocationView(stored), 201, { location: `/v1/revocations/${revocation.id}` });
+      // revocationView from memory: the payload as signed, not parsed again.
+      const body: schemas.RevocationView = {
+        id: stored.id,
+        jws: stored.jws,
+        received_at: stored.receivedAt,
+        log: logRefOf(stored),
+        revocation: revocation.signedPayload as schemas.RevocationView['revocation'],
+      };
+      return c.json(body, 201, { location: `/v1/revocations/${revocation.id}` });
     })
     .get('/v1/revocations/:id', async (c) => {
       const obj = await node.store.objectById(c.req.param('id'));
