@@ -11,3 +11,12 @@ export const CORE_DOCUMENTS = ['kyodaku.md', 'http-api.md', 'identifiers.md', 'c
 
 /** Documents of the `federation` profile: each of their MUST ids is cited by a federation case. */
 export const FEDERATION_DOCUMENTS = ['federation.md'] as const;
+
+/** Documents of the `log` profile: each of their MUST ids is cited by a case. */
+export const LOG_DOCUMENTS = ['log.md'] as const;
+
+/** Requirement ids the spec has retired (marked deprecated there): nothing for a case to test. */
+export const DEPRECATED: Readonly<Record<string, string>> = {
+  'REQ-ID-017': 'advice to publishers on writing prefix patterns',
+  'REQ-ID-031': 'advice on assigning kyodaku: ids, which 0.1 nodes do not do',
+};

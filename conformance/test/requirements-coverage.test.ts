@@ -1,41 +1,29 @@
 /** Every MUST requirement of the core documents has a case, and every cited id exists in the spec. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES } from '../src/cases/index.ts';
-import { CORE_DOCUMENTS, FEDERATION_DOCUMENTS, NOT_IN_CORE } from '../src/requirements.ts';
-
-const SPEC = fileURLToPath(new URL('../../spec/', import.meta.url));
+import { IDENTIFIER_VECTOR_REQUIREMENTS } from '../src/cases/works.ts';
+import {
+  CORE_DOCUMENTS,
+  DEPRECATED,
+  FEDERATION_DOCUMENTS,
+  LOG_DOCUMENTS,
+  NOT_IN_CORE,
+} from '../src/requirements.ts';
 
 interface Requirement {
   id: string;
   document: string;
   level: 'MUST' | 'SHOULD' | 'MAY';
+  deprecated: boolean;
 }
 
-/** Requirement definitions: a bullet or paragraph that starts with **REQ-…**; its level from its text. */
-function requirementsIn(document: string): Requirement[] {
-  const text = readFileSync(`${SPEC}${document}`, 'utf8');
-  const found: Requirement[] = [];
-  const blocks = text.split(/\n(?=- \*\*REQ-|\*\*REQ-|\n)/);
-  for (const block of blocks) {
-    const m = /^(?:- )?\*\*(REQ-[A-Z]+-\d{3})\*\*/.exec(block.trim());
-    if (!m) continue;
-    const level = /\(SHOULD\)/.test(block.slice(0, 40))
-      ? 'SHOULD'
-      : /\bMUST\b|\bSHALL\b|\bREQUIRED\b/.test(block)
-        ? 'MUST'
-        : /\bSHOULD\b/.test(block)
-          ? 'SHOULD'
-          : 'MAY';
-    found.push({ id: m[1]!, document, level });
-  }
-  return found;
-}
-
-const all = readdirSync(SPEC)
-  .filter((f) => f.endsWith('.md'))
-  .flatMap(requirementsIn);
+// spec/requirements.json is extracted from spec/*.md (a spec test keeps it current).
+const require = createRequire(import.meta.url);
+const all = (require('@kyodaku/spec/requirements.json') as { requirements: Requirement[] }).requirements;
+const identifierVectors = require('@kyodaku/spec/vectors/identifiers.json') as {
+  tests: Array<{ requirements: string[] }>;
+};
 const core = all.filter((r) => (CORE_DOCUMENTS as readonly string[]).includes(r.document));
 const cited = new Set(ALL_CASES.flatMap((c) => c.requirements));
 
@@ -60,6 +48,26 @@ describe('requirement coverage', () => {
     );
     const missing = federation.filter((r) => r.level === 'MUST' && !byFederation.has(r.id)).map((r) => r.id);
     expect(missing).toEqual([]);
+  });
+
+  it('cites every MUST requirement of the log documents in some case', () => {
+    const log = all.filter((r) => (LOG_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(log.length).toBeGreaterThan(20);
+    expect(log.filter((r) => r.level === 'MUST' && !cited.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  it('lists as deprecated exactly the ids the spec has retired', () => {
+    expect(Object.keys(DEPRECATED).sort()).toEqual(
+      all
+        .filter((r) => r.deprecated)
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
+  it('has one identifier case per requirement the identifier vectors cite', () => {
+    const fromVectors = [...new Set(identifierVectors.tests.flatMap((t) => t.requirements))].sort();
+    expect([...IDENTIFIER_VECTOR_REQUIREMENTS]).toEqual(fromVectors);
   });
 
   it('cites only requirement ids that the spec defines', () => {

@@ -458,7 +458,7 @@ export const sigCases: Case[] = defineCases([
   ),
   hostile(
     'core-sig-oversize',
-    ['REQ-SIG-009', 'REQ-ERR-003', 'REQ-ERR-006'],
+    ['REQ-SIG-009', 'REQ-ERR-003', 'REQ-ERR-006', 'REQ-LOG-002'],
     'a signed JWS of more than 65,535 bytes is refused with 413',
     ['payload-too-large'],
     async (f) =>

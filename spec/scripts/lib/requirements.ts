@@ -95,7 +95,7 @@ export function extractRequirements(): Requirement[] {
           document,
           section: block.section,
           text: block.text.replace(ID_MARK, '$1'),
-          deprecated: /\(deprecated\)/i.test(block.text),
+          deprecated: /\(deprecated\b/i.test(block.text),
         });
       }
     }

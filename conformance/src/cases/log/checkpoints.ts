@@ -33,7 +33,15 @@ export const logCheckpointCases: Case[] = defineCases([
   },
   {
     id: 'log-checkpoint-consistent',
-    requirements: ['REQ-LOG-013', 'REQ-LOG-016', 'REQ-LOG-017', 'REQ-LOG-019', 'REQ-LOG-020', 'REQ-API-073'],
+    requirements: [
+      'REQ-LOG-013',
+      'REQ-LOG-016',
+      'REQ-LOG-017',
+      'REQ-LOG-019',
+      'REQ-LOG-020',
+      'REQ-LOG-022',
+      'REQ-API-073',
+    ],
     level: 'MUST',
     profile: 'log',
     title: 'checkpoints before and after a publication never shrink, and are proven consistent',

@@ -91,7 +91,7 @@ export const logEntryCases: Case[] = defineCases([
   },
   {
     id: 'log-tiles-agree',
-    requirements: ['REQ-API-075', 'REQ-LOG-012'],
+    requirements: ['REQ-API-075', 'REQ-LOG-012', 'REQ-LOG-005'],
     level: 'MUST',
     profile: 'log',
     title:
