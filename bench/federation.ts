@@ -180,6 +180,7 @@ async function main() {
         timing.commit += performance.now() - t;
       }
     };
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await federation.follow({ url: origin.url, nodeKey: wk.node.id });
     const follower = federation.follower(origin.url)!;
@@ -188,6 +189,7 @@ async function main() {
       if (follower.row.cursor + 1 >= size || follower.state === 'stopped-inconsistent') break;
     }
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
     const status = follower.status();
     await federation.close();
     mirror.close();
@@ -203,6 +205,11 @@ async function main() {
     console.log(`  catch-up: ${seconds.toFixed(2)} s, ${fmt(rate)} entries/s with full verification`);
     console.log(
       `  time in verify ${(timing.verify / 1000).toFixed(2)} s, commit ${(timing.commit / 1000).toFixed(2)} s`,
+    );
+    // CPU of the mirror process (event loop, thread pool and GC threads), less moved by other load
+    // than the elapsed time: what a dedicated machine would need per entry.
+    console.log(
+      `  mirror CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${((cpu.user + cpu.system) / size).toFixed(0)} µs per entry; ${(raw > 0 ? 1e6 / raw : 0).toFixed(0)} µs per raw verify)`,
     );
     console.log(
       `  raw node:crypto Ed25519 verify (1 core): ${fmt(raw)} /s (${fmt(rawBefore)} before, ${fmt(rawAfter)} after)`,

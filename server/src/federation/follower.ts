@@ -79,6 +79,14 @@ export interface PeerStatus {
 }
 
 const MAX_REFUSALS_SHOWN = 100;
+/** Pages fetched ahead of the one being verified (each at most 1,000 entries in memory). */
+const FETCH_AHEAD = 2;
+
+interface FetchedPage {
+  start: number;
+  entries: Array<{ index: number; jws: string }>;
+  proof: Uint8Array[];
+}
 
 function peaksOf(buf: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -263,18 +271,31 @@ export class Follower {
     }
     this.#peerSize = checkpoint.size;
     if (this.#state === 'starting') this.#state = 'following';
-    // The next page is fetched (with its proof) while this one is verified and committed.
-    let next =
-      this.row.cursor + 1 < checkpoint.size ? this.#fetch(this.row.cursor + 1, checkpoint) : undefined;
+    // The fetcher runs ahead: each page (with its proof) is asked for as soon as the one before it
+    // arrived, up to FETCH_AHEAD pages beyond the one being verified and committed.
+    const following = (previous: Promise<FetchedPage | undefined>): Promise<FetchedPage | undefined> => {
+      const p = previous.then((page) => {
+        if (page === undefined || this.#stopped) return undefined;
+        const end = page.start + page.entries.length;
+        return end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
+      });
+      p.catch(() => undefined);
+      return p;
+    };
+    const first = this.row.cursor + 1;
+    const ahead: Array<Promise<FetchedPage | undefined>> = [
+      first < checkpoint.size ? this.#fetch(first, checkpoint) : Promise.resolve(undefined),
+    ];
+    ahead[0]!.catch(() => undefined);
+    while (ahead.length <= FETCH_AHEAD) ahead.push(following(ahead[ahead.length - 1]!));
     // A page's commit runs while the next page is verified; commits stay in order.
     let head = { cursor: this.row.cursor, peaks: this.row.peaks };
     let committing: Promise<void> = Promise.resolve();
     try {
-      while (!this.#stopped && next !== undefined) {
-        const page = await next;
-        const end = page.start + page.entries.length;
-        next = end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
-        next?.catch(() => undefined);
+      while (!this.#stopped) {
+        const page = await ahead.shift()!;
+        if (page === undefined) break;
+        ahead.push(following(ahead[ahead.length - 1]!));
         const done = await this.#verifyPage(page, head, checkpoint, note);
         head = { cursor: done.cursor, peaks: done.peaks };
         await committing;
@@ -298,7 +319,7 @@ export class Follower {
   }
 
   /** Reads the page of entries from `start` and the proof that places it in the checkpointed tree. */
-  async #fetch(start: number, checkpoint: Checkpoint) {
+  async #fetch(start: number, checkpoint: Checkpoint): Promise<FetchedPage> {
     const want = Math.min(this.#options.pageSize, checkpoint.size - start);
     const page = await this.#client.entries(start - 1, want);
     if (page.entries.length === 0) throw new Error(`the peer served no entry after ${start - 1}`);
