@@ -1,11 +1,29 @@
 /** Consent records: publish, get, list by issuer (spec/http-api.md §3.2). */
 import { KyodakuError, schemas, toTimestamp } from '@kyodaku/client';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { jwsBodyLimit, readJws } from '../http-body.ts';
 import { issuerKeyOf, verifySigned } from '../log/verify.ts';
 import type { NodeContext } from '../node-context.ts';
 import { recordRowOf } from '../store.ts';
 import { logRefOf, recordStatus, recordView } from '../views.ts';
+
+/**
+ * jwsBodyLimit for the publishing routes, without touching the body stream when the request
+ * declares its length: hono's bodyLimit reads `c.req.raw.body`, which makes @hono/node-server build
+ * a WHATWG Request and stream for every request; checking `content-length` lets `c.req.text()` read
+ * the body straight from the socket (the larger part of the HTTP cost of a publication). Without a
+ * content-length (chunked), the body is counted as it is read, as before.
+ */
+export const publishBodyLimit: MiddlewareHandler = (c, next) => {
+  const length = c.req.header('content-length');
+  if (length !== undefined && /^\d{1,15}$/.test(length) && c.req.header('transfer-encoding') === undefined) {
+    const max = schemas.LIMITS.maxJwsBytes;
+    if (Number(length) > max)
+      throw new KyodakuError('ERR_TOO_LARGE', `the request body is over ${max} bytes`);
+    return next();
+  }
+  return jwsBodyLimit(c, next);
+};
 
 /** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
 export const MAX_FUTURE_S = 300;
@@ -27,7 +45,7 @@ export function recordRoutes(node: NodeContext) {
   }
 
   return new Hono()
-    .post('/v1/records', jwsBodyLimit, async (c) => {
+    .post('/v1/records', publishBodyLimit, async (c) => {
       const record = await verifySigned(await readJws(c), 'record', resolveKey);
       const nowMs = node.now();
       const now = toTimestamp(nowMs);

@@ -1,15 +1,16 @@
 /** Record revocations by their issuer (spec/http-api.md §3.3). */
 import { KyodakuError, type schemas, toTimestamp } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { jwsBodyLimit, readJws } from '../http-body.ts';
+import { readJws } from '../http-body.ts';
 import { issuerKeyOf, verifySigned } from '../log/verify.ts';
 import type { NodeContext } from '../node-context.ts';
 import { logRefOf, revocationView } from '../views.ts';
+import { publishBodyLimit } from './records.ts';
 
 export function revocationRoutes(node: NodeContext) {
   const resolveKey = issuerKeyOf(node.store);
   return new Hono()
-    .post('/v1/revocations', jwsBodyLimit, async (c) => {
+    .post('/v1/revocations', publishBodyLimit, async (c) => {
       const revocation = await verifySigned(await readJws(c), 'revocation', resolveKey);
       const stored = await node.store.putRevocation(revocation, toTimestamp(node.now()));
       // revocationView from memory: the payload as signed, not parsed again.
