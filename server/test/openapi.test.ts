@@ -36,6 +36,14 @@ it('serves an OpenAPI 3.1 document whose refs all resolve and which names every 
   ]) {
     expect(doc.paths).toHaveProperty([path]);
   }
+  const routes = t.app.routes.filter((route) => route.method !== 'ALL');
+  expect(routes.length).toBeGreaterThan(20);
+  for (const route of routes) {
+    const path = route.path
+      .replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')
+      .replace('/v1/log/tile/*', '/v1/log/tile/{tile_path}');
+    expect(doc.paths, `${route.method} ${route.path}`).toHaveProperty([path, route.method.toLowerCase()]);
+  }
   const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/(schemas|responses)\/([^"]+)"/g)];
   expect(refs.length).toBeGreaterThan(20);
   for (const [, kind, name] of refs)
