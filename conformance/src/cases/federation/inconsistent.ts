@@ -74,9 +74,12 @@ export const federationInconsistentCases: Case[] = defineCases([
         const { member, work, record } = await followedWithRecord(ctx, peer);
         const keptSize = peer.entries.length;
         const rewrittenWork = ctx.workId('rewritten');
-        peer.entries[record.index] = (await peer.signRecord(member, { ids: [rewrittenWork] })).jws;
         const laterWork = ctx.workId('later');
-        await peer.record(member, { ids: [laterWork] });
+        const rewritten = await peer.signRecord(member, { ids: [rewrittenWork] });
+        const later = await peer.signRecord(member, { ids: [laterWork] });
+        // Rewrite and grow in one step, so the target never sees a re-signed size keptSize.
+        peer.entries[record.index] = rewritten.jws;
+        peer.append(later.jws);
         const status = await stopped(ctx, peer, 'a rewritten log');
         checkEvidence(status, peer, [keptSize, peer.entries.length]);
         equal(status.cursor, keptSize - 1, 'cursor of the stopped peer');
@@ -94,7 +97,9 @@ export const federationInconsistentCases: Case[] = defineCases([
         const { member, work } = await followedWithRecord(ctx, peer);
         const keptSize = peer.entries.length;
         const laterWork = ctx.workId('later');
-        await peer.record(member, { ids: [laterWork] });
+        const later = await peer.signRecord(member, { ids: [laterWork] });
+        // Grow and shrink the signed size in one step, so the target never keeps a larger checkpoint.
+        peer.append(later.jws);
         peer.checkpointSize = keptSize - 1;
         const status = await stopped(ctx, peer, 'a smaller checkpoint');
         checkEvidence(status, peer, [keptSize, keptSize - 1]);
