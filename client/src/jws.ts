@@ -147,11 +147,20 @@ export type KeyResolver<K extends ObjectKind> = (
 ) => PublicJwk | Promise<PublicJwk>;
 
 /** Fully verifies a compact JWS object of the expected kind. */
-export async function verifyObject<K extends ObjectKind>(
-  jws: unknown,
-  kind: K,
-  resolveKey: KeyResolver<K>,
-): Promise<SignedObject<K>> {
+export interface CheckedObject<K extends ObjectKind> {
+  header: ProtectedHeader;
+  /** The payload after the kind's schema. */
+  payload: PayloadOf<K>;
+  /** The payload exactly as signed. */
+  signedPayload: Record<string, unknown>;
+}
+
+/**
+ * Every check of verification before the key lookup and the signature (kyodaku.md §5.3, steps 1–10):
+ * the structure of the compact JWS, the header, the payload and the kind's schema. Verifiers that
+ * check the Ed25519 signature with another implementation (node:crypto on a server) start here.
+ */
+export function checkObject<K extends ObjectKind>(jws: unknown, kind: K): CheckedObject<K> {
   const { header, payload: raw } = parseJws(jws, kind);
   const checked = OBJECT_KINDS[kind].schema.safeParse(raw);
   if (!checked.success) {
@@ -160,7 +169,15 @@ export async function verifyObject<K extends ObjectKind>(
       detail: checked.error.issues,
     });
   }
-  const payload = checked.data as PayloadOf<K>;
+  return { header, payload: checked.data as PayloadOf<K>, signedPayload: raw };
+}
+
+export async function verifyObject<K extends ObjectKind>(
+  jws: unknown,
+  kind: K,
+  resolveKey: KeyResolver<K>,
+): Promise<SignedObject<K>> {
+  const { header, payload } = checkObject(jws, kind);
   const key = await importPublicKey(await resolveKey(header.kid, payload));
   try {
     await compactVerify(jws as string, key, { algorithms: [...ALLOWED_ALGS] });

@@ -6,14 +6,12 @@
  */
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import {
+  checkObject,
   type KeyResolver,
   KyodakuError,
   kindOfTyp,
-  OBJECT_KINDS,
   type ObjectKind,
-  type PayloadOf,
   type PublicJwk,
-  parseJws,
   type SignedObject,
   verifyParty,
 } from '@kyodaku/client';
@@ -112,15 +110,7 @@ async function verifyFollowed<K extends ObjectKind>(
   kind: K,
   resolveKey: KeyResolver<K>,
 ): Promise<SignedObject<K>> {
-  const { header, payload: raw } = parseJws(jws, kind);
-  const checked = OBJECT_KINDS[kind].schema.safeParse(raw);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new KyodakuError('ERR_SCHEMA', `${kind}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
-      detail: checked.error.issues,
-    });
-  }
-  const payload = checked.data as PayloadOf<K>;
+  const { header, payload } = checkObject(jws, kind);
   const key = keyObjectOf(await resolveKey(header.kid, payload));
   const dot = jws.lastIndexOf('.');
   const signed = Buffer.from(jws.slice(0, dot), 'latin1');

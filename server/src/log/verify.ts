@@ -7,11 +7,10 @@
  */
 import { hash, type KeyObject, verify } from 'node:crypto';
 import {
+  checkObject,
   KyodakuError,
-  OBJECT_KINDS,
   type ObjectKind,
   type PayloadOf,
-  parseJws,
   type SignedObject,
 } from '@kyodaku/client';
 import type { Store } from '../store.ts';
@@ -38,15 +37,7 @@ export async function verifySigned<K extends ObjectKind>(
   kind: K,
   keyOf: (kid: string, payload: PayloadOf<K>) => KeyObject | Promise<KeyObject>,
 ): Promise<VerifiedObject<K>> {
-  const { header, payload: raw } = parseJws(jws, kind);
-  const checked = OBJECT_KINDS[kind].schema.safeParse(raw);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new KyodakuError('ERR_SCHEMA', `${kind}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
-      detail: checked.error.issues,
-    });
-  }
-  const payload = checked.data as PayloadOf<K>;
+  const { header, payload, signedPayload: raw } = checkObject(jws, kind);
   const key = await keyOf(header.kid, payload);
   const text = jws as string;
   const dot = text.lastIndexOf('.');
