@@ -4,9 +4,8 @@
  * the key bound to its issuer. Signatures of a page are checked concurrently; the decisions that
  * depend on earlier entries (is the issuer attested by a trusted node?) are taken in index order.
  */
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  checkObject,
   type KeyResolver,
   KyodakuError,
   kindOfTyp,
@@ -15,6 +14,7 @@ import {
   type SignedObject,
   verifyParty,
 } from '@kyodaku/client';
+import { verifySigned } from '../log/verify.ts';
 
 /** What the pipeline needs to know about objects verified before this page (own and followed). */
 export interface TrustView {
@@ -96,30 +96,13 @@ function keyObjectOf(jwk: PublicJwk): KeyObject {
   return key;
 }
 
-/**
- * The library's verifyObject (client/src/jws.ts) with the same checks in the same order and the same
- * errors: the structural checks of the compact JWS (parseJws: three canonical base64url parts, a JCS
- * header of exactly {alg, kid, typ} with an accepted alg and the kind's typ, a 64-byte signature, a
- * JCS object payload), the kind's schema, the key bound to the kid for the payload, then the Ed25519
- * signature over the exact signed bytes. The signature is checked by node:crypto on the libuv thread
- * pool (many in flight use every core, without WebCrypto's per-call overhead on the event loop), with
- * a cached KeyObject; the id is a synchronous SHA-256.
- */
-async function verifyFollowed<K extends ObjectKind>(
+/** Full verification of a followed object (kyodaku.md §5) with the node's native signature path. */
+function verifyFollowed<K extends ObjectKind>(
   jws: string,
   kind: K,
   resolveKey: KeyResolver<K>,
 ): Promise<SignedObject<K>> {
-  const { header, payload } = checkObject(jws, kind);
-  const key = keyObjectOf(await resolveKey(header.kid, payload));
-  const dot = jws.lastIndexOf('.');
-  const signed = Buffer.from(jws.slice(0, dot), 'latin1');
-  const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
-  const ok = await new Promise<boolean>((done) => {
-    verify(null, signed, key, signature, (error, valid) => done(error === null && valid));
-  });
-  if (!ok) throw new KyodakuError('ERR_SIGNATURE', 'signature does not verify');
-  return { kind, id: createHash('sha256').update(jws, 'latin1').digest('hex'), jws, header, payload };
+  return verifySigned(jws, kind, async (kid, payload) => keyObjectOf(await resolveKey(kid, payload)));
 }
 
 function reasonOf(error: unknown): { reason: string; detail: string } {
