@@ -17,37 +17,19 @@
  * The load generator runs in a worker thread of this process: on a 2-core machine it competes with
  * the server for the CPU, as the printed note says. Not part of `npm test`.
  */
-import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
-import {
-  type ConsentRecord,
-  canonicalJson,
-  createParty,
-  generateKeyPair,
-  importSigner,
-  type PrivateJwk,
-  type SignedObject,
-  signObject,
-  toTimestamp,
-  verifyObject,
-} from '@kyodaku/client';
+import { type ConsentRecord, type SignedObject, toTimestamp, verifyObject } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { createApp } from '../server/src/app.ts';
 import { DecisionIndex } from '../server/src/decision-index.ts';
 import { loadRecordIndex } from '../server/src/index-loader.ts';
 import { openNode } from '../server/src/node.ts';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
-  return value;
-}
+import { attestedIssuers, benchNode, numberArg, signRecordJws } from './lib/setup.ts';
 
 function stringArg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,17 +39,16 @@ function stringArg(name: string): string | undefined {
   return value;
 }
 
-const RECORDS = arg('records', 1_000_000);
+const RECORDS = numberArg('records', 1_000_000);
 const DB_DIR = stringArg('db');
 const RUNS = new Set((stringArg('runs') ?? 'hello,miss,hit,batch').split(','));
-const REPEAT = arg('repeat', 1);
-const SECONDS = arg('seconds', 5);
-const CONNECTIONS = arg('connections', 32);
+const REPEAT = numberArg('repeat', 1);
+const SECONDS = numberArg('seconds', 5);
+const CONNECTIONS = numberArg('connections', 32);
 const ISSUERS = 20;
 const BATCH = 1000;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 const workId = (i: number) => `kyodaku:bench.example/works/${i}`;
 
 async function main() {
@@ -84,49 +65,9 @@ async function main() {
 
 /** Registers and attests the issuers and loads RECORDS signed records into `dir`. */
 async function prepare(dir: string) {
-  const node = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
-  const app = createApp(node);
-  const admin = await importSigner(JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk);
-
+  const { node, admin, post } = await benchNode(dir);
   // Issuers: registered and attested through the API.
-  const post = (path: string, body: string) =>
-    app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
-  const issuers: Array<{ kid: string; privateJwk: PrivateJwk }> = [];
-  for (let i = 0; i < ISSUERS; i++) {
-    const keys = await generateKeyPair();
-    const signer = await importSigner(keys.privateJwk);
-    const party = await signObject(
-      'party',
-      createParty({
-        key: keys.publicJwk,
-        role: 'rights-holder',
-        names: { en: `Bench publisher ${i}` },
-        issued_at: '2026-01-01T00:00:00Z',
-      }),
-      signer,
-    );
-    if ((await post('/v1/parties', party.jws)).status !== 201) throw new Error('party registration failed');
-    const request = await signObject(
-      'admin',
-      {
-        kind: 'admin',
-        v: 1,
-        action: 'attest',
-        party: keys.kid,
-        issued_at: toTimestamp(),
-        nonce: `bench-nonce-${String(i).padStart(8, '0')}`,
-      },
-      admin,
-    );
-    if ((await post('/v1/attestations', request.jws)).status !== 201) throw new Error('attestation failed');
-    issuers.push({ kid: keys.kid, privateJwk: keys.privateJwk });
-  }
-
-  // Records: every one a real Ed25519 JWS over a JCS payload, signed with node:crypto (native).
-  const keyObjects = issuers.map((i) => createPrivateKey({ key: { ...i.privateJwk }, format: 'jwk' }));
-  const headers = issuers.map((i) =>
-    b64u(canonicalJson({ alg: 'Ed25519', kid: i.kid, typ: 'kyodaku-record+jws' })),
-  );
+  const issuers = await attestedIssuers(post, admin, ISSUERS, 'Bench publisher');
   const purposeSets = [
     { all: 'deny' },
     { train: 'deny', search: 'allow' },
@@ -155,8 +96,7 @@ async function prepare(dir: string) {
         valid_from: '2026-01-01T00:00:00Z',
         issued_at: '2026-01-01T00:00:00Z',
       };
-      const input = `${headers[who]}.${b64u(canonicalJson(payload))}`;
-      const jws = `${input}.${sign(null, Buffer.from(input), keyObjects[who]!).toString('base64url')}`;
+      const jws = signRecordJws(issuers[who]!, payload);
       const id = createHash('sha256').update(jws).digest('hex');
       chunk.push({
         kind: 'record',

@@ -10,83 +10,23 @@
  * The origin is a real `kyodaku-server` process on a loopback port (loaded in-process first); the
  * mirror runs in this process. Not part of `npm test`.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ConsentRecord,
-  canonicalJson,
-  createParty,
-  generateKeyPair,
-  importSigner,
-  type PrivateJwk,
-  type SignedObject,
-  signObject,
-  toTimestamp,
-} from '@kyodaku/client';
+import { type ConsentRecord, type SignedObject, toTimestamp } from '@kyodaku/client';
 import { startServer } from '../client/test/helpers/server-process.ts';
-import { createApp } from '../server/src/app.ts';
 import { openNode } from '../server/src/node.ts';
+import { attestedIssuers, benchNode, numberArg, signRecordJws } from './lib/setup.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
-
-const RECORDS = arg('records', 100_000);
+const RECORDS = numberArg('records', 100_000, 1);
 const ISSUERS = 20;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
 /** Loads the origin's data dir: ISSUERS attested parties and RECORDS signed records. */
 async function prepareOrigin(dir: string): Promise<Array<{ jws: string; x: string }>> {
-  const node = await openNode({
-    db: `file:${join(dir, 'kyodaku.db')}`,
-    dataDir: dir,
-    origin: 'origin.bench/kyodaku',
-  });
-  const app = createApp(node);
-  const admin = await importSigner(JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk);
-  const post = (path: string, body: string) =>
-    app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
-  const issuers: Array<{ kid: string; privateJwk: PrivateJwk }> = [];
-  for (let i = 0; i < ISSUERS; i++) {
-    const keys = await generateKeyPair();
-    const signer = await importSigner(keys.privateJwk);
-    const party = await signObject(
-      'party',
-      createParty({
-        key: keys.publicJwk,
-        role: 'rights-holder',
-        names: { en: `Bench ${i}` },
-        issued_at: '2026-01-01T00:00:00Z',
-      }),
-      signer,
-    );
-    if ((await post('/v1/parties', party.jws)).status !== 201) throw new Error('party registration failed');
-    const request = await signObject(
-      'admin',
-      {
-        kind: 'admin',
-        v: 1,
-        action: 'attest',
-        party: keys.kid,
-        issued_at: toTimestamp(),
-        nonce: `bench-fed-${String(i).padStart(8, '0')}`,
-      },
-      admin,
-    );
-    if ((await post('/v1/attestations', request.jws)).status !== 201) throw new Error('attestation failed');
-    issuers.push({ kid: keys.kid, privateJwk: keys.privateJwk });
-  }
-  const keyObjects = issuers.map((i) => createPrivateKey({ key: { ...i.privateJwk }, format: 'jwk' }));
-  const headers = issuers.map((i) =>
-    b64u(canonicalJson({ alg: 'Ed25519', kid: i.kid, typ: 'kyodaku-record+jws' })),
-  );
+  const { node, admin, post } = await benchNode(dir, { db: 'kyodaku.db', origin: 'origin.bench/kyodaku' });
+  const issuers = await attestedIssuers(post, admin, ISSUERS, 'Bench');
   const sample: Array<{ jws: string; x: string }> = [];
   for (let start = 0; start < RECORDS; start += 10_000) {
     const chunk: SignedObject<'record'>[] = [];
@@ -102,8 +42,7 @@ async function prepareOrigin(dir: string): Promise<Array<{ jws: string; x: strin
         valid_from: '2026-01-01T00:00:00Z',
         issued_at: '2026-01-01T00:00:00Z',
       };
-      const input = `${headers[who]}.${b64u(canonicalJson(payload))}`;
-      const jws = `${input}.${sign(null, Buffer.from(input), keyObjects[who]!).toString('base64url')}`;
+      const jws = signRecordJws(issuers[who]!, payload);
       chunk.push({
         kind: 'record',
         id: createHash('sha256').update(jws).digest('hex'),

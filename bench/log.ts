@@ -16,52 +16,36 @@
  *
  * Not part of `npm test`.
  */
-import { createPrivateKey, sign, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { sign, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import {
-  canonicalJson,
-  createParty,
   createRecord,
-  generateKeyPair,
-  importSigner,
   MerkleTreeBuilder,
-  type PrivateJwk,
-  signObject,
   toTimestamp,
   verifyConsistency,
   verifyInclusion,
 } from '@kyodaku/client';
 import * as ed from '@noble/ed25519';
 import { sql } from 'drizzle-orm';
-import { createApp } from '../server/src/app.ts';
 import { openDb } from '../server/src/db/open.ts';
 import { LogTree } from '../server/src/log/tree.ts';
-import { openNode } from '../server/src/node.ts';
+import { attestedIssuers, benchNode, numberArg, signRecordJws } from './lib/setup.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
-  return value;
-}
-
-const RECORDS = arg('records', 6000);
-const CONNECTIONS = arg('connections', 64);
-const WARMUP = arg('warmup', 1000);
+const RECORDS = numberArg('records', 6000);
+const CONNECTIONS = numberArg('connections', 64);
+const WARMUP = numberArg('warmup', 1000);
 /** Upper bound of one load run: the generator stops sending after this many seconds. */
-const SECONDS = arg('seconds', 60);
+const SECONDS = numberArg('seconds', 60);
 const CLIENT = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'net';
 if (CLIENT !== 'net' && CLIENT !== 'fetch') throw new Error('--client is net or fetch');
-const ENTRIES = arg('entries', 1_000_000);
-const PROOFS = arg('proofs', 2000);
+const ENTRIES = numberArg('entries', 1_000_000);
+const PROOFS = numberArg('proofs', 2000);
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
 /** Calls `fn` for about `seconds` and returns calls per second. */
 function rate(seconds: number, fn: () => void): number {
@@ -202,41 +186,11 @@ async function load(url: string, bodies: string[]) {
 async function ingest() {
   const dir = mkdtempSync(join(tmpdir(), 'kyodaku-bench-log-'));
   try {
-    const node = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
-    const app = createApp(node);
-    const admin = await importSigner(JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk);
-    const keys = await generateKeyPair();
-    const signer = await importSigner(keys.privateJwk);
-    const post = (path: string, body: string) =>
-      app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/jose' } });
-    const party = await signObject(
-      'party',
-      createParty({
-        key: keys.publicJwk,
-        role: 'rights-holder',
-        names: { en: 'Bench' },
-        issued_at: toTimestamp(Date.now() - 60_000),
-      }),
-      signer,
-    );
-    if ((await post('/v1/parties', party.jws)).status !== 201) throw new Error('party registration failed');
-    const attest = await signObject(
-      'admin',
-      {
-        kind: 'admin',
-        v: 1,
-        action: 'attest',
-        party: keys.kid,
-        issued_at: toTimestamp(),
-        nonce: 'bench-log-nonce-0001',
-      },
-      admin,
-    );
-    if ((await post('/v1/attestations', attest.jws)).status !== 201) throw new Error('attestation failed');
+    const { node, app, admin, post } = await benchNode(dir);
+    const [issuer] = await attestedIssuers(post, admin, 1, 'Bench log');
+    const keys = issuer!;
 
     // Records signed beforehand with node:crypto (real Ed25519 JWS over JCS payloads).
-    const keyObject = createPrivateKey({ key: { ...keys.privateJwk }, format: 'jwk' });
-    const header = b64u(canonicalJson({ alg: 'Ed25519', kid: keys.kid, typ: 'kyodaku-record+jws' }));
     const issuedAt = toTimestamp(Date.now() - 30_000);
     const bodies: string[] = [];
     for (let i = 0; i < WARMUP + RECORDS; i++) {
@@ -249,8 +203,7 @@ async function ingest() {
         purposes: i % 3 === 0 ? { all: 'deny' } : { 'train.genai': 'deny', search: 'allow' },
         issued_at: issuedAt,
       });
-      const input = `${header}.${b64u(canonicalJson(payload))}`;
-      bodies.push(`${input}.${b64u(sign(null, Buffer.from(input), keyObject))}`);
+      bodies.push(signRecordJws(keys, payload));
     }
 
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
