@@ -70,3 +70,23 @@ const CODE_BY_PROBLEM_TYPE = new Map<string, ErrorCode>(
 export function codeOfProblemType(type: string): ErrorCode | undefined {
   return CODE_BY_PROBLEM_TYPE.get(type);
 }
+
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'ERR_INVALID_REQUEST',
+  401: 'ERR_UNAUTHORIZED',
+  403: 'ERR_FORBIDDEN',
+  404: 'ERR_NOT_FOUND',
+  405: 'ERR_METHOD',
+  409: 'ERR_CONFLICT',
+  413: 'ERR_TOO_LARGE',
+  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+  429: 'ERR_RATE_LIMITED',
+  502: 'ERR_NETWORK',
+  503: 'ERR_UNAVAILABLE',
+  504: 'ERR_NETWORK',
+};
+
+/** The closest stable code for an HTTP status, when no problem type says more. */
+export function codeOfStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'ERR_INTERNAL' : 'ERR_INVALID_REQUEST');
+}

@@ -5,7 +5,7 @@
  * a connection failure or timeout is ERR_NETWORK.
  */
 import type { z } from 'zod';
-import { codeOfProblemType, type ErrorCode, KyodakuError } from './errors.ts';
+import { codeOfProblemType, codeOfStatus, KyodakuError } from './errors.ts';
 import { type SignedObject, signObject } from './jws.ts';
 import type { Signer } from './keys.ts';
 import type { Purpose } from './purposes.ts';
@@ -38,25 +38,6 @@ export interface KyodakuNodeOptions {
 
 /** A signed object to publish: its compact JWS, or the result of signObject. */
 export type JwsInput = string | Pick<SignedObject, 'jws'>;
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'ERR_INVALID_REQUEST',
-  401: 'ERR_UNAUTHORIZED',
-  403: 'ERR_FORBIDDEN',
-  404: 'ERR_NOT_FOUND',
-  405: 'ERR_METHOD',
-  409: 'ERR_CONFLICT',
-  413: 'ERR_TOO_LARGE',
-  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-  429: 'ERR_RATE_LIMITED',
-  502: 'ERR_NETWORK',
-  503: 'ERR_UNAVAILABLE',
-  504: 'ERR_NETWORK',
-};
-
-function codeOfStatus(status: number): ErrorCode {
-  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'ERR_INTERNAL' : 'ERR_INVALID_REQUEST');
-}
 
 /** A random nonce for an admin request: 16 random bytes, base64url (22 characters). */
 function adminNonce(): string {

@@ -3,7 +3,7 @@
  * a stable `type` from the library's ERROR_CODES. Never a stack trace; an unexpected error is a 500
  * `internal-error` with a generic detail, logged to stderr.
  */
-import { ERROR_CODES, type ErrorCode, KyodakuError, problemTypeOf } from '@kyodaku/client';
+import { codeOfStatus, ERROR_CODES, type ErrorCode, KyodakuError, problemTypeOf } from '@kyodaku/client';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
@@ -34,18 +34,6 @@ export function problem(code: ErrorCode, detail?: string, extra?: Record<string,
   });
 }
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'ERR_INVALID_REQUEST',
-  401: 'ERR_UNAUTHORIZED',
-  403: 'ERR_FORBIDDEN',
-  404: 'ERR_NOT_FOUND',
-  405: 'ERR_METHOD',
-  409: 'ERR_CONFLICT',
-  413: 'ERR_TOO_LARGE',
-  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-  429: 'ERR_RATE_LIMITED',
-};
-
 /** A KyodakuError as a problem; an `id` in its detail (e.g. of a duplicate) becomes a member. */
 export function problemOf(error: KyodakuError): Response {
   const detail = error.detail as { id?: unknown } | undefined;
@@ -57,8 +45,7 @@ export function problemOf(error: KyodakuError): Response {
 export const onError: ErrorHandler = (error: Error, _c: Context) => {
   if (error instanceof KyodakuError) return problemOf(error);
   if (error instanceof HTTPException) {
-    const code =
-      CODE_BY_STATUS[error.status] ?? (error.status < 500 ? 'ERR_INVALID_REQUEST' : 'ERR_INTERNAL');
+    const code = codeOfStatus(error.status);
     return problem(code, code === 'ERR_INTERNAL' ? 'the node failed to answer' : error.message || undefined);
   }
   console.error('kyodaku-server: unexpected error:', error);
