@@ -22,7 +22,12 @@ describe('Should fail a node that accepts unsigned records', () => {
     const report = await runSuite({
       target: target.url,
       adminKey: target.adminKey,
-      only: ['core-sig-*', 'core-record-unattested', 'core-record-unregistered-issuer'],
+      only: [
+        'core-sig-*',
+        'core-record-unattested',
+        'core-record-unregistered-issuer',
+        'core-publications-entry-problems',
+      ],
     });
     const status = Object.fromEntries(report.cases.map((c) => [c.id, c.status]));
     for (const id of [
@@ -36,6 +41,7 @@ describe('Should fail a node that accepts unsigned records', () => {
       'core-sig-typ-party',
       'core-record-unattested',
       'core-record-unregistered-issuer',
+      'core-publications-entry-problems',
     ]) {
       expect(status[id], id).toBe('FAILED');
     }

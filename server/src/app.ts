@@ -3,12 +3,14 @@ import { Hono } from 'hono';
 import { batchReceipt, singleReceipt } from './log/receipts.ts';
 import type { NodeContext } from './node-context.ts';
 import { methodNotAllowed, notFound, onError } from './problem.ts';
+import { publisher as createPublisher } from './publish.ts';
 import { attestationRoutes } from './routes/attestations.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { logRoutes } from './routes/log.ts';
 import { partyRoutes } from './routes/parties.ts';
 import { peerRoutes } from './routes/peers.ts';
+import { publicationRoutes } from './routes/publications.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revocationRoutes } from './routes/revocations.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
@@ -27,6 +29,7 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/records/:id', 'GET'],
   ['/v1/revocations', 'POST'],
   ['/v1/revocations/:id', 'GET'],
+  ['/v1/publications', 'POST'],
   ['/v1/works/:identifier{.+}', 'GET'],
   ['/v1/decision', 'GET'],
   ['/v1/decisions', 'POST'],
@@ -41,14 +44,16 @@ const PATHS: Array<[path: string, allow: string]> = [
 ];
 
 export function createApp(node: NodeContext) {
+  const publisher = createPublisher(node);
   const app = new Hono()
     .use('/v1/decision', singleReceipt(node))
     .use('/v1/decisions', batchReceipt(node))
     .route('/', wellKnownRoutes(node))
-    .route('/', partyRoutes(node))
+    .route('/', partyRoutes(node, publisher))
     .route('/', attestationRoutes(node))
-    .route('/', recordRoutes(node))
-    .route('/', revocationRoutes(node))
+    .route('/', recordRoutes(node, publisher))
+    .route('/', revocationRoutes(node, publisher))
+    .route('/', publicationRoutes(publisher))
     .route('/', workRoutes(node))
     .route('/', decisionRoutes(node))
     .route('/', logRoutes(node))

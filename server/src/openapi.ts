@@ -145,6 +145,16 @@ export function buildOpenApi(): Json {
         'RevocationView',
         [403, 404],
       ),
+      '/v1/publications': {
+        post: {
+          summary: `Publish up to ${schemas.LIMITS.maxBatchObjects} parties, records and revocations, applied in order`,
+          requestBody: { required: true, content: json('PublicationRequest') },
+          responses: {
+            '200': { description: 'One result per object, in order', content: json('PublicationResponse') },
+            ...problems(400, 413, 415),
+          },
+        },
+      },
       '/v1/revocations/{id}': {
         get: {
           summary: 'A record revocation',

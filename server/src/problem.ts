@@ -3,7 +3,17 @@
  * a stable `type` from the library's ERROR_CODES. Never a stack trace; an unexpected error is a 500
  * `internal-error` with a generic detail, logged to stderr.
  */
-import { codeOfStatus, ERROR_CODES, type ErrorCode, KyodakuError, problemTypeOf } from '@kyodaku/client';
+import {
+  codeOfStatus,
+  ERROR_CODES,
+  type ErrorCode,
+  KyodakuError,
+  problemTypeOf,
+  type schemas,
+} from '@kyodaku/client';
+
+type Problem = schemas.Problem;
+
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
@@ -19,27 +29,39 @@ function titleOf(code: ErrorCode): string {
   return TITLES[code] ?? slug.charAt(0).toUpperCase() + slug.slice(1).replaceAll('-', ' ');
 }
 
-export function problem(code: ErrorCode, detail?: string, extra?: Record<string, unknown>): Response {
-  const status = ERROR_CODES[code][1];
-  const body = {
+/** The problem details object of an error code. */
+export function problemBody(code: ErrorCode, detail?: string, extra?: Record<string, unknown>): Problem {
+  return {
     type: problemTypeOf(code),
     title: titleOf(code),
-    status,
+    status: ERROR_CODES[code][1],
     ...(detail && { detail }),
     ...extra,
   };
+}
+
+function problemResponse(body: Problem): Response {
   return new Response(JSON.stringify(body), {
-    status,
+    status: body.status,
     headers: { 'content-type': PROBLEM_MEDIA_TYPE, 'cache-control': 'no-store' },
   });
 }
 
-/** A KyodakuError as a problem; an `id` in its detail (e.g. of a duplicate) becomes a member. */
-export function problemOf(error: KyodakuError): Response {
+export function problem(code: ErrorCode, detail?: string, extra?: Record<string, unknown>): Response {
+  return problemResponse(problemBody(code, detail, extra));
+}
+
+/** A KyodakuError as a problem object; an `id` in its detail (e.g. of a duplicate) becomes a member. */
+export function problemBodyOf(error: KyodakuError): Problem {
   const detail = error.detail as { id?: unknown } | undefined;
   const extra =
     detail && typeof detail === 'object' && typeof detail.id === 'string' ? { id: detail.id } : undefined;
-  return problem(error.code, error.message, extra);
+  return problemBody(error.code, error.message, extra);
+}
+
+/** A KyodakuError as a problem response. */
+export function problemOf(error: KyodakuError): Response {
+  return problemResponse(problemBodyOf(error));
 }
 
 export const onError: ErrorHandler = (error: Error, _c: Context) => {

@@ -64,6 +64,8 @@ interface Job {
   existingIsAnswer?: boolean;
   /** The object this one acts on (a superseded or revoked record): planned after it if in the group. */
   after?: string;
+  /** Jobs with the same token are committed in one group (a bulk publication, REQ-API-082). */
+  together?: object;
   /** Checks against the committed state and the group so far; throws to refuse (nothing appended). */
   plan: (g: Group) => Planned | Promise<Planned>;
   resolve: (stored: StoredObject[]) => void;
@@ -294,7 +296,10 @@ export class Store {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
-        const jobs = this.#queue.splice(0, MAX_GROUP);
+        let n = Math.min(MAX_GROUP, this.#queue.length);
+        const together = this.#queue[n - 1]!.together;
+        while (together !== undefined && n < this.#queue.length && this.#queue[n]!.together === together) n++;
+        const jobs = this.#queue.splice(0, n);
         await this.exclusive(() => this.#commitGroup(jobs));
       }
     } finally {
@@ -480,10 +485,11 @@ export class Store {
     return key;
   }
 
-  async putParty(obj: SignedObject<'party'>, receivedAt: string): Promise<StoredObject> {
+  async putParty(obj: SignedObject<'party'>, receivedAt: string, together?: object): Promise<StoredObject> {
     const partyId = obj.header.kid;
     const [stored] = await this.#publish({
       id: obj.id,
+      together,
       plan: async (g) => {
         const currentIssuedAt = g.partyIssuedAt.get(partyId) ?? (await this.partyRow(partyId))?.issuedAt;
         if (currentIssuedAt !== undefined && obj.payload.issued_at <= currentIssuedAt) {
@@ -629,10 +635,11 @@ export class Store {
    * names an unknown record (404), another issuer's record (403) or one no longer current (409),
    * as committed or as changed by an earlier publication of the same group commit.
    */
-  async putRecord(obj: SignedObject<'record'>, receivedAt: string): Promise<StoredObject> {
+  async putRecord(obj: SignedObject<'record'>, receivedAt: string, together?: object): Promise<StoredObject> {
     const r = obj.payload;
     const [stored] = await this.#publish({
       id: obj.id,
+      together,
       ...(r.supersedes !== undefined && { after: r.supersedes }),
       plan: async (g) => {
         const stmts: Stmt[] = [];
@@ -728,10 +735,15 @@ export class Store {
 
   // Record revocations
 
-  async putRevocation(obj: SignedObject<'revocation'>, receivedAt: string): Promise<StoredObject> {
+  async putRevocation(
+    obj: SignedObject<'revocation'>,
+    receivedAt: string,
+    together?: object,
+  ): Promise<StoredObject> {
     const r: RecordRevocation = obj.payload;
     const [stored] = await this.#publish({
       id: obj.id,
+      together,
       after: r.record,
       plan: async (g) => {
         const target = await this.#recordState(g, r.record);

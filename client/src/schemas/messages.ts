@@ -22,6 +22,8 @@ export const LIMITS = {
   maxBatchPurposes: 16,
   /** Most records in one page of a listing. */
   maxPageSize: 1000,
+  /** Most signed objects in one bulk publication (POST /v1/publications). */
+  maxBatchObjects: 1000,
 } as const;
 
 export const Problem = z
@@ -56,6 +58,7 @@ export const WellKnown = z
       max_batch_ids: z.number().int(),
       max_batch_purposes: z.number().int(),
       max_page_size: z.number().int(),
+      max_batch_objects: z.number().int(),
     }),
   })
   .meta({ id: 'WellKnown', title: 'Node metadata at /.well-known/kyodaku' });
@@ -158,6 +161,31 @@ export const BatchDecisionResponse = z
   .looseObject({ at: Timestamp, results: z.array(BatchDecisionItem) })
   .meta({ id: 'BatchDecisionResponse' });
 
+/** POST /v1/publications: parties, records and revocations published together, applied in order. */
+export const PublicationRequest = z
+  .strictObject({
+    objects: z.array(z.string()).min(1).max(LIMITS.maxBatchObjects),
+  })
+  .meta({ id: 'PublicationRequest' });
+
+/** One entry's result: accepted (201, where it is) or refused (the problem a single publication gets). */
+export const PublicationResult = z
+  .union([
+    z.looseObject({
+      status: z.literal(201),
+      id: ObjectId,
+      kind: z.enum(['party', 'record', 'revocation']),
+      location: z.string(),
+      log: EntryRef.optional(),
+    }),
+    z.looseObject({ status: z.number().int().min(400).max(599), problem: Problem }),
+  ])
+  .meta({ id: 'PublicationResult' });
+
+export const PublicationResponse = z
+  .looseObject({ results: z.array(PublicationResult) })
+  .meta({ id: 'PublicationResponse' });
+
 /** GET /v1/log/proof/inclusion (the log profile); hashes in base64. */
 export const InclusionProofResponse = z
   .looseObject({
@@ -190,3 +218,6 @@ export type BatchDecisionRequest = z.infer<typeof BatchDecisionRequest>;
 export type BatchDecisionItem = z.infer<typeof BatchDecisionItem>;
 export type BatchDecisionResponse = z.infer<typeof BatchDecisionResponse>;
 export type Problem = z.infer<typeof Problem>;
+export type PublicationRequest = z.infer<typeof PublicationRequest>;
+export type PublicationResult = z.infer<typeof PublicationResult>;
+export type PublicationResponse = z.infer<typeof PublicationResponse>;

@@ -7,6 +7,7 @@ import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
+import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
 import { sigCases } from './sig.ts';
 import { wellKnownCases } from './well-known.ts';
@@ -17,6 +18,7 @@ export const ALL_CASES: readonly Case[] = [
   ...partyCases,
   ...attestationCases,
   ...recordCases,
+  ...publicationCases,
   ...sigCases,
   ...workCases,
   ...decisionCases,

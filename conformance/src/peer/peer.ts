@@ -261,6 +261,7 @@ export class SuitePeer {
           max_batch_ids: 10000,
           max_batch_purposes: 16,
           max_page_size: 1000,
+          max_batch_objects: 1000,
         },
       }),
     );

@@ -1,36 +1,13 @@
 /** Consent records: publish, get, list by issuer (spec/http-api.md §3.2). */
-import { KyodakuError, schemas, toTimestamp } from '@kyodaku/client';
-import { Hono, type MiddlewareHandler } from 'hono';
-import { jwsBodyLimit, readJws } from '../http-body.ts';
-import { issuerKeyOf, verifySigned } from '../log/verify.ts';
+import { KyodakuError, schemas } from '@kyodaku/client';
+import { Hono } from 'hono';
+import { publishBodyLimit, readJws } from '../http-body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { recordRowOf } from '../store.ts';
-import { logRefOf, recordStatus, recordView } from '../views.ts';
+import type { Publisher } from '../publish.ts';
+import { recordView } from '../views.ts';
 
-/**
- * jwsBodyLimit for the publishing routes, without touching the body stream when the request
- * declares its length: hono's bodyLimit reads `c.req.raw.body`, which makes @hono/node-server build
- * a WHATWG Request and stream for every request; checking `content-length` lets `c.req.text()` read
- * the body straight from the socket (the larger part of the HTTP cost of a publication). Without a
- * content-length (chunked), the body is counted as it is read, as before.
- */
-export const publishBodyLimit: MiddlewareHandler = (c, next) => {
-  const length = c.req.header('content-length');
-  if (length !== undefined && /^\d{1,15}$/.test(length) && c.req.header('transfer-encoding') === undefined) {
-    const max = schemas.LIMITS.maxJwsBytes;
-    if (Number(length) > max)
-      throw new KyodakuError('ERR_TOO_LARGE', `the request body is over ${max} bytes`);
-    return next();
-  }
-  return jwsBodyLimit(c, next);
-};
-
-/** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
-export const MAX_FUTURE_S = 300;
-
-export function recordRoutes(node: NodeContext) {
+export function recordRoutes(node: NodeContext, publisher: Publisher) {
   const { store } = node;
-  const resolveKey = issuerKeyOf(store);
 
   async function view(id: string) {
     const row = await store.recordRow(id);
@@ -46,30 +23,8 @@ export function recordRoutes(node: NodeContext) {
 
   return new Hono()
     .post('/v1/records', publishBodyLimit, async (c) => {
-      const record = await verifySigned(await readJws(c), 'record', resolveKey);
-      const nowMs = node.now();
-      const now = toTimestamp(nowMs);
-      if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
-        throw new KyodakuError('ERR_SCHEMA', `issued_at is more than ${MAX_FUTURE_S} s in the future`);
-      }
-      const attestation = store.index.attestationAt(record.payload.iss, now);
-      if (attestation === undefined) {
-        throw new KyodakuError('ERR_UNATTESTED', 'the issuer key has no attestation in force at this node');
-      }
-      if (attestation.role === 'ai-developer') {
-        throw new KyodakuError('ERR_FORBIDDEN', 'an AI developer does not publish consent records');
-      }
-      const stored = await store.putRecord(record, now);
-      // The view of the new record from memory (recordView without reading it back).
-      const body: schemas.RecordView = {
-        id: stored.id,
-        jws: stored.jws,
-        received_at: stored.receivedAt,
-        log: logRefOf(stored),
-        record: record.signedPayload as schemas.RecordView['record'],
-        status: recordStatus(recordRowOf(stored.id, stored.seq, record.payload), toTimestamp(node.now())),
-      };
-      return c.json(body, 201, { location: `/v1/records/${record.id}` });
+      const published = await (await publisher.verify('record', await readJws(c))).store();
+      return c.json(published.view(), 201, { location: published.location });
     })
     .get('/v1/records', async (c) => {
       const issuer = c.req.query('issuer');

@@ -1,27 +1,16 @@
 /** Record revocations by their issuer (spec/http-api.md §3.3). */
-import { KyodakuError, type schemas, toTimestamp } from '@kyodaku/client';
+import { KyodakuError } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { readJws } from '../http-body.ts';
-import { issuerKeyOf, verifySigned } from '../log/verify.ts';
+import { publishBodyLimit, readJws } from '../http-body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { logRefOf, revocationView } from '../views.ts';
-import { publishBodyLimit } from './records.ts';
+import type { Publisher } from '../publish.ts';
+import { revocationView } from '../views.ts';
 
-export function revocationRoutes(node: NodeContext) {
-  const resolveKey = issuerKeyOf(node.store);
+export function revocationRoutes(node: NodeContext, publisher: Publisher) {
   return new Hono()
     .post('/v1/revocations', publishBodyLimit, async (c) => {
-      const revocation = await verifySigned(await readJws(c), 'revocation', resolveKey);
-      const stored = await node.store.putRevocation(revocation, toTimestamp(node.now()));
-      // revocationView from memory: the payload as signed, not parsed again.
-      const body: schemas.RevocationView = {
-        id: stored.id,
-        jws: stored.jws,
-        received_at: stored.receivedAt,
-        log: logRefOf(stored),
-        revocation: revocation.signedPayload as schemas.RevocationView['revocation'],
-      };
-      return c.json(body, 201, { location: `/v1/revocations/${revocation.id}` });
+      const published = await (await publisher.verify('revocation', await readJws(c))).store();
+      return c.json(published.view(), 201, { location: published.location });
     })
     .get('/v1/revocations/:id', async (c) => {
       const obj = await node.store.objectById(c.req.param('id'));

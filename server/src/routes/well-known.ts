@@ -22,6 +22,7 @@ export function wellKnownRoutes(node: NodeContext) {
       max_batch_ids: LIMITS.maxBatchIds,
       max_batch_purposes: LIMITS.maxBatchPurposes,
       max_page_size: LIMITS.maxPageSize,
+      max_batch_objects: LIMITS.maxBatchObjects,
     },
   };
   return new Hono().get('/.well-known/kyodaku', (c) => {

@@ -22,6 +22,8 @@ const EXPORTED = {
   Decision: schemas.Decision,
   BatchDecisionRequest: schemas.BatchDecisionRequest,
   BatchDecisionResponse: schemas.BatchDecisionResponse,
+  PublicationRequest: schemas.PublicationRequest,
+  PublicationResponse: schemas.PublicationResponse,
 } as const;
 
 /** name -> JSON Schema document */

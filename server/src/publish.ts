@@ -1,0 +1,148 @@
+/**
+ * Publishing parties, records and revocations (spec/http-api.md §3.1–§3.3), shared by the one-object
+ * endpoints and bulk publication (§3.5). A publication has two steps: `verify` runs every check that
+ * does not depend on other publications (the JWS, the signature, the issuer's attestation), so that
+ * many can run at once; `store` queues the object for the next group commit and resolves once it is
+ * durable. Objects queued one after another are planned in that order (the store's group commit).
+ */
+import { KyodakuError, kindOfTyp, type schemas, toTimestamp, verifyParty } from '@kyodaku/client';
+import { issuerKeyOf, verifySigned } from './log/verify.ts';
+import type { NodeContext } from './node-context.ts';
+import { loadPartyView } from './party-view.ts';
+import { recordRowOf, type StoredObject } from './store.ts';
+import { logRefOf, recordStatus } from './views.ts';
+
+export const PUBLISHABLE_KINDS = ['party', 'record', 'revocation'] as const;
+export type PublishableKind = (typeof PUBLISHABLE_KINDS)[number];
+
+/** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
+export const MAX_FUTURE_S = 300;
+
+/** An object stored by a publication: where it is, and its view for a one-object answer. */
+export interface Published {
+  kind: PublishableKind;
+  stored: StoredObject;
+  /** The object's URL (REQ-API-013). */
+  location: string;
+  view: () => unknown;
+}
+
+/** A verified object, ready to be queued for storage. */
+export interface Verified {
+  kind: PublishableKind;
+  /**
+   * Queues the object (synchronously, in call order) and resolves once it is stored; objects queued
+   * with the same `together` token are committed in one group.
+   */
+  store: (together?: object) => Promise<Published>;
+}
+
+/** The `typ` of a JWS's protected header if it parses, else undefined (verification decides). */
+function typOf(jws: string): string | undefined {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString());
+    return typeof header === 'object' && header !== null
+      ? ((header as { typ?: unknown }).typ as string)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function publisher(node: NodeContext) {
+  const { store } = node;
+  const resolveKey = issuerKeyOf(store);
+  const now = () => toTimestamp(node.now());
+
+  const verifiers: Record<PublishableKind, (jws: unknown) => Promise<Verified>> = {
+    async party(jws) {
+      const party = await verifyParty(jws);
+      const partyId = party.header.kid;
+      return {
+        kind: 'party',
+        store: async (together) => ({
+          kind: 'party',
+          stored: await store.putParty(party, now(), together),
+          location: `/v1/parties/${partyId}`,
+          view: () => loadPartyView(node, partyId),
+        }),
+      };
+    },
+
+    async record(jws) {
+      const record = await verifySigned(jws, 'record', resolveKey);
+      const nowMs = node.now();
+      if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
+        throw new KyodakuError('ERR_SCHEMA', `issued_at is more than ${MAX_FUTURE_S} s in the future`);
+      }
+      const attestation = store.index.attestationAt(record.payload.iss, toTimestamp(nowMs));
+      if (attestation === undefined) {
+        throw new KyodakuError('ERR_UNATTESTED', 'the issuer key has no attestation in force at this node');
+      }
+      if (attestation.role === 'ai-developer') {
+        throw new KyodakuError('ERR_FORBIDDEN', 'an AI developer does not publish consent records');
+      }
+      return {
+        kind: 'record',
+        store: async (together) => {
+          const stored = await store.putRecord(record, now(), together);
+          return {
+            kind: 'record',
+            stored,
+            location: `/v1/records/${stored.id}`,
+            // The view from memory (recordView without reading the record back).
+            view: (): schemas.RecordView => ({
+              id: stored.id,
+              jws: stored.jws,
+              received_at: stored.receivedAt,
+              log: logRefOf(stored),
+              record: record.signedPayload as schemas.RecordView['record'],
+              status: recordStatus(recordRowOf(stored.id, stored.seq, record.payload), now()),
+            }),
+          };
+        },
+      };
+    },
+
+    async revocation(jws) {
+      const revocation = await verifySigned(jws, 'revocation', resolveKey);
+      return {
+        kind: 'revocation',
+        store: async (together) => {
+          const stored = await store.putRevocation(revocation, now(), together);
+          return {
+            kind: 'revocation',
+            stored,
+            location: `/v1/revocations/${stored.id}`,
+            view: (): schemas.RevocationView => ({
+              id: stored.id,
+              jws: stored.jws,
+              received_at: stored.receivedAt,
+              log: logRefOf(stored),
+              revocation: revocation.signedPayload as schemas.RevocationView['revocation'],
+            }),
+          };
+        },
+      };
+    },
+  };
+
+  return {
+    /** Verifies an object for the endpoint of `kind`. */
+    verify: (kind: PublishableKind, jws: unknown) => verifiers[kind](jws),
+    /**
+     * Verifies an object of the kind its `typ` names; any other `typ` (or a header that does not
+     * parse) is verified as a record, which refuses it as a record endpoint would (REQ-API-081).
+     */
+    verifyAny(jws: string): Promise<Verified> {
+      const kind = kindOfTyp(typOf(jws) ?? '');
+      return verifiers[
+        kind !== undefined && (PUBLISHABLE_KINDS as readonly string[]).includes(kind)
+          ? (kind as PublishableKind)
+          : 'record'
+      ](jws);
+    },
+  };
+}
+
+export type Publisher = ReturnType<typeof publisher>;
