@@ -2,6 +2,7 @@
 import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
+import { openWriter } from './db/writer.ts';
 import { Federation } from './federation/federation.ts';
 import type { FollowerOptions } from './federation/follower.ts';
 import { Checkpointer } from './log/checkpoints.ts';
@@ -31,11 +32,13 @@ export interface OpenNode extends NodeContext {
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const { client, db, pragmas } = await openDb(options.db);
   const keys = await loadNodeKeys(options.dataDir);
-  const store = new Store(db);
+  const writer = await openWriter(options.db, client);
+  const store = new Store(db, writer);
   const now = options.now ?? Date.now;
   const origin = options.origin ?? 'localhost/kyodaku';
   const checkpoints = new Checkpointer({
     db,
+    writer,
     tree: store.log,
     origin,
     seed: new Uint8Array(Buffer.from(keys.node.privateJwk.d, 'base64url')),
@@ -55,6 +58,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await checkpoints.load();
     await federation.load();
   } catch (error) {
+    await writer.close();
     client.close();
     throw error;
   }
@@ -78,7 +82,9 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     close: () => {
       void federation.close();
       checkpoints.close();
+      // The main connection closes now; the writer thread after the commits already sent.
       client.close();
+      void writer.close();
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   type RecordRevocation,
   type SignedObject,
 } from '@kyodaku/client';
-import type { Client, InStatement, InValue } from '@libsql/client';
+import type { InStatement, InValue } from '@libsql/client';
 import { and, asc, type Column, eq, getTableColumns, getTableName, gt, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -29,6 +29,7 @@ import {
   records,
   revocations,
 } from './db/schema.ts';
+import { statementOf, type Writer } from './db/writer.ts';
 import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
 import { loadRecordIndex } from './index-loader.ts';
 import { type LogHashRow, LogTree } from './log/tree.ts';
@@ -182,8 +183,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 
 export class Store {
   readonly db: Db;
-  /** The libSQL client under `db`, for the group commit's prebuilt statements. */
-  readonly #client: Client;
+  /** Where the group commits' prebuilt statements run (a writer thread for a database file). */
+  readonly #writer: Writer;
   readonly index = new DecisionIndex();
   /** The Merkle log over `objects`: leaf index = seq (spec/log.md). */
   readonly log: LogTree;
@@ -197,9 +198,9 @@ export class Store {
   /** Public keys of registered parties (a party id is its key's thumbprint, so it never changes). */
   readonly #partyKeys = new Map<string, KeyObject>();
 
-  constructor(db: Db) {
+  constructor(db: Db, writer: Writer) {
     this.db = db;
-    this.#client = (db as unknown as { $client: Client }).$client;
+    this.#writer = writer;
     this.log = new LogTree(db);
   }
 
@@ -355,17 +356,10 @@ export class Store {
       ...logHashInserter.statements(prepared.rows, CHUNK),
       ...recordInserter.statements(recordRows, 200),
       ...recordIdInserter.statements(recordIdRows, 1000),
-      ...accepted.flatMap((a) =>
-        (a.planned.stmts ?? []).map((stmt) => {
-          const { sql: text, params } = (
-            stmt as unknown as { toSQL(): { sql: string; params: unknown[] } }
-          ).toSQL();
-          return { sql: text, args: params as InValue[] };
-        }),
-      ),
+      ...accepted.flatMap((a) => (a.planned.stmts ?? []).map((stmt) => statementOf(stmt as never))),
     ];
     try {
-      await this.#client.batch(stmts, 'deferred');
+      await this.#writer.batch(stmts);
     } catch (error) {
       const again = [...accepted.map((a) => a.job), ...later.map((l) => l.job)];
       if (!retry || again.length === 1) {

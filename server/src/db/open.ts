@@ -18,6 +18,19 @@ export interface OpenDb {
   pragmas: Record<string, unknown>;
 }
 
+/** The pragmas of every connection to a database file (the main one and the writer thread's). */
+export const FILE_PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA synchronous = NORMAL',
+  'PRAGMA busy_timeout = 5000',
+  'PRAGMA cache_size = -65536',
+];
+
+/** Whether `url` names a database file (not an in-memory database). */
+export function isFileUrl(url: string): boolean {
+  return url.startsWith('file:') && !url.includes(':memory:');
+}
+
 export async function openDb(url: string): Promise<OpenDb> {
   if (url.startsWith('file:') && !url.startsWith('file::memory:')) {
     const path = url.slice('file:'.length);
@@ -26,12 +39,8 @@ export async function openDb(url: string): Promise<OpenDb> {
   // One connection: every call of @libsql/client runs synchronously, so a pool would only add
   // connections without the per-connection pragmas below.
   const client = createClient({ url, concurrency: 1 });
-  const isFile = url.startsWith('file:') && !url.includes(':memory:');
-  if (isFile) {
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA synchronous = NORMAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-    await client.execute('PRAGMA cache_size = -65536');
+  if (isFileUrl(url)) {
+    for (const pragma of FILE_PRAGMAS) await client.execute(pragma);
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });

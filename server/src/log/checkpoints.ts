@@ -8,6 +8,7 @@ import { formatCheckpointBody, signCheckpoint, toTimestamp, verifyConsistency } 
 import { desc } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { logCheckpoints } from '../db/schema.ts';
+import { statementOf, type Writer } from '../db/writer.ts';
 import type { LogTree } from './tree.ts';
 
 export interface SignedCheckpoint {
@@ -42,6 +43,7 @@ export function assertMaySign(
 
 export class Checkpointer {
   readonly #db: Db;
+  readonly #writer: Writer;
   readonly #tree: LogTree;
   readonly #origin: string;
   readonly #seed: Uint8Array;
@@ -53,6 +55,8 @@ export class Checkpointer {
 
   constructor(options: {
     db: Db;
+    /** Where the signed checkpoints are written (the store's writer: one writing connection). */
+    writer: Writer;
     tree: LogTree;
     origin: string;
     /** The node key's 32-byte Ed25519 seed. */
@@ -61,6 +65,7 @@ export class Checkpointer {
     intervalMs?: number;
   }) {
     this.#db = options.db;
+    this.#writer = options.writer;
     this.#tree = options.tree;
     this.#origin = options.origin;
     this.#seed = options.seed;
@@ -132,12 +137,16 @@ export class Checkpointer {
     }
     const body = formatCheckpointBody({ origin: this.#origin, size, rootHash: root });
     const note = signCheckpoint(body, { name: this.#origin, privateKey: this.#seed });
-    await this.#db.insert(logCheckpoints).values({
-      size,
-      root: Buffer.from(root),
-      note,
-      signedAt: toTimestamp(this.#now()),
-    });
+    await this.#writer.batch([
+      statementOf(
+        this.#db.insert(logCheckpoints).values({
+          size,
+          root: Buffer.from(root),
+          note,
+          signedAt: toTimestamp(this.#now()),
+        }),
+      ),
+    ]);
     this.#latest = { size, root, note };
     return this.#latest;
   }

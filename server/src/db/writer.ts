@@ -1,0 +1,105 @@
+/**
+ * Where the store's group commits run. @libsql/client executes statements synchronously on the
+ * calling thread, so writing a group of a thousand records (multi-row INSERTs, index updates, the
+ * WAL commit) would stop the event loop for tens of milliseconds: on a database file the writes run
+ * instead on a writer thread with its own connection (write-worker.js), while the main thread keeps
+ * answering, parsing and verifying. Reads stay on the main connection: in WAL mode a read started
+ * after a commit sees it. An in-memory database has one connection, so its writes stay inline.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Client, InStatement, InValue } from '@libsql/client';
+import { FILE_PRAGMAS, isFileUrl } from './open.ts';
+
+export interface Writer {
+  /** Runs the statements in one transaction; resolves once it has committed. */
+  batch(stmts: InStatement[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A drizzle query built on the main connection's `db`, as a statement for a writer. */
+export function statementOf(query: { toSQL(): { sql: string; params: unknown[] } }): InStatement {
+  const { sql, params } = query.toSQL();
+  return { sql, args: params as InValue[] };
+}
+
+/** A failed transaction of the writer thread, with the driver's error code (e.g. SQLITE_CONSTRAINT). */
+export class WriteError extends Error {
+  override name = 'WriteError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function inlineWriter(client: Client): Writer {
+  return {
+    batch: async (stmts) => {
+      await client.batch(stmts, 'deferred');
+    },
+    close: async () => {},
+  };
+}
+
+interface Reply {
+  id: number;
+  error?: { message: string; code?: string };
+}
+
+/** The writer of the database at `url`: a writer thread for a file, else `client` itself. */
+export function openWriter(url: string, client: Client): Promise<Writer> {
+  return isFileUrl(url) ? threadWriter(url) : Promise.resolve(inlineWriter(client));
+}
+
+/** A writer thread on the database file at `url`, with the connection pragmas of the main one. */
+async function threadWriter(url: string): Promise<Writer> {
+  const worker = new Worker(new URL('./write-worker.js', import.meta.url), {
+    workerData: { url, pragmas: FILE_PRAGMAS },
+  });
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const inFlight = new Set<Promise<void>>();
+  let next = 0;
+  let failed: Error | undefined;
+  const fail = (error: Error) => {
+    failed = error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  worker.on('message', (reply: Reply) => {
+    const p = pending.get(reply.id);
+    if (p === undefined) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.error === undefined) p.resolve();
+    else p.reject(new WriteError(reply.error.message, reply.error.code));
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the database writer thread exited (${code})`)));
+  worker.unref();
+  return {
+    batch(stmts) {
+      if (failed !== undefined) return Promise.reject(failed);
+      const id = next++;
+      const done = new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        // The thread keeps the process alive only while a transaction is on its way.
+        worker.ref();
+        worker.postMessage({ id, stmts });
+      });
+      inFlight.add(done);
+      const forget = () => inFlight.delete(done);
+      done.then(forget, forget);
+      return done;
+    },
+    /** Lets the transactions already sent commit, then ends the thread. */
+    async close() {
+      await Promise.allSettled([...inFlight]);
+      await worker.terminate();
+    },
+  };
+}
