@@ -38,15 +38,31 @@ export interface Verified {
 }
 
 /** The `typ` of a JWS's protected header if it parses, else undefined (verification decides). */
-function typOf(jws: string): string | undefined {
+function typOf(header: string): string | undefined {
   try {
-    const header: unknown = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString());
-    return typeof header === 'object' && header !== null
-      ? ((header as { typ?: unknown }).typ as string)
-      : undefined;
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString());
+    const typ = typeof parsed === 'object' && parsed !== null ? (parsed as { typ?: unknown }).typ : undefined;
+    return typeof typ === 'string' ? typ : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The endpoint kind for a protected header segment (an issuer's objects share one header). */
+const kindOfHeader = new Map<string, PublishableKind>();
+
+function publishableKindOf(jws: string): PublishableKind {
+  const header = jws.slice(0, Math.max(0, jws.indexOf('.')));
+  let kind = kindOfHeader.get(header);
+  if (kind === undefined) {
+    const named = kindOfTyp(typOf(header) ?? '');
+    kind = (PUBLISHABLE_KINDS as readonly string[]).includes(named ?? '')
+      ? (named as PublishableKind)
+      : 'record';
+    if (kindOfHeader.size >= 4096) kindOfHeader.clear();
+    kindOfHeader.set(header, kind);
+  }
+  return kind;
 }
 
 export function publisher(node: NodeContext) {
@@ -135,12 +151,7 @@ export function publisher(node: NodeContext) {
      * parse) is verified as a record, which refuses it as a record endpoint would (REQ-API-081).
      */
     verifyAny(jws: string): Promise<Verified> {
-      const kind = kindOfTyp(typOf(jws) ?? '');
-      return verifiers[
-        kind !== undefined && (PUBLISHABLE_KINDS as readonly string[]).includes(kind)
-          ? (kind as PublishableKind)
-          : 'record'
-      ](jws);
+      return verifiers[publishableKindOf(jws)](jws);
     },
   };
 }

@@ -43,6 +43,8 @@ export interface StoredObject {
   kind: string;
   jws: string;
   receivedAt: string;
+  /** Its log leaf hash, when the store computed it while appending (else computed from `jws`). */
+  leafHash?: Uint8Array;
 }
 
 /** What an object appended in a group commit adds to the database and, once committed, to memory. */
@@ -382,6 +384,9 @@ export class Store {
     }
     this.#nextSeq = g.seq;
     prepared.commit();
+    objs.forEach((o, i) => {
+      o.leafHash = prepared.leafHashes[i];
+    });
     for (const a of accepted) a.planned.after?.();
     this.onAppend?.();
     for (const a of accepted) a.job.resolve(a.stored);

@@ -11,7 +11,10 @@ export function payloadOf<K extends ObjectKind>(jws: string, kind: K): PayloadOf
 
 /** Where an object is in the node's log: its entry index and leaf hash (spec/http-api.md "Log"). */
 export function logRefOf(obj: StoredObject) {
-  return { index: obj.seq, leaf_hash: Buffer.from(leafHashOfJws(obj.jws)).toString('base64') };
+  return {
+    index: obj.seq,
+    leaf_hash: Buffer.from(obj.leafHash ?? leafHashOfJws(obj.jws)).toString('base64'),
+  };
 }
 
 function stored(obj: StoredObject) {

@@ -101,7 +101,10 @@ describe('POST /v1/publications', () => {
     expect(ok(results[0]!).kind).toBe('record');
     expect(ok(results[1]!).kind).toBe('record');
     expect(problemOf(results[2]!)).toBe(P('duplicate-object'));
-    expect(ok(results[3]!)).toMatchObject({ kind: 'revocation', location: `/v1/revocations/${revocation.id}` });
+    expect(ok(results[3]!)).toMatchObject({
+      kind: 'revocation',
+      location: `/v1/revocations/${revocation.id}`,
+    });
     const view = schemas.RecordView.parse(await (await t.get(`/v1/records/${second.id}`)).json());
     expect(view.status).toBe('revoked');
     const old = schemas.RecordView.parse(await (await t.get(`/v1/records/${first.id}`)).json());
@@ -125,7 +128,9 @@ describe('POST /v1/publications', () => {
     expect(await problemType(await t.postJson('/v1/publications', { objects: tooMany }))).toBe(
       P('batch-too-large'),
     );
-    expect(await problemType(await t.postJson('/v1/publications', '{"objects": ['))).toBe(P('malformed-json'));
+    expect(await problemType(await t.postJson('/v1/publications', '{"objects": ['))).toBe(
+      P('malformed-json'),
+    );
     for (const body of [{}, { objects: [] }, { objects: [1] }, { objects: [record.jws], extra: 1 }, []]) {
       expect(await problemType(await t.postJson('/v1/publications', body))).toBe(P('invalid-request'));
     }
