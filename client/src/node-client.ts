@@ -16,8 +16,11 @@ import {
   ConsistencyProofResponse,
   Decision,
   InclusionProofResponse,
+  LIMITS,
   PartyView,
   Problem,
+  PublicationResponse,
+  type PublicationResult,
   RecordList,
   RecordView,
   RevocationView,
@@ -123,6 +126,34 @@ export class KyodakuNode {
   /** POST /v1/revocations: publishes a signed record revocation. */
   revokeRecord(jws: JwsInput): Promise<RevocationView> {
     return this.#request('POST', 'v1/revocations', RevocationView, { jose: jwsOf(jws) });
+  }
+
+  /**
+   * POST /v1/publications: publishes up to LIMITS.maxBatchObjects (1,000, what every node accepts)
+   * parties, records and revocations in one request. The answer has one result per entry, in order:
+   * `{status: 201, id, kind, location, log?}` or `{status, problem}` for a refused entry (refusals
+   * are results, not errors). A failure of the whole request is thrown as a KyodakuError.
+   */
+  async publishMany(objects: readonly JwsInput[]): Promise<PublicationResult[]> {
+    if (objects.length === 0) {
+      throw new KyodakuError('ERR_INVALID_REQUEST', 'publishMany needs at least one object');
+    }
+    if (objects.length > LIMITS.maxBatchObjects) {
+      throw new KyodakuError(
+        'ERR_BATCH_TOO_LARGE',
+        `publishMany takes at most ${LIMITS.maxBatchObjects} objects per request, not ${objects.length}`,
+      );
+    }
+    const { results } = await this.#request('POST', 'v1/publications', PublicationResponse, {
+      json: { objects: objects.map(jwsOf) },
+    });
+    if (results.length !== objects.length) {
+      throw new KyodakuError(
+        'ERR_SCHEMA',
+        `POST /v1/publications: ${results.length} results for ${objects.length} objects`,
+      );
+    }
+    return results;
   }
 
   /** GET /v1/works/{identifier}: every record the node holds that names the identifier. */

@@ -1,10 +1,11 @@
 /** The HTTP SDK (KyodakuNode) against a real kyodaku-server process on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRevocation } from '../src/builders.ts';
+import { createRecord, createRevocation } from '../src/builders.ts';
 import { KyodakuError } from '../src/errors.ts';
-import { signObject } from '../src/jws.ts';
+import { objectIdOf, signObject } from '../src/jws.ts';
 import { generateKeyPair, importSigner } from '../src/keys.ts';
 import { KyodakuNode } from '../src/node-client.ts';
+import { LIMITS } from '../src/schemas/messages.ts';
 import { adminSignerOf, attestedParty } from './helpers/parties.ts';
 import { closedPortUrl, type ServerProcess, startServer } from './helpers/server-process.ts';
 
@@ -102,6 +103,53 @@ describe('KyodakuNode', () => {
     const duplicate = await failure(node.publishRecord(first.jws));
     expect(duplicate.code).toBe('ERR_DUPLICATE');
     expect(duplicate.detail).toMatchObject({ id: first.id });
+  });
+
+  it('Should publish many objects in one request, with one result per entry in order and refusals as results', async () => {
+    const party = await attestedParty(server);
+    const sign = (ids: string[]) =>
+      signObject(
+        'record',
+        createRecord({ iss: party.kid, work: { type: 'work', ids }, purposes: { train: 'deny' } }),
+        party.signer,
+      );
+    const first = await sign(['doi:10.1000/bulk-1']);
+    const second = await sign(['doi:10.1000/bulk-2']);
+    const revocation = await signObject(
+      'revocation',
+      createRevocation({ iss: party.kid, record: first.id }),
+      party.signer,
+    );
+    // The revocation comes first yet is applied after the record it revokes (REQ-API-082).
+    const results = await node.publishMany([revocation, first, second.jws, second, 'not-a-jws']);
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 409, 400]);
+    expect(results[0]).toMatchObject({ id: revocation.id, kind: 'revocation' });
+    expect(results[1]).toMatchObject({ id: first.id, kind: 'record', location: `/v1/records/${first.id}` });
+    expect(results[3]).toMatchObject({
+      problem: { type: 'urn:kyodaku:problem:duplicate-object', id: second.id },
+    });
+    expect(results[4]).toMatchObject({ problem: { type: 'urn:kyodaku:problem:malformed-jws' } });
+    expect((await node.getRecord(first.id)).status).toBe('revoked');
+    expect((await node.getRecord(second.id)).status).toBe('current');
+  });
+
+  it('Should refuse an empty or oversized bulk publication before sending it', async () => {
+    // A node that cannot be reached: an error other than ERR_NETWORK proves nothing was sent.
+    const offline = new KyodakuNode(await closedPortUrl());
+    expect((await failure(offline.publishMany([]))).code).toBe('ERR_INVALID_REQUEST');
+    const tooMany = Array.from({ length: LIMITS.maxBatchObjects + 1 }, () => 'a.b.c');
+    expect((await failure(offline.publishMany(tooMany))).code).toBe('ERR_BATCH_TOO_LARGE');
+    expect((await failure(offline.publishMany(['a.b.c']))).code).toBe('ERR_NETWORK');
+  });
+
+  it('Should refuse a bulk publication answer without one result per entry', async () => {
+    const id = await objectIdOf('a.b.c');
+    const answer = { results: [{ status: 201, id, kind: 'record', location: `/v1/records/${id}` }] };
+    const short = new KyodakuNode('http://node.test', {
+      fetch: async () => Response.json(answer),
+    });
+    expect((await short.publishMany(['a.b.c'])).map((r) => r.status)).toEqual([201]);
+    expect((await failure(short.publishMany(['a.b.c', 'd.e.f']))).code).toBe('ERR_SCHEMA');
   });
 
   it('Should refuse a record of an unattested key and an admin request not signed by the admin key', async () => {
