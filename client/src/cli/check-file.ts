@@ -4,14 +4,15 @@
  * Every answer is for one instant: the node's time at the first batch (or --at).
  */
 import { once } from 'node:events';
-import { createWriteStream, statSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { KyodakuError, problemTypeOf } from '../errors.ts';
 import { MAX_IDENTIFIER_LENGTH } from '../identifiers.ts';
 import type { KyodakuNode } from '../node-client.ts';
 import type { BatchDecisionItem } from '../schemas/messages.ts';
-import { readLines } from './line-reader.ts';
-import { note, out, printJson, usageError } from './output.ts';
+import { streamBatches, withRetries } from './batch-stream.ts';
+import { inputBytes, readLines } from './line-reader.ts';
+import { note, out, printJson, usageError, writeTo } from './output.ts';
 import { Progress } from './progress.ts';
 
 export interface CheckFileOptions {
@@ -40,9 +41,6 @@ export interface Summary {
 type Item =
   | { line: number; id: string }
   | { line: number; id?: unknown; error: { type: string; detail: string } };
-
-const RETRYABLE = new Set(['ERR_RATE_LIMITED', 'ERR_UNAVAILABLE', 'ERR_NETWORK']);
-const RETRIES = 3;
 
 function invalid(
   line: number,
@@ -73,31 +71,13 @@ function itemOf(line: number, text: string, format: 'txt' | 'jsonl'): Item | und
   return { line, id: id as string };
 }
 
-async function withRetries<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (attempt >= RETRIES || !(error instanceof KyodakuError) || !RETRYABLE.has(error.code)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-    }
-  }
-}
-
 export async function checkFile(node: KyodakuNode, options: CheckFileOptions): Promise<Summary> {
   const limits = (await node.wellKnown()).limits;
   if (options.purposes.length > limits.max_batch_purposes) {
     throw usageError(`the node answers at most ${limits.max_batch_purposes} purposes per request`);
   }
   const batchSize = Math.min(options.batchSize, limits.max_batch_ids);
-  let totalBytes: number | undefined;
-  if (options.file !== '-') {
-    try {
-      totalBytes = statSync(options.file).size;
-    } catch (error) {
-      throw usageError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-    }
-  }
+  const totalBytes = inputBytes(options.file);
   const sink: Writable = options.out === undefined ? process.stdout : createWriteStream(options.out);
   const summary: Summary = {
     at: options.at,
@@ -110,9 +90,19 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
   };
   const progress = new Progress({
     enabled: options.progress,
+    unit: 'ids',
     ...(totalBytes !== undefined && { totalBytes }),
   });
   let bytes = 0;
+
+  /** The items of the input lines, noting how far the input was read. */
+  async function* inputItems(): AsyncGenerator<Item> {
+    for await (const line of readLines(options.file)) {
+      bytes = line.bytes;
+      const item = itemOf(line.number, line.text, options.format);
+      if (item !== undefined) yield item;
+    }
+  }
 
   /** Answers one batch: the JSONL text of its results, in input order. */
   async function answer(items: Item[]): Promise<string> {
@@ -155,42 +145,18 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
 
-  async function write(text: string): Promise<void> {
-    if (text.length > 0 && !sink.write(text)) await once(sink, 'drain');
-  }
-
-  const inFlight: Promise<string>[] = [];
-  const launch = (items: Item[]) => {
-    const promise = answer(items);
-    promise.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
-    inFlight.push(promise);
-  };
-  let batch: Item[] = [];
-  let first = true;
   try {
-    for await (const line of readLines(options.file)) {
-      bytes = line.bytes;
-      const item = itemOf(line.number, line.text, options.format);
-      if (item === undefined) continue;
-      batch.push(item);
-      if (batch.length < batchSize) continue;
-      launch(batch);
-      batch = [];
-      // The first answer fixes the instant every later batch is decided for.
-      if (first && summary.at === undefined) await inFlight[0];
-      first = false;
-      while (inFlight.length >= options.concurrency) await write(await inFlight.shift()!);
-    }
-    if (batch.length > 0) launch(batch);
-    while (inFlight.length > 0) await write(await inFlight.shift()!);
-  } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-      (error as NodeJS.ErrnoException).code === 'EISDIR'
-    ) {
-      throw usageError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code}`);
-    }
-    throw error;
+    await streamBatches(
+      inputItems(),
+      {
+        batchSize,
+        concurrency: options.concurrency,
+        // The first answer fixes the instant every later batch is decided for.
+        waitsForEarlier: () => summary.at === undefined,
+      },
+      answer,
+      (text) => writeTo(sink, text),
+    );
   } finally {
     progress.done();
     if (sink !== process.stdout) {

@@ -1,6 +1,7 @@
 /** Reads a file (or stdin for `-`) line by line with bounded memory, counting the bytes consumed. */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { usageError } from './output.ts';
 
 export interface Line {
   /** 1-based line number. */
@@ -10,8 +11,22 @@ export interface Line {
   bytes: number;
 }
 
-/** Longest line kept whole; a longer line is cut here (it cannot be a valid identifier anyway). */
+/** Longest line kept whole; a longer line is cut here (it cannot be a valid identifier or JWS anyway). */
 const MAX_LINE = 1 << 20;
+
+function unreadable(file: string, error: unknown) {
+  return usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+}
+
+/** The size of the input in bytes (for a progress bar), or undefined for stdin. */
+export function inputBytes(file: string): number | undefined {
+  if (file === '-') return undefined;
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
 
 export async function* readLines(file: string): AsyncGenerator<Line> {
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
@@ -19,16 +34,22 @@ export async function* readLines(file: string): AsyncGenerator<Line> {
   let rest = '';
   let number = 0;
   let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    const text = rest + decoder.write(chunk);
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    if (rest.length > MAX_LINE) rest = rest.slice(0, MAX_LINE);
-    for (const line of lines) {
-      number++;
-      yield { number, text: line.endsWith('\r') ? line.slice(0, -1) : line, bytes };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      const text = rest + decoder.write(chunk);
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      if (rest.length > MAX_LINE) rest = rest.slice(0, MAX_LINE);
+      for (const line of lines) {
+        number++;
+        yield { number, text: line.endsWith('\r') ? line.slice(0, -1) : line, bytes };
+      }
     }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw unreadable(file, error);
+    throw error;
   }
   rest += decoder.end();
   if (rest.length > 0) {

@@ -1,4 +1,6 @@
 /** Output of the CLI: JSON for scripts (`--json`), short text for people, one-line errors. */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { ERROR_CODES, KyodakuError, problemTypeOf } from '../errors.ts';
 import type { Problem } from '../schemas/messages.ts';
 
@@ -19,6 +21,11 @@ export function out(text = ''): void {
 /** Writes a line to stderr (notes and progress, never data). */
 export function note(text: string): void {
   process.stderr.write(`${text}\n`);
+}
+
+/** Writes text to a stream, waiting for it to drain when its buffer is full (a slow pipe). */
+export async function writeTo(sink: Writable, text: string): Promise<void> {
+  if (text.length > 0 && !sink.write(text)) await once(sink, 'drain');
 }
 
 export function printJson(value: unknown): void {

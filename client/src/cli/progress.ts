@@ -5,13 +5,16 @@ const INTERVAL_MS = 100;
 export class Progress {
   readonly #enabled: boolean;
   readonly #totalBytes: number | undefined;
+  readonly #unit: string;
   readonly #started = Date.now();
   #last = 0;
   #items = 0;
   #bytes = 0;
 
-  constructor(options: { enabled: boolean; totalBytes?: number }) {
+  /** `unit` names what is counted (`ids`, `objects`); `totalBytes` is the input's size, when known. */
+  constructor(options: { enabled: boolean; unit: string; totalBytes?: number }) {
     this.#enabled = options.enabled && process.stderr.isTTY === true;
+    this.#unit = options.unit;
     this.#totalBytes = options.totalBytes && options.totalBytes > 0 ? options.totalBytes : undefined;
   }
 
@@ -35,7 +38,7 @@ export class Progress {
       bar = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  `;
     }
     process.stderr.write(
-      `\r${bar}${this.#items.toLocaleString('en')} ids  ${rate.toLocaleString('en')} ids/s\x1b[K`,
+      `\r${bar}${this.#items.toLocaleString('en')} ${this.#unit}  ${rate.toLocaleString('en')} ${this.#unit}/s\x1b[K`,
     );
   }
 
