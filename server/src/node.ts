@@ -32,7 +32,7 @@ export interface OpenNode extends NodeContext {
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const { client, db, pragmas } = await openDb(options.db);
   const keys = await loadNodeKeys(options.dataDir);
-  const writer = await openWriter(options.db, client);
+  const writer = openWriter(options.db, client);
   const store = new Store(db, writer);
   const now = options.now ?? Date.now;
   const origin = options.origin ?? 'localhost/kyodaku';

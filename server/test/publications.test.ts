@@ -120,6 +120,28 @@ describe('POST /v1/publications', () => {
     expect(revoked.status).toBe('revoked');
   });
 
+  it('REQ-API-012/081: a large group with an object committed before: the duplicate is refused, the rest accepted', async () => {
+    const p = await t.party();
+    const earlier = await p.record({ ids: ['url:https://bulk.example/earlier'] });
+    expect((await t.postJws('/v1/records', earlier.jws)).status).toBe(201);
+    const fresh = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => p.record({ ids: [`url:https://bulk.example/fresh/${i}`] })),
+    );
+    // Large enough to be committed by the writer thread, where the UNIQUE index finds the duplicate.
+    const results = await publish([
+      ...fresh.slice(0, 60).map((r) => r.jws),
+      earlier.jws,
+      ...fresh.slice(60).map((r) => r.jws),
+    ]);
+    expect(problemOf(results[60]!)).toBe(P('duplicate-object'));
+    const accepted = results.filter((r) => r.status === 201).map((r) => ok(r).log.index);
+    expect(accepted).toHaveLength(120);
+    // Dense: the refused entry took no index.
+    expect(accepted).toEqual(accepted.map((_, i) => accepted[0]! + i));
+    const listed = await t.get(`/v1/records?issuer=${p.id}&limit=1000`);
+    expect(((await listed.json()) as { records: unknown[] }).records).toHaveLength(121);
+  });
+
   it('REQ-API-080: refuses a malformed request as a whole and stores nothing', async () => {
     const p = await t.party();
     const record = await p.record();

@@ -1,7 +1,8 @@
 // The database writer thread (see writer.ts): its own libSQL connection to the node's database
 // file, on which it runs the store's group commits, one transaction per message, in order.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createClient } from '@libsql/client';
+// The local-file client only: loading all of @libsql/client (remote protocols) takes ~100 ms.
+import { createClient } from '@libsql/client/sqlite3';
 
 const client = createClient({ url: workerData.url, concurrency: 1 });
 for (const pragma of workerData.pragmas) await client.execute(pragma);
@@ -20,4 +21,3 @@ parentPort.on('message', ({ id, stmts }) => {
     }
   });
 });
-parentPort.postMessage({ ready: true });

@@ -1,10 +1,13 @@
 /**
  * Where the store's group commits run. @libsql/client executes statements synchronously on the
  * calling thread, so writing a group of a thousand records (multi-row INSERTs, index updates, the
- * WAL commit) would stop the event loop for tens of milliseconds: on a database file the writes run
- * instead on a writer thread with its own connection (write-worker.js), while the main thread keeps
- * answering, parsing and verifying. Reads stay on the main connection: in WAL mode a read started
- * after a commit sees it. An in-memory database has one connection, so its writes stay inline.
+ * WAL commit) would stop the event loop for tens of milliseconds: on a database file such writes
+ * run instead on a writer thread with its own connection (write-worker.js), while the main thread
+ * keeps answering, parsing and verifying. A small transaction (one publication) runs inline on the
+ * main connection when the thread has nothing in flight, which saves the hop between threads; the
+ * two connections therefore never write at the same time, and transactions commit in the order
+ * they were sent. Reads stay on the main connection: in WAL mode a read started after a commit
+ * sees it. An in-memory database has one connection, so its writes stay inline.
  */
 import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
@@ -47,18 +50,25 @@ interface Reply {
   error?: { message: string; code?: string };
 }
 
+/** Most bound values of a transaction that may run inline (about a dozen records). */
+const INLINE_MAX_VALUES = 400;
+
+const valuesOf = (stmts: InStatement[]) =>
+  stmts.reduce((n, s) => n + (typeof s === 'string' ? 0 : Array.isArray(s.args) ? s.args.length : 1), 0);
+
 /** The writer of the database at `url`: a writer thread for a file, else `client` itself. */
-export function openWriter(url: string, client: Client): Promise<Writer> {
-  return isFileUrl(url) ? threadWriter(url) : Promise.resolve(inlineWriter(client));
+export function openWriter(url: string, client: Client): Writer {
+  return isFileUrl(url) ? threadWriter(url, inlineWriter(client)) : inlineWriter(client);
 }
 
-/** A writer thread on the database file at `url`, with the connection pragmas of the main one. */
-async function threadWriter(url: string): Promise<Writer> {
-  const worker = new Worker(new URL('./write-worker.js', import.meta.url), {
-    workerData: { url, pragmas: FILE_PRAGMAS },
-  });
+/**
+ * A writer thread on the database file at `url`, with the connection pragmas of the main one,
+ * started with the first transaction too large to run inline.
+ */
+function threadWriter(url: string, inline: Writer): Writer {
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   const inFlight = new Set<Promise<void>>();
+  let worker: Worker | undefined;
   let next = 0;
   let failed: Error | undefined;
   const fail = (error: Error) => {
@@ -66,30 +76,37 @@ async function threadWriter(url: string): Promise<Writer> {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
-  worker.on('message', (reply: Reply) => {
-    const p = pending.get(reply.id);
-    if (p === undefined) return;
-    pending.delete(reply.id);
-    if (pending.size === 0) worker.unref();
-    if (reply.error === undefined) p.resolve();
-    else p.reject(new WriteError(reply.error.message, reply.error.code));
-  });
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the database writer thread exited (${code})`)));
-  worker.unref();
+  const start = () => {
+    const thread = new Worker(new URL('./write-worker.js', import.meta.url), {
+      workerData: { url, pragmas: FILE_PRAGMAS },
+      // Plain JavaScript: none of the parent's loaders (tsx), which would cost a start-up per thread.
+      execArgv: [],
+    });
+    thread.on('message', (reply: Reply) => {
+      const p = pending.get(reply.id);
+      if (p === undefined) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) thread.unref();
+      if (reply.error === undefined) p.resolve();
+      else p.reject(new WriteError(reply.error.message, reply.error.code));
+    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`the database writer thread exited (${code})`)));
+    return thread;
+  };
   return {
     batch(stmts) {
       if (failed !== undefined) return Promise.reject(failed);
+      if (pending.size === 0 && valuesOf(stmts) <= INLINE_MAX_VALUES) return inline.batch(stmts);
+      worker ??= start();
+      const thread = worker;
       const id = next++;
       const done = new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        // The thread keeps the process alive only while a transaction is on its way.
-        worker.ref();
-        worker.postMessage({ id, stmts });
+        // The thread keeps the process alive only while a transaction is on its way; messages
+        // sent before it has started wait in its queue.
+        thread.ref();
+        thread.postMessage({ id, stmts });
       });
       inFlight.add(done);
       const forget = () => inFlight.delete(done);
@@ -99,7 +116,7 @@ async function threadWriter(url: string): Promise<Writer> {
     /** Lets the transactions already sent commit, then ends the thread. */
     async close() {
       await Promise.allSettled([...inFlight]);
-      await worker.terminate();
+      await worker?.terminate();
     },
   };
 }
