@@ -11,7 +11,7 @@ import { runSuite } from '../src/runner.ts';
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServer({ env: { KYODAKU_FOLLOW_POLL_MS: '100' } });
+  server = await startServer({ env: { KYODAKU_FOLLOW_POLL_MS: '100', KYODAKU_FOLLOW_BACKOFF_MS: '200' } });
 });
 afterAll(() => server?.stop());
 

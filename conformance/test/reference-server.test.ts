@@ -20,8 +20,10 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
       HOST: '127.0.0.1',
       KYODAKU_DATA_DIR: dataDir,
       KYODAKU_DB: `file:${join(dataDir, 'kyodaku.db')}`,
-      // The federation cases follow peers the suite serves on 127.0.0.1; poll them briskly.
+      // The federation cases follow peers the suite serves on 127.0.0.1; poll them briskly, and
+      // back off from 200 ms (REQ-FED-020: the back-off case observes it doubling).
       KYODAKU_FOLLOW_POLL_MS: '200',
+      KYODAKU_FOLLOW_BACKOFF_MS: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

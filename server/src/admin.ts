@@ -8,18 +8,25 @@ import type { NodeContext } from './node-context.ts';
 /** Largest difference between an admin request's issued_at and the node's clock, in seconds. */
 export const ADMIN_CLOCK_WINDOW_S = 300;
 
+/**
+ * Verifies an administrative request for an endpoint that executes `actions` (one, or several that
+ * the payload's `action` chooses between, as `POST /v1/peers` does).
+ */
 export async function verifyAdminRequest<A extends AdminRequest['action']>(
   node: NodeContext,
   jws: string,
-  action: A,
+  actions: A | readonly A[],
 ): Promise<SignedObject<'admin'> & { payload: Extract<AdminRequest, { action: A }> }> {
   const request = await verifyObject(jws, 'admin', (kid) => {
     if (kid !== node.admin.kid)
       throw new KyodakuError('ERR_UNAUTHORIZED', 'not signed by the admin key of this node');
     return node.admin.publicJwk;
   });
-  if (request.payload.action !== action) {
-    throw new KyodakuError('ERR_INVALID_REQUEST', `this endpoint executes the action "${action}"`);
+  const allowed: readonly string[] = typeof actions === 'string' ? [actions] : actions;
+  if (!allowed.includes(request.payload.action)) {
+    const names = allowed.map((a) => `"${a}"`).join(', ');
+    const what = allowed.length === 1 ? 'the action' : 'the actions';
+    throw new KyodakuError('ERR_INVALID_REQUEST', `this endpoint executes ${what} ${names}`);
   }
   if (await node.store.objectById(request.id)) {
     throw new KyodakuError('ERR_DUPLICATE', 'this request was already executed', {

@@ -19,6 +19,11 @@ export interface Config {
   peers: PeerConfig[];
   /** Wait between polls of a caught-up peer (`KYODAKU_FOLLOW_POLL_MS`, default 5000). */
   followPollMs: number;
+  /**
+   * First wait after a failed round (`KYODAKU_FOLLOW_BACKOFF_MS`, 10..60000, default 1000); it
+   * doubles on each failure up to 5 minutes and resets on success (spec/federation.md REQ-FED-020).
+   */
+  followBackoffMs: number;
   /** Entries asked for per page of a peer's feed (`KYODAKU_FOLLOW_PAGE_SIZE`, 1..1000, default 1000). */
   followPageSize: number;
 }
@@ -58,6 +63,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^\d{1,7}$/.test(pollText) || Number(pollText) < 10 || Number(pollText) > 60_000) {
     throw new ConfigError(`KYODAKU_FOLLOW_POLL_MS must be 10..60000 ms, got ${JSON.stringify(pollText)}`);
   }
+  const backoffText = env.KYODAKU_FOLLOW_BACKOFF_MS ?? '1000';
+  if (!/^\d{1,7}$/.test(backoffText) || Number(backoffText) < 10 || Number(backoffText) > 60_000) {
+    throw new ConfigError(
+      `KYODAKU_FOLLOW_BACKOFF_MS must be 10..60000 ms, got ${JSON.stringify(backoffText)}`,
+    );
+  }
   const pageText = env.KYODAKU_FOLLOW_PAGE_SIZE ?? '1000';
   if (!/^\d{1,4}$/.test(pageText) || Number(pageText) < 1 || Number(pageText) > 1000) {
     throw new ConfigError(`KYODAKU_FOLLOW_PAGE_SIZE must be 1..1000, got ${JSON.stringify(pageText)}`);
@@ -71,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin: env.KYODAKU_ORIGIN ?? `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
     peers,
     followPollMs: Number(pollText),
+    followBackoffMs: Number(backoffText),
     followPageSize: Number(pageText),
   };
 }

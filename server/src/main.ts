@@ -24,7 +24,11 @@ export async function start(env: Record<string, string | undefined> = process.en
       dataDir: config.dataDir,
       name: config.name,
       origin: config.origin,
-      follower: { pollMs: config.followPollMs, pageSize: config.followPageSize },
+      follower: {
+        pollMs: config.followPollMs,
+        backoffMs: config.followBackoffMs,
+        pageSize: config.followPageSize,
+      },
     });
   } catch (error) {
     if (error instanceof LogIntegrityError) {

@@ -249,12 +249,12 @@ export function buildOpenApi(): Json {
           responses: { '200': { description: 'peer status' } },
         },
         post: {
-          summary: 'Follow a peer (admin request, action follow)',
+          summary: 'Follow, unfollow or resume a peer (admin request, action follow, unfollow or resume)',
           requestBody: jose('kyodaku-admin+jws'),
           responses: {
-            '200': { description: 'already followed' },
-            '201': { description: 'followed' },
-            ...problems(400, 401, 409),
+            '200': { description: 'peer status: already followed, followed again, unfollowed or resumed' },
+            '201': { description: 'peer status: followed' },
+            ...problems(400, 401, 404, 409),
           },
         },
       },

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import {
+  canonicalJson,
   consistencyProof,
+  createAttestation,
   createParty,
   createRecord,
   createRevocation,
@@ -34,6 +36,8 @@ export interface RemoteNode {
   post(path: string, jws: string): Promise<Response>;
   get<T = unknown>(path: string): Promise<T>;
   adminRequest(payload: Record<string, unknown>): Promise<string>;
+  /** An admin request signed as is, without the library's schema check (for invalid payloads). */
+  rawAdminRequest(payload: Record<string, unknown>): Promise<string>;
   follow(peer: { url: string; nodeKey: string }): Promise<Response>;
   party(role?: 'rights-holder' | 'performer' | 'agency', name?: string): Promise<RemoteParty>;
 }
@@ -69,6 +73,18 @@ export async function remoteNode(server: Pick<ServerProcess, 'url' | 'adminKeyPa
         admin,
       )
     ).jws;
+  const rawAdminRequest = async (payload: Record<string, unknown>) => {
+    const part = (value: unknown) => Buffer.from(canonicalJson(value), 'utf8').toString('base64url');
+    const input = `${part({ alg: 'Ed25519', kid: admin.kid, typ: 'kyodaku-admin+jws' })}.${part({
+      kind: 'admin',
+      v: 1,
+      issued_at: toTimestamp(Date.now()),
+      nonce: nonce(),
+      ...payload,
+    })}`;
+    const signature = await crypto.subtle.sign('Ed25519', admin.privateKey, Buffer.from(input, 'utf8'));
+    return `${input}.${Buffer.from(signature).toString('base64url')}`;
+  };
   const node: RemoteNode = {
     url,
     nodeKey: wk.node.id,
@@ -80,6 +96,7 @@ export async function remoteNode(server: Pick<ServerProcess, 'url' | 'adminKeyPa
       return (await response.json()) as T;
     },
     adminRequest,
+    rawAdminRequest,
     async follow(peer) {
       return post(
         '/v1/peers',
@@ -170,7 +187,20 @@ export interface HandMadePeer {
   origin: string;
   signer: Signer;
   entries: string[];
+  /** Every request it received: path with query, and when. */
+  requests: Array<{ path: string; at: number }>;
+  /** Indexes the entries feed leaves out (a feed page with a gap). */
+  feedSkip: Set<number>;
+  /** A party attested by this peer's node key, and records it signs (nothing is logged). */
+  member(name: string): Promise<HandMadeMember>;
   close(): Promise<void>;
+}
+
+export interface HandMadeMember {
+  id: string;
+  party: { id: string; jws: string };
+  attestation: { id: string; jws: string };
+  record(identifier: string): Promise<{ id: string; jws: string }>;
 }
 
 export async function handMadePeer(origin: string): Promise<HandMadePeer> {
@@ -179,7 +209,13 @@ export async function handMadePeer(origin: string): Promise<HandMadePeer> {
   const seed = new Uint8Array(Buffer.from(keys.privateJwk.d, 'base64url'));
   const entries: string[] = [];
   const leaves = () => entries.map((e) => leafHash(Buffer.from(e, 'utf8')));
+  const requests: HandMadePeer['requests'] = [];
+  const feedSkip = new Set<number>();
   const app = new Hono()
+    .use(async (c, next) => {
+      requests.push({ path: c.req.path + new URL(c.req.url).search, at: Date.now() });
+      await next();
+    })
     .get('/.well-known/kyodaku', (c) =>
       c.json({
         spec_version: '0.1',
@@ -210,19 +246,67 @@ export async function handMadePeer(origin: string): Promise<HandMadePeer> {
       const limit = Number(c.req.query('limit') ?? '100');
       const end = Math.min(entries.length, start + limit);
       return c.json({
-        entries: entries.slice(start, end).map((jws, i) => ({ index: start + i, jws })),
+        entries: entries
+          .slice(start, end)
+          .map((jws, i) => ({ index: start + i, jws }))
+          .filter((e) => !feedSkip.has(e.index)),
         next: end < entries.length ? end - 1 : null,
       });
     });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));
   const { port } = server.address() as { port: number };
+  const member = async (name: string): Promise<HandMadeMember> => {
+    const partyKeys = await generateKeyPair();
+    const partySigner = await importSigner(partyKeys.privateJwk);
+    const now = Date.now();
+    const party = await signObject(
+      'party',
+      createParty({
+        key: partyKeys.publicJwk,
+        role: 'rights-holder',
+        names: { en: name },
+        issued_at: toTimestamp(now - 120_000),
+      }),
+      partySigner,
+    );
+    const attestation = await signObject(
+      'attestation',
+      await createAttestation({ node: keys.kid, party: party.payload, issued_at: toTimestamp(now - 60_000) }),
+      signer,
+    );
+    return {
+      id: partyKeys.kid,
+      party: { id: party.id, jws: party.jws },
+      attestation: { id: attestation.id, jws: attestation.jws },
+      async record(identifier) {
+        const record = await signObject(
+          'record',
+          createRecord({
+            iss: partyKeys.kid,
+            work: { type: 'work', ids: [identifier] },
+            purposes: { 'train.genai': 'allow' },
+            issued_at: toTimestamp(Date.now() - 30_000),
+          }),
+          partySigner,
+        );
+        return { id: record.id, jws: record.jws };
+      },
+    };
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     nodeKey: keys.kid,
     origin,
     signer,
     entries,
-    close: () => new Promise((done) => server.close(() => done())),
+    requests,
+    feedSkip,
+    member,
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }

@@ -42,7 +42,7 @@ interface PeerStatus {
   lag: number | null;
   objects: number;
   refused: number;
-  evidence: string | null;
+  evidence: { reason: string; kept: string | null; offending: string; at: string } | null;
   refusals: Array<{ index: number; reason: string }>;
 }
 
@@ -302,7 +302,9 @@ describe('federation: two origins and a mirror', () => {
       const s = await peerOf(evil!.origin);
       return s?.state === 'stopped-inconsistent' ? s : undefined;
     }, 'the mirror to stop following the rewritten log');
-    expect(stopped.evidence).toContain('evil.test/kyodaku\n8\n');
+    expect(stopped.evidence).toMatchObject({ reason: 'inconsistent-checkpoint' });
+    expect(stopped.evidence?.kept).toContain('evil.test/kyodaku\n8\n');
+    expect(stopped.evidence?.offending).toContain('evil.test/kyodaku\n9\n');
     expect(stopped.cursor).toBe(7);
     // What was verified before stays; nothing of the rewritten history is taken; other origins unaffected.
     expect((await decision(mirror, 'kyodaku:evil/ok', 'train.genai')).decision).toBe('allow');

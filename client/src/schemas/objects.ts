@@ -166,6 +166,12 @@ const AdminBase = {
   nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'nonce: 16 to 64 base64url characters'),
 };
 
+/** A peer's base URL in an admin request (spec/federation.md §7). */
+const PeerUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s?#]+$/, 'url: an http or https base URL without query or fragment');
+
 export const AdminRequest = z
   .discriminatedUnion('action', [
     z.strictObject({
@@ -184,12 +190,23 @@ export const AdminRequest = z
     z.strictObject({
       ...AdminBase,
       action: z.literal('follow'),
-      /** Base URL of the peer to follow (spec/federation.md §7). */
-      url: z
-        .string()
-        .max(2048)
-        .regex(/^https?:\/\/[^\s?#]+$/, 'url: an http or https base URL without query or fragment'),
+      /** Base URL of the peer to follow (spec/federation.md §7.1). */
+      url: PeerUrl,
       /** The pinned node key id of the peer. */
+      node_key: KeyId,
+    }),
+    z.strictObject({
+      ...AdminBase,
+      action: z.literal('unfollow'),
+      /** Base URL of a followed peer to stop following (spec/federation.md §7.2). */
+      url: PeerUrl,
+    }),
+    z.strictObject({
+      ...AdminBase,
+      action: z.literal('resume'),
+      /** Base URL of a stopped-inconsistent peer to follow again (spec/federation.md §7.3). */
+      url: PeerUrl,
+      /** The node key id the operator pins anew. */
       node_key: KeyId,
     }),
   ])

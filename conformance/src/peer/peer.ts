@@ -5,7 +5,8 @@
  * inclusion and consistency proofs and `tlog-tiles`, all built from @kyodaku/client primitives. It
  * listens on loopback under a random base path, so that a target never confuses two peers even when
  * a port is reused. Knobs let a case make it misbehave: a rewritten entry, a shrinking or wrongly
- * signed checkpoint, a feed that serves other entries than the signed log, or lying metadata.
+ * signed checkpoint, a feed that serves other entries than the signed log or leaves some out, error
+ * answers, lying metadata, or a new node key (a key rotation the target's operator re-pins).
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -84,12 +85,17 @@ export class SuitePeer {
   readonly origin: string;
   /** Base URL, with a random path prefix and no trailing slash. */
   url = '';
-  readonly node: PeerKeyPair;
+  /** The node key; rotateNodeKey() replaces it. */
+  node: PeerKeyPair;
   readonly admin: PeerKeyPair;
   /** The log: the exact entries, in index order. Cases may rewrite an entry to fork the log. */
   readonly entries: string[] = [];
   /** Paths (with query) of every request the peer answered. */
   readonly requests: string[] = [];
+  /** The same requests with the time each arrived (ms since the epoch) and the status answered. */
+  readonly log: Array<{ path: string; at: number; status: number }> = [];
+  /** Answer this many of the next requests (any path) with 503, as a peer in trouble would. */
+  failNext = 0;
   /** Every checkpoint the peer signed: size -> base64 root. */
   readonly signed = new Map<number, string>();
   /** Sign checkpoints for this size instead of the log's (a frozen or shrunk checkpoint). */
@@ -103,7 +109,7 @@ export class SuitePeer {
   /** At most this many entries per feed page, whatever `limit` asks. */
   feedPageMax = 1000;
   lie: MetadataLie = {};
-  readonly #seed: Uint8Array;
+  #seed: Uint8Array;
   #server: Server | undefined;
 
   private constructor(origin: string, node: PeerKeyPair, admin: PeerKeyPair) {
@@ -117,6 +123,17 @@ export class SuitePeer {
     const peer = new SuitePeer(options.origin, await newKeyPair(), await newKeyPair());
     await peer.#listen(options.host ?? '127.0.0.1');
     return peer;
+  }
+
+  /** A new node key: metadata, checkpoints and attestations from now on use it. */
+  async rotateNodeKey(): Promise<void> {
+    this.node = await newKeyPair();
+    this.#seed = new Uint8Array(Buffer.from(this.node.privateJwk.d, 'base64url'));
+  }
+
+  /** Requests (with their times) that arrived after `from` of the log, whose path starts with `prefix`. */
+  logSince(from: number, prefix = ''): Array<{ path: string; at: number; status: number }> {
+    return this.log.slice(from).filter((r) => r.path.startsWith(prefix));
   }
 
   /** The size the next checkpoint covers. */
@@ -235,8 +252,17 @@ export class SuitePeer {
     const prefix = `/peer-${randomBytes(8).toString('hex')}`;
     const app = new Hono().basePath(prefix);
     app.use(async (c, next) => {
-      this.requests.push(c.req.path.slice(prefix.length) + new URL(c.req.url).search);
+      const path = c.req.path.slice(prefix.length) + new URL(c.req.url).search;
+      this.requests.push(path);
+      const entry = { path, at: Date.now(), status: 0 };
+      this.log.push(entry);
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        entry.status = 503;
+        return problem('unavailable', 503);
+      }
       await next();
+      entry.status = c.res.status;
     });
     app.get('/.well-known/kyodaku', (c) =>
       c.json({

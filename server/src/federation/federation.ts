@@ -12,6 +12,7 @@ import {
   keyIdOf,
   leafHash,
   type PublicJwk,
+  rawPublicKey,
   type SignedObject,
   toTimestamp,
 } from '@kyodaku/client';
@@ -22,13 +23,16 @@ import { foreignObjects, type PeerRow, peerRefusals, peers, type RecordRow } fro
 import type { Store } from '../store.ts';
 import { payloadOf, recordStatus } from '../views.ts';
 import {
+  acceptCheckpoint,
   DEFAULT_FOLLOWER_OPTIONS,
+  type Evidence,
   Follower,
   type FollowerHost,
   type FollowerOptions,
+  PeerInconsistentError,
   type PeerStatus,
 } from './follower.ts';
-import { PeerClient } from './peer-client.ts';
+import { PeerClient, type PeerMetadata } from './peer-client.ts';
 import { type PeerConfig, PeerConfigError } from './peer-config.ts';
 import {
   type FollowedObject,
@@ -122,6 +126,8 @@ export class Federation implements FollowerHost {
   >();
   readonly #trust: TrustView;
   readonly #retrying = new Set<string>();
+  /** The last administrative action on each peer URL: actions on one peer run one at a time. */
+  readonly #acting = new Map<string, Promise<unknown>>();
   #closed = false;
 
   constructor(options: FederationOptions) {
@@ -234,6 +240,7 @@ export class Federation implements FollowerHost {
     row: PeerRow,
     objectsCount: number,
     refusals: Array<{ index: number; reason: string; detail: string; at: string }>,
+    refused = refusals.length,
   ) {
     return new Follower(
       row,
@@ -241,7 +248,7 @@ export class Federation implements FollowerHost {
       new PeerClient(row.url),
       this,
       this.#options,
-      { objects: objectsCount, refused: refusals.length, refusals },
+      { objects: objectsCount, refused, refusals },
     );
   }
 
@@ -286,25 +293,18 @@ export class Federation implements FollowerHost {
   }
 
   /**
-   * Follows a peer (REQ-FED-002, REQ-FED-041): fetches its metadata, checks it against the pinned key
-   * and the origins already in use, stores the peer and starts following. Returns whether it is new.
+   * Fetches a peer's metadata and checks it against the key to pin (REQ-FED-002): the node id is the
+   * pinned key, and the thumbprint of the node key it publishes. Unreachable or malformed: 400.
    */
-  async follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
-    const existing = this.#followers.get(peer.url);
-    if (existing !== undefined) {
-      if (existing.row.nodeKey !== peer.nodeKey) {
-        throw new PeerConfigError('this node already follows that url with another pinned node key');
-      }
-      return { created: false, status: existing.status() };
-    }
-    let meta: Awaited<ReturnType<PeerClient['metadata']>>;
+  async #checkedMetadata(url: string, nodeKey: string): Promise<PeerMetadata> {
+    let meta: PeerMetadata;
     try {
-      meta = await new PeerClient(peer.url, 10_000).metadata();
+      meta = await new PeerClient(url, 10_000).metadata();
     } catch (error) {
       throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
     }
-    if (meta.nodeId !== peer.nodeKey) {
-      throw new PeerConfigError(`the peer's node key is ${meta.nodeId}, not the pinned ${peer.nodeKey}`);
+    if (meta.nodeId !== nodeKey) {
+      throw new PeerConfigError(`the peer's node key is ${meta.nodeId}, not the pinned ${nodeKey}`);
     }
     try {
       assertAcceptablePublicKey(meta.nodeKey);
@@ -317,6 +317,57 @@ export class Federation implements FollowerHost {
     if (meta.nodeId === this.#nodeKid || meta.origin === this.origin) {
       throw new PeerConfigError('a node does not follow itself');
     }
+    return meta;
+  }
+
+  /** The peer this node follows (or followed) at `url`; 404 when there is none (REQ-FED-050). */
+  #known(url: string): Follower {
+    const follower = this.#followers.get(url);
+    if (follower === undefined) throw new KyodakuError('ERR_NOT_FOUND', `this node does not follow ${url}`);
+    return follower;
+  }
+
+  /**
+   * Follows a peer (REQ-FED-002, REQ-FED-041): fetches its metadata, checks it against the pinned key
+   * and the origins already in use, stores the peer and starts following. Returns whether it is new.
+   * A known peer: the same key answers its status, and an unfollowed peer is followed again from its
+   * stored cursor (REQ-FED-053); a stopped one is not restarted (REQ-FED-055).
+   */
+  follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
+    return this.#serially(peer.url, () => this.#follow(peer));
+  }
+
+  /** Runs `action` once every earlier action on the same peer URL has settled. */
+  #serially<T>(url: string, action: () => Promise<T>): Promise<T> {
+    const before = this.#acting.get(url) ?? Promise.resolve();
+    const run = before.then(action, action);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#acting.set(url, settled);
+    void settled.then(() => {
+      if (this.#acting.get(url) === settled) this.#acting.delete(url);
+    });
+    return run;
+  }
+
+  async #follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
+    const existing = this.#followers.get(peer.url);
+    if (existing !== undefined) {
+      if (existing.row.nodeKey !== peer.nodeKey) {
+        throw new PeerConfigError('this node already follows that url with another pinned node key');
+      }
+      if (existing.state === 'stopped-inconsistent') {
+        throw new KyodakuError(
+          'ERR_CONFLICT',
+          'the peer is stopped-inconsistent: only a resume request, which pins its key anew, restarts it',
+        );
+      }
+      if (existing.state === 'unfollowed') await this.#refollow(existing);
+      return { created: false, status: existing.status() };
+    }
+    const meta = await this.#checkedMetadata(peer.url, peer.nodeKey);
     if (this.#nodeOf.has(meta.origin)) {
       throw new PeerConfigError(`the origin ${meta.origin} is already followed`);
     }
@@ -338,6 +389,116 @@ export class Federation implements FollowerHost {
     this.#followers.set(row.url, follower);
     if (!this.#closed) follower.start();
     return { created: true, status: follower.status() };
+  }
+
+  async #refollow(follower: Follower): Promise<void> {
+    const meta = await this.#checkedMetadata(follower.row.url, follower.row.nodeKey);
+    if (meta.origin !== follower.row.origin) {
+      throw new PeerConfigError(
+        `the peer's origin is now ${meta.origin}, not ${follower.row.origin}: another log is another peer`,
+      );
+    }
+    if (follower.state !== 'unfollowed') return;
+    await this.#db.update(peers).set({ state: 'following' }).where(eq(peers.url, follower.row.url));
+    if (!this.#closed) follower.refollow();
+    else follower.row.state = 'following';
+  }
+
+  /**
+   * Stops following a peer (REQ-FED-051): no request reaches it once this returns; its objects,
+   * cursor, compact range, kept checkpoint and evidence stay, and keep counting (REQ-FED-052).
+   */
+  unfollow(url: string): Promise<PeerStatus> {
+    return this.#serially(url, () => this.#unfollow(url));
+  }
+
+  async #unfollow(url: string): Promise<PeerStatus> {
+    const follower = this.#known(url);
+    const refuse = () => {
+      if (follower.state === 'unfollowed') {
+        throw new KyodakuError('ERR_CONFLICT', 'this node does not follow that peer any more');
+      }
+      if (follower.state === 'stopped-inconsistent') {
+        throw new KyodakuError(
+          'ERR_CONFLICT',
+          'the peer is stopped-inconsistent: it is not polled, and its evidence stays until a resume',
+        );
+      }
+    };
+    refuse();
+    await follower.unfollow();
+    // The loop may have found the peer inconsistent while it stopped.
+    if (follower.state !== 'unfollowed') refuse();
+    await this.#db.update(peers).set({ state: 'unfollowed' }).where(eq(peers.url, url));
+    return follower.status();
+  }
+
+  /**
+   * Follows a stopped-inconsistent peer again after the operator pinned its key anew (REQ-FED-054):
+   * its metadata must match the pin and its stored origin, and its current checkpoint must verify
+   * under the new pin and be consistent with the kept one; then the checkpoint is kept with the new
+   * pin and following goes on from the kept cursor. Anything else leaves the peer as it was.
+   */
+  resume(peer: PeerConfig): Promise<PeerStatus> {
+    return this.#serially(peer.url, () => this.#resume(peer));
+  }
+
+  async #resume(peer: PeerConfig): Promise<PeerStatus> {
+    const old = this.#known(peer.url);
+    if (old.state !== 'stopped-inconsistent') {
+      throw new KyodakuError(
+        'ERR_CONFLICT',
+        `the peer is ${old.state}: only a stopped-inconsistent peer is resumed`,
+      );
+    }
+    const meta = await this.#checkedMetadata(peer.url, peer.nodeKey);
+    if (meta.origin !== old.row.origin) {
+      throw new PeerConfigError(
+        `the peer's origin is now ${meta.origin}, not ${old.row.origin}: another log is another peer`,
+      );
+    }
+    const client = new PeerClient(peer.url, 10_000);
+    const verifier = { name: old.row.origin, publicKey: rawPublicKey(meta.nodeKey) };
+    let note: string;
+    try {
+      note = await client.checkpoint();
+      await acceptCheckpoint(note, verifier, old.kept, (from, to) => client.consistency(from, to));
+    } catch (error) {
+      if (error instanceof PeerInconsistentError) {
+        throw new KyodakuError(
+          'ERR_CONFLICT',
+          `the peer does not prove that its log extends the kept checkpoint: ${error.message}`,
+        );
+      }
+      throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
+    }
+    if (this.#followers.get(peer.url) !== old || old.state !== 'stopped-inconsistent') {
+      throw new KyodakuError('ERR_CONFLICT', 'the peer changed while it was checked; try again');
+    }
+    const row: PeerRow = {
+      ...old.row,
+      nodeKey: peer.nodeKey,
+      peerKey: JSON.stringify(meta.nodeKey),
+      state: 'following',
+      checkpointNote: note,
+    };
+    // The checkpoint just proven consistent becomes the kept one, verifiable under the new pin.
+    const counts = old.counts;
+    const follower = this.#makeFollower(row, counts.objects, counts.refusals, counts.refused);
+    this.#followers.set(row.url, follower);
+    this.#nodeOf.set(row.origin, row.nodeKey);
+    try {
+      await this.#db
+        .update(peers)
+        .set({ nodeKey: row.nodeKey, peerKey: row.peerKey, state: row.state, checkpointNote: note })
+        .where(eq(peers.url, row.url));
+    } catch (error) {
+      this.#followers.set(row.url, old);
+      this.#nodeOf.set(old.row.origin, old.row.nodeKey);
+      throw error;
+    }
+    if (!this.#closed) follower.start();
+    return follower.status();
   }
 
   // FollowerHost
@@ -386,10 +547,10 @@ export class Federation implements FollowerHost {
     await this.#apply(row.origin, page.accepted);
   }
 
-  async markInconsistent(row: PeerRow, evidence: string): Promise<void> {
+  async markInconsistent(row: PeerRow, evidence: Evidence): Promise<void> {
     await this.#db
       .update(peers)
-      .set({ state: 'stopped-inconsistent', evidence })
+      .set({ state: 'stopped-inconsistent', evidence: JSON.stringify(evidence) })
       .where(eq(peers.url, row.url));
   }
 

@@ -2,8 +2,10 @@
  * Following one peer (spec/federation.md §5, §6): verify the peer's checkpoint with the pinned key,
  * demand consistency with the kept one, read the entries feed a page at a time, prove each page in
  * the checkpointed tree with the compact range, verify its objects and commit them with the cursor.
- * Catches up as fast as it verifies, then polls; backs off on errors; stops for good on an
- * inconsistent log, keeping what it verified before.
+ * Catches up as fast as it verifies, then polls; backs off on errors (a malformed feed page
+ * included, REQ-FED-023); stops on an inconsistent log, keeping what it verified before and the
+ * evidence (REQ-FED-022, REQ-FED-043), until an operator resumes it (§7.3). An unfollowed peer
+ * (§7.2) is not polled at all.
  */
 import {
   type Checkpoint,
@@ -20,7 +22,26 @@ import type { PeerRow } from '../db/schema.ts';
 import { PAGE_SIZE, type PeerClient } from './peer-client.ts';
 import type { PeerKey, Refusal, VerifiedPage } from './verify-page.ts';
 
-export type PeerState = 'starting' | 'following' | 'backing-off' | 'stopped-inconsistent';
+export type PeerState = 'starting' | 'following' | 'backing-off' | 'stopped-inconsistent' | 'unfollowed';
+
+/** What stopped a peer (spec/federation.md §6.2). */
+export type InconsistencyReason =
+  | 'invalid-checkpoint'
+  | 'smaller-checkpoint'
+  | 'forked-checkpoint'
+  | 'inconsistent-checkpoint'
+  | 'entries-not-covered';
+
+/** The `evidence` member of a stopped peer's status (REQ-FED-043). */
+export interface Evidence {
+  reason: InconsistencyReason;
+  detail: string;
+  /** The note of the checkpoint kept before, as signed; null when none was kept. */
+  kept: string | null;
+  /** The note of the checkpoint that revealed the inconsistency, as the peer served it. */
+  offending: string;
+  at: string;
+}
 
 /** What a follower needs from the node: verification against its trust, and one durable commit. */
 export interface FollowerHost {
@@ -30,7 +51,7 @@ export interface FollowerHost {
     page: VerifiedPage,
     update: { cursor: number; peaks: Buffer; checkpointNote: string },
   ): Promise<void>;
-  markInconsistent(row: PeerRow, evidence: string): Promise<void>;
+  markInconsistent(row: PeerRow, evidence: Evidence): Promise<void>;
   now(): number;
 }
 
@@ -52,12 +73,105 @@ export const DEFAULT_FOLLOWER_OPTIONS: FollowerOptions = {
 
 export class PeerInconsistentError extends Error {
   override name = 'PeerInconsistentError';
-  readonly evidence: string;
+  readonly reason: InconsistencyReason;
+  readonly kept: string | null;
+  readonly offending: string;
 
-  constructor(message: string, evidence: string) {
+  constructor(
+    reason: InconsistencyReason,
+    message: string,
+    notes: { kept: string | null; offending: string },
+  ) {
     super(message);
-    this.evidence = evidence;
+    this.reason = reason;
+    this.kept = notes.kept;
+    this.offending = notes.offending;
   }
+
+  evidence(at: string): Evidence {
+    return { reason: this.reason, detail: this.message, kept: this.kept, offending: this.offending, at };
+  }
+}
+
+/** A checkpoint the follower kept, with its note exactly as it was signed. */
+export interface KeptCheckpoint {
+  checkpoint: Checkpoint;
+  note: string;
+}
+
+/**
+ * Steps 1 and 2 of spec/federation.md §5: verifies a peer's checkpoint note with the pinned key and
+ * the peer's origin, and its consistency with the kept checkpoint. Throws PeerInconsistentError
+ * (with the evidence) when it does not verify or is not consistent; a proof that cannot be fetched
+ * throws the fetch's error.
+ */
+export async function acceptCheckpoint(
+  note: string,
+  verifier: NoteVerifier,
+  kept: KeptCheckpoint | undefined,
+  consistency: (from: number, to: number) => Promise<Uint8Array[]>,
+): Promise<Checkpoint> {
+  const notes = { kept: kept?.note ?? null, offending: note };
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = verifyCheckpoint(note, verifier);
+  } catch (error) {
+    if (error instanceof LogVerificationError) {
+      throw new PeerInconsistentError(
+        'invalid-checkpoint',
+        `the peer's checkpoint does not verify: ${error.message}`,
+        notes,
+      );
+    }
+    throw error;
+  }
+  if (kept === undefined) return checkpoint;
+  const k = kept.checkpoint;
+  if (checkpoint.size < k.size) {
+    throw new PeerInconsistentError(
+      'smaller-checkpoint',
+      `the peer's checkpoint shrank from ${k.size} to ${checkpoint.size}`,
+      notes,
+    );
+  }
+  if (checkpoint.size === k.size) {
+    if (!verifyConsistency(k.size, k.size, [], k.rootHash, checkpoint.rootHash)) {
+      throw new PeerInconsistentError(
+        'forked-checkpoint',
+        `two checkpoints of size ${k.size} with different roots`,
+        notes,
+      );
+    }
+  } else if (k.size > 0) {
+    const proof = await consistency(k.size, checkpoint.size);
+    if (!verifyConsistency(k.size, checkpoint.size, proof, k.rootHash, checkpoint.rootHash)) {
+      throw new PeerInconsistentError(
+        'inconsistent-checkpoint',
+        `the peer's log of size ${checkpoint.size} is not consistent with its earlier size ${k.size}`,
+        notes,
+      );
+    }
+  }
+  return checkpoint;
+}
+
+/** The stored evidence of a peer (JSON; a plain string from before REQ-FED-043 is read as notes). */
+export function parseEvidence(text: string | null): Evidence | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as Evidence;
+    if (value !== null && typeof value === 'object' && typeof value.reason === 'string') return value;
+  } catch {
+    // an earlier format: the kept and the offending note joined by a separator line
+  }
+  const [first, second] = text.split('\n---\n');
+  return {
+    reason: 'inconsistent-checkpoint',
+    detail: 'stopped before evidence was recorded with its reason',
+    kept: second === undefined ? null : (first ?? null),
+    offending: second ?? first ?? '',
+    at: '',
+  };
 }
 
 export interface PeerStatus {
@@ -74,7 +188,7 @@ export interface PeerStatus {
   ignored: number;
   last_success_at: string | null;
   last_error: string | null;
-  evidence: string | null;
+  evidence: Evidence | null;
   refusals: Array<Refusal & { at: string }>;
 }
 
@@ -105,6 +219,7 @@ export class Follower {
   readonly #peer: PeerKey;
   #state: PeerState;
   #kept: Checkpoint | undefined;
+  #evidence: Evidence | null;
   #peerSize: number | null = null;
   #lastSuccessAt: string | null = null;
   #lastError: string | null = null;
@@ -113,6 +228,8 @@ export class Follower {
   #refused = 0;
   #refusals: Array<Refusal & { at: string }> = [];
   #stopped = false;
+  /** Aborts the requests in flight when the follower stops. */
+  #abort: AbortController | undefined;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   /** Resolves when the follower has nothing more to read (tests and benchmarks wait on it). */
@@ -132,7 +249,8 @@ export class Follower {
     this.#host = host;
     this.#options = options;
     this.#verifier = { name: row.origin, publicKey: rawPublicKey(peer.jwk) };
-    this.#state = row.state === 'stopped-inconsistent' ? 'stopped-inconsistent' : 'starting';
+    this.#state = row.state === 'stopped-inconsistent' || row.state === 'unfollowed' ? row.state : 'starting';
+    this.#evidence = parseEvidence(row.evidence);
     this.#objects = counts.objects;
     this.#refused = counts.refused;
     this.#refusals = counts.refusals.slice(-MAX_REFUSALS_SHOWN);
@@ -141,6 +259,18 @@ export class Follower {
 
   get state(): PeerState {
     return this.#state;
+  }
+
+  /** The checkpoint kept for the peer, with its note, if any. */
+  get kept(): KeptCheckpoint | undefined {
+    return this.#kept === undefined || this.row.checkpointNote === null
+      ? undefined
+      : { checkpoint: this.#kept, note: this.row.checkpointNote };
+  }
+
+  /** The counts a follower that replaces this one (after a re-pin) starts from. */
+  get counts(): { objects: number; refused: number; refusals: Array<Refusal & { at: string }> } {
+    return { objects: this.#objects, refused: this.#refused, refusals: [...this.#refusals] };
   }
 
   status(): PeerStatus {
@@ -162,22 +292,50 @@ export class Follower {
       ignored: this.#ignored,
       last_success_at: this.#lastSuccessAt,
       last_error: this.#lastError,
-      evidence: this.row.evidence,
+      evidence: this.#evidence,
       refusals: this.#refusals,
     };
   }
 
+  /** Starts polling, unless the peer is stopped or unfollowed. */
   start(): void {
-    if (this.#loop !== undefined || this.#state === 'stopped-inconsistent') return;
+    if (this.#loop !== undefined || this.#state === 'stopped-inconsistent' || this.#state === 'unfollowed') {
+      return;
+    }
     this.#stopped = false;
+    this.#abort = new AbortController();
+    this.#client.signal = this.#abort.signal;
     this.#loop = this.#run();
   }
 
+  /**
+   * Stops polling: aborts the requests in flight and waits until the loop, its commits and every
+   * fetch it started have settled, so that nothing reaches the peer afterwards.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#abort?.abort();
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
+  }
+
+  /** Stops polling for good (spec/federation.md §7.2); the caller stores the state. */
+  async unfollow(): Promise<void> {
+    await this.stop();
+    if (this.#state === 'stopped-inconsistent') return;
+    this.#state = 'unfollowed';
+    this.row.state = 'unfollowed';
+    this.#lastError = null;
+    for (const done of this.#idleWaiters.splice(0)) done();
+  }
+
+  /** Follows an unfollowed peer again from its stored cursor (§7.2); the caller stored the state. */
+  refollow(): void {
+    if (this.#state !== 'unfollowed') return;
+    this.#state = 'starting';
+    this.row.state = 'following';
+    this.start();
   }
 
   /** Polls now instead of at the end of the current wait. */
@@ -191,6 +349,7 @@ export class Follower {
   }
 
   #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     return new Promise((done) => {
       const timer = setTimeout(finish, ms);
       timer.unref?.();
@@ -207,6 +366,7 @@ export class Follower {
     while (!this.#stopped) {
       try {
         await this.round();
+        if (this.#stopped) break;
         this.#lastError = null;
         this.#state = 'following';
         backoff = this.#options.backoffMs;
@@ -214,14 +374,18 @@ export class Follower {
         await this.#sleep(this.#options.pollMs);
       } catch (error) {
         if (error instanceof PeerInconsistentError) {
+          const evidence = error.evidence(toTimestamp(this.#host.now()));
           this.#state = 'stopped-inconsistent';
           this.#lastError = error.message;
-          await this.#host.markInconsistent(this.row, error.evidence).catch(() => undefined);
+          this.#evidence = evidence;
+          await this.#host.markInconsistent(this.row, evidence).catch(() => undefined);
           this.row.state = 'stopped-inconsistent';
-          this.row.evidence = error.evidence;
+          this.row.evidence = JSON.stringify(evidence);
           for (const done of this.#idleWaiters.splice(0)) done();
           return;
         }
+        // An error caused by stopping (an aborted request) is not the peer's.
+        if (this.#stopped) break;
         this.#state = 'backing-off';
         this.#lastError = (error as Error).message ?? String(error);
         for (const done of this.#idleWaiters.splice(0)) done();
@@ -233,58 +397,34 @@ export class Follower {
 
   /** One round: accept the peer's newest checkpoint and process every entry it covers. */
   async round(): Promise<void> {
+    const keptNote = this.row.checkpointNote;
     const note = await this.#client.checkpoint();
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = verifyCheckpoint(note, this.#verifier);
-    } catch (error) {
-      if (error instanceof LogVerificationError) {
-        throw new PeerInconsistentError(`the peer's checkpoint does not verify: ${error.message}`, note);
-      }
-      throw error;
-    }
-    const kept = this.#kept;
-    if (kept !== undefined) {
-      const evidence = `${this.row.checkpointNote}\n---\n${note}`;
-      if (checkpoint.size < kept.size) {
-        throw new PeerInconsistentError(
-          `the peer's checkpoint shrank from ${kept.size} to ${checkpoint.size}`,
-          evidence,
-        );
-      }
-      if (checkpoint.size === kept.size) {
-        if (!verifyConsistency(kept.size, kept.size, [], kept.rootHash, checkpoint.rootHash)) {
-          throw new PeerInconsistentError(
-            `two checkpoints of size ${kept.size} with different roots`,
-            evidence,
-          );
-        }
-      } else if (kept.size > 0) {
-        const proof = await this.#client.consistency(kept.size, checkpoint.size);
-        if (!verifyConsistency(kept.size, checkpoint.size, proof, kept.rootHash, checkpoint.rootHash)) {
-          throw new PeerInconsistentError(
-            `the peer's log of size ${checkpoint.size} is not consistent with its earlier size ${kept.size}`,
-            evidence,
-          );
-        }
-      }
-    }
+    const checkpoint = await acceptCheckpoint(note, this.#verifier, this.kept, (from, to) =>
+      this.#client.consistency(from, to),
+    );
     this.#peerSize = checkpoint.size;
     if (this.#state === 'starting') this.#state = 'following';
     // The fetcher runs ahead: each page (with its proof) is asked for as soon as the one before it
     // arrived, up to FETCH_AHEAD pages beyond the one being verified and committed.
+    const fetches: Array<Promise<unknown>> = [];
+    let over = false;
+    const fetch = (start: number) => {
+      const p = this.#fetch(start, checkpoint);
+      fetches.push(p.catch(() => undefined));
+      return p;
+    };
     const following = (previous: Promise<FetchedPage | undefined>): Promise<FetchedPage | undefined> => {
       const p = previous.then((page) => {
-        if (page === undefined || this.#stopped) return undefined;
+        if (page === undefined || over || this.#stopped) return undefined;
         const end = page.start + page.entries.length;
-        return end < checkpoint.size ? this.#fetch(end, checkpoint) : undefined;
+        return end < checkpoint.size ? fetch(end) : undefined;
       });
       p.catch(() => undefined);
       return p;
     };
     const first = this.row.cursor + 1;
     const ahead: Array<Promise<FetchedPage | undefined>> = [
-      first < checkpoint.size ? this.#fetch(first, checkpoint) : Promise.resolve(undefined),
+      first < checkpoint.size ? fetch(first) : Promise.resolve(undefined),
     ];
     ahead[0]!.catch(() => undefined);
     while (ahead.length <= FETCH_AHEAD) ahead.push(following(ahead[ahead.length - 1]!));
@@ -296,15 +436,23 @@ export class Follower {
         const page = await ahead.shift()!;
         if (page === undefined) break;
         ahead.push(following(ahead[ahead.length - 1]!));
-        const done = await this.#verifyPage(page, head, checkpoint, note);
+        const done = await this.#verifyPage(page, head, checkpoint, note, keptNote);
         head = { cursor: done.cursor, peaks: done.peaks };
         await committing;
         committing = this.#commit(done, checkpoint, note);
         committing.catch(() => undefined);
       }
     } finally {
-      await committing;
+      over = true;
+      // Every fetch started in this round settles before the round ends (stop() relies on it).
+      const settled = Promise.all([...ahead.map((p) => p.catch(() => undefined)), ...fetches]);
+      try {
+        await committing;
+      } finally {
+        await settled;
+      }
     }
+    if (this.#stopped) return;
     if (this.row.checkpointNote !== note && this.row.cursor + 1 === checkpoint.size) {
       // Nothing new to read, but keep the newer (consistent) checkpoint.
       await this.#host.commit(
@@ -318,7 +466,11 @@ export class Follower {
     this.#lastSuccessAt = toTimestamp(this.#host.now());
   }
 
-  /** Reads the page of entries from `start` and the proof that places it in the checkpointed tree. */
+  /**
+   * Reads the page of entries from `start` and the proof that places it in the checkpointed tree.
+   * A page that does not start at `start`, has a gap or a repeated index, or is empty is a malformed
+   * answer (REQ-FED-023): it throws a plain error, so the follower backs off and reads it again.
+   */
   async #fetch(start: number, checkpoint: Checkpoint): Promise<FetchedPage> {
     const want = Math.min(this.#options.pageSize, checkpoint.size - start);
     const page = await this.#client.entries(start - 1, want);
@@ -341,6 +493,7 @@ export class Follower {
     head: { cursor: number; peaks: Buffer },
     checkpoint: Checkpoint,
     note: string,
+    keptNote: string | null,
   ): Promise<{ verified: VerifiedPage; cursor: number; peaks: Buffer }> {
     const { start, entries } = page;
     if (start !== head.cursor + 1) throw new Error('pages out of order');
@@ -354,8 +507,9 @@ export class Follower {
         : verifyConsistency(end, checkpoint.size, page.proof, root, checkpoint.rootHash);
     if (!proven) {
       throw new PeerInconsistentError(
+        'entries-not-covered',
         `the entries ${start}..${end - 1} the peer served are not those of its signed log of size ${checkpoint.size}`,
-        note,
+        { kept: keptNote, offending: note },
       );
     }
     const verified = await this.#host.verify(this.#peer, entries);

@@ -31,6 +31,8 @@ const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as nu
 export class PeerClient {
   readonly url: string;
   readonly timeoutMs: number;
+  /** Aborts every request of this client once aborted (the follower stops). */
+  signal: AbortSignal | undefined;
 
   constructor(url: string, timeoutMs = 15_000) {
     this.url = url;
@@ -39,8 +41,11 @@ export class PeerClient {
 
   async #get(path: string, maxBytes: number): Promise<string> {
     let res: Response;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = this.signal === undefined ? timeout : AbortSignal.any([timeout, this.signal]);
+    if (signal.aborted) throw new PeerHttpError(`GET ${path}: not sent, the follower stopped`);
     try {
-      res = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(`${this.url}${path}`, { signal });
     } catch (error) {
       throw new PeerHttpError(`GET ${path}: ${(error as Error).message}`);
     }

@@ -5,6 +5,8 @@ import { federationFollowCases } from './follow.ts';
 import { federationForgedCases } from './forged.ts';
 import { federationInconsistentCases } from './inconsistent.ts';
 import { federationMirrorCases } from './mirror.ts';
+import { federationPeerAdminCases } from './peer-admin.ts';
+import { federationPollingCases } from './polling.ts';
 
 export const federationCases: readonly Case[] = [
   ...federationFeedCases,
@@ -12,4 +14,6 @@ export const federationCases: readonly Case[] = [
   ...federationMirrorCases,
   ...federationForgedCases,
   ...federationInconsistentCases,
+  ...federationPeerAdminCases,
+  ...federationPollingCases,
 ];

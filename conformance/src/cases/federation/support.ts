@@ -1,11 +1,12 @@
 /**
  * Shared steps of the federation cases: a peer the suite serves (src/peer/peer.ts), the admin
- * `follow` request (spec/federation.md §7), the target's peer status (§6.4) and bounded waiting.
+ * requests on peers (`follow`, `unfollow`, `resume`; spec/federation.md §7), the target's peer
+ * status (§6.4) and bounded waiting.
  */
 import { rawPublicKey, signObject, verifyCheckpoint } from '@kyodaku/client';
 import { CaseFailure } from '../../case.ts';
 import type { Context } from '../../context.ts';
-import { check } from '../../expect.ts';
+import { check, equal } from '../../expect.ts';
 import type { HttpResponse } from '../../http.ts';
 import { SuitePeer } from '../../peer/peer.ts';
 
@@ -31,6 +32,13 @@ export interface PeerStatus {
   lag?: unknown;
   last_error?: unknown;
   refusals?: Array<{ index?: unknown; reason?: unknown }>;
+  evidence?: {
+    reason?: unknown;
+    detail?: unknown;
+    kept?: unknown;
+    offending?: unknown;
+    at?: unknown;
+  } | null;
   [member: string]: unknown;
 }
 
@@ -80,6 +88,38 @@ export async function followRequest(
 
 export async function postFollow(ctx: Context, jws: string): Promise<HttpResponse> {
   return ctx.post('/v1/peers', jws);
+}
+
+/** An admin request of any action on peers (`unfollow`, `resume`, …) signed with the admin key. */
+export async function peerRequest(
+  ctx: Context,
+  members: Record<string, unknown>,
+  options: { signer?: Context['suite']['admin'] } = {},
+): Promise<string> {
+  const payload = { kind: 'admin', v: 1, issued_at: ctx.time(), nonce: ctx.nonce(), ...members };
+  // biome-ignore lint/suspicious/noExplicitAny: the payload is an AdminRequest of some action
+  return (await signObject('admin', payload as any, options.signer ?? ctx.suite.admin)).jws;
+}
+
+/** Unfollows the peer; asserts 200 and the status in state `unfollowed` (REQ-FED-051). */
+export async function unfollow(ctx: Context, peer: SuitePeer): Promise<PeerStatus> {
+  const res = await postFollow(ctx, await peerRequest(ctx, { action: 'unfollow', url: peer.url }));
+  check(
+    res.status === 200,
+    `POST /v1/peers (unfollow ${peer.url}): expected 200, got ${res.status} ${res.text.slice(0, 300)} (REQ-FED-051)`,
+  );
+  const status = res.json as PeerStatus;
+  equal(status?.state, 'unfollowed', 'state in the answer to unfollow (REQ-FED-051)');
+  return status;
+}
+
+/** Resumes the stopped peer pinning `nodeKey` (REQ-FED-054): the raw answer. */
+export async function postResume(
+  ctx: Context,
+  peer: SuitePeer,
+  nodeKey = peer.node.kid,
+): Promise<HttpResponse> {
+  return postFollow(ctx, await peerRequest(ctx, { action: 'resume', url: peer.url, node_key: nodeKey }));
 }
 
 /** Follows the peer pinning its node key; asserts 201 and the status of a new peer. */
