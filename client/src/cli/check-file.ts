@@ -77,7 +77,6 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
     throw usageError(`the node answers at most ${limits.max_batch_purposes} purposes per request`);
   }
   const batchSize = Math.min(options.batchSize, limits.max_batch_ids);
-  const totalBytes = inputBytes(options.file);
   const sink: Writable = options.out === undefined ? process.stdout : createWriteStream(options.out);
   const summary: Summary = {
     at: options.at,
@@ -91,14 +90,13 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
   const progress = new Progress({
     enabled: options.progress,
     unit: 'ids',
-    ...(totalBytes !== undefined && { totalBytes }),
+    totalBytes: inputBytes(options.file),
   });
-  let bytes = 0;
 
   /** The items of the input lines, noting how far the input was read. */
   async function* inputItems(): AsyncGenerator<Item> {
     for await (const line of readLines(options.file)) {
-      bytes = line.bytes;
+      progress.read(line.bytes);
       const item = itemOf(line.number, line.text, options.format);
       if (item !== undefined) yield item;
     }
@@ -141,7 +139,7 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
         lines.push(JSON.stringify(result));
       }
     }
-    progress.update(summary.items, bytes);
+    progress.update(summary.items);
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
 

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { DecisionResponse } from '../schemas/messages.ts';
 import { checkFile } from './check-file.ts';
-import { collect, globalsOf, nodeOf } from './context.ts';
+import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
 import { block, emit, pairs, usageError } from './output.ts';
 import { formatConditions } from './record.ts';
 import { parseTime } from './time-flag.ts';
@@ -48,12 +48,6 @@ interface CheckOptions {
   batchSize: string;
   concurrency: string;
   progress: boolean;
-}
-
-function positiveInt(text: string, flag: string, max: number): number {
-  const n = /^\d{1,7}$/.test(text) ? Number(text) : 0;
-  if (n < 1 || n > max) throw usageError(`${flag} must be an integer 1..${max}`);
-  return n;
 }
 
 export function checkCommand(program: Command): void {

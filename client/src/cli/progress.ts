@@ -12,16 +12,20 @@ export class Progress {
   #bytes = 0;
 
   /** `unit` names what is counted (`ids`, `objects`); `totalBytes` is the input's size, when known. */
-  constructor(options: { enabled: boolean; unit: string; totalBytes?: number }) {
+  constructor(options: { enabled: boolean; unit: string; totalBytes: number | undefined }) {
     this.#enabled = options.enabled && process.stderr.isTTY === true;
     this.#unit = options.unit;
     this.#totalBytes = options.totalBytes && options.totalBytes > 0 ? options.totalBytes : undefined;
   }
 
-  /** Reports items answered so far and input bytes consumed. */
-  update(items: number, bytes: number): void {
-    this.#items = items;
+  /** Notes the input bytes consumed so far. */
+  read(bytes: number): void {
     this.#bytes = bytes;
+  }
+
+  /** Reports the items answered so far. */
+  update(items: number): void {
+    this.#items = items;
     const now = Date.now();
     if (!this.#enabled || now - this.#last < INTERVAL_MS) return;
     this.#last = now;
