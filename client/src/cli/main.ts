@@ -7,6 +7,7 @@ import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
 import { recordCommand } from './record.ts';
+import { importExitCode } from './record-import.ts';
 import { verifyCommand } from './verify.ts';
 import { verifyReceiptCommand } from './verify-receipt.ts';
 
@@ -16,7 +17,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('kyodaku')
     .description(
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
-        'Rights holders:  keygen, party register, record create|publish|supersede|revoke|show\n' +
+        'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key',
@@ -50,19 +51,27 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   return program;
 }
 
-/** The command being run (the first argument that is not an option), to choose the exit code. */
-function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
+/** The command being run (the first two arguments that are not options), to choose the exit code. */
+function commandPath(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
     const arg = argv[i]!;
     if (arg === '--node') i++;
-    else if (!arg.startsWith('-')) return arg;
+    else if (!arg.startsWith('-')) words.push(arg);
   }
-  return undefined;
+  return words.join(' ');
+}
+
+/** The exit code of a failed command: `check` and `record import` have their own. */
+function failureCode(command: string, error: unknown): number {
+  if (command.split(' ')[0] === 'check') return CHECK_EXIT.error;
+  if (command === 'record import') return importExitCode(error);
+  return EXIT_FAILURE;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const args = argv.slice(2);
-  const failure = commandName(args) === 'check' ? CHECK_EXIT.error : EXIT_FAILURE;
+  const command = commandPath(args);
   const json = args.includes('--json');
   const program = buildProgram({ json });
   try {
@@ -73,10 +82,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version end with code 0; a usage error was already printed by commander (or not, with --json)
       if (error.exitCode === 0) return 0;
       if (json) printError(usageError(error.message.replace(/^error: /, '')), true);
-      return failure;
+      return failureCode(command, error);
     }
     printError(error, json);
-    return failure;
+    return failureCode(command, error);
   }
 }
 

@@ -69,7 +69,12 @@ export function readRecordFile(path: string): Draft {
       `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
     );
   }
-  if (!isObject(value)) throw usageError(`${path} must hold an object (work, purposes, conditions…)`);
+  return draftFromValue(value, path);
+}
+
+/** The draft in a parsed record file (or a line of `record import`, named by `source`). */
+export function draftFromValue(value: unknown, source: string): Draft {
+  if (!isObject(value)) throw usageError(`${source} must hold an object (work, purposes, conditions…)`);
   const { kind: _k, v: _v, iss: _i, issued_at: _t, ...draft } = value;
   // YAML numbers for money are fine to write; the record holds decimal strings.
   const compensation = isObject(draft.conditions) ? draft.conditions.compensation : undefined;
@@ -151,9 +156,9 @@ export function draftOf(flags: RecordFlags, base?: Draft): Draft {
   if (flags.validFrom !== undefined) draft.valid_from = parseTime(flags.validFrom, '--valid-from');
   if (flags.validUntil !== undefined) draft.valid_until = parseTime(flags.validUntil, '--valid-until');
   if (!isObject(draft.purposes))
-    throw usageError('give at least one --purpose PURPOSE=allow|deny|conditional');
+    throw usageError('a record needs a purpose: --purpose PURPOSE=allow|deny|conditional, or "purposes"');
   if (!Array.isArray(work.ids) || work.ids.length === 0)
-    throw usageError('give at least one --id SCHEME:VALUE');
+    throw usageError('a record needs a work identifier: --id SCHEME:VALUE, or "work.ids"');
   return draft;
 }
 

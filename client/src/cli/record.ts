@@ -1,16 +1,18 @@
-/** `kyodaku record create|publish|supersede|revoke|show|list`: consent records of a rights holder. */
+/** `kyodaku record create|publish|import|supersede|revoke|show|list`: consent records of a rights holder. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createRevocation } from '../builders.ts';
 import { signObject } from '../jws.ts';
 import type { KyodakuNode } from '../node-client.ts';
 import type { PayloadOf } from '../object-kinds.ts';
-import type { RecordView } from '../schemas/messages.ts';
+import { LIMITS, type RecordView } from '../schemas/messages.ts';
 import type { Conditions } from '../schemas/objects.ts';
-import { collect, globalsOf, nodeOf } from './context.ts';
+import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
 import { type LoadedKey, readPrivateKey } from './key-file.ts';
 import { block, emit, out, pairs, printJson, usageError } from './output.ts';
+import { importCatalogue, importExit } from './record-import.ts';
 import { draftFromRecord, draftOf, type RecordFlags, recordPayload, WORK_TYPES } from './record-input.ts';
+import { parseTime } from './time-flag.ts';
 
 /** A placeholder issuer to check a draft that is not signed yet. */
 const DRAFT_ISSUER = 'A'.repeat(43);
@@ -90,6 +92,15 @@ interface CreateOptions extends RecordFlags {
   out?: string;
   publish?: boolean;
   force?: boolean;
+}
+
+interface ImportFlags {
+  key?: string;
+  issuedAt?: string;
+  batchSize?: string;
+  concurrency: string;
+  skipDuplicates: boolean;
+  progress: boolean;
 }
 
 function writeOutput(file: string | undefined, text: string): void {
@@ -181,6 +192,65 @@ export function recordCommand(program: Command): void {
     .argument('<file>', 'the JWS file written by record create')
     .action(async (file: string, _options: unknown, command: Command) => {
       await publishAndShow(nodeOf(command), readJwsFile(file), command, 'published');
+    });
+
+  record
+    .command('import')
+    .description(
+      'Publishes a catalogue. Every non-blank line of the file (- for stdin) is a compact JWS (a party, ' +
+        'a record or a revocation, published as is) or a JSON record draft in the shape record create ' +
+        '--from takes (work, purposes, conditions, valid_from, valid_until…), which is checked and signed ' +
+        'with --key; a draft that fails the checks is refused for its line and not sent. Lines stream ' +
+        'through the bulk publication API in batches, a few requests in flight, with bounded memory; a ' +
+        'party registration, a revocation or a superseding record is sent once the lines before it are ' +
+        'answered.\n\n' +
+        'Prints "line N: <problem type> <detail>" for every refused line (with --json, one JSON result per ' +
+        'line, {line, status, id, kind} or {line, status, id?, problem}, then {"summary": …}) and the ' +
+        'counts on stderr. Exit code: 0 every line published, 1 some refused (a duplicate too, unless ' +
+        '--skip-duplicates), 2 usage error, 3 the node is unreachable or failed a request.\n\n' +
+        'To finish an interrupted import, run it again with --skip-duplicates and, for drafts, with the ' +
+        '--issued-at the first run printed: signing is deterministic, so the drafts become the same ' +
+        'records, which the node already holds.\n\n' +
+        'Examples:\n' +
+        '  kyodaku record import catalogue.jsonl --key me.key\n' +
+        '  kyodaku record import catalogue.jsonl --key me.key --skip-duplicates \\\n' +
+        '    --issued-at 2026-11-23T09:00:00Z\n' +
+        '  cat signed/*.jws | kyodaku record import - --json > results.jsonl',
+    )
+    .argument('<file>', 'one compact JWS or JSON record draft per line (- for stdin)')
+    .option('--key <file>', 'your private key file; signs the record drafts')
+    .option(
+      '--issued-at <time>',
+      'issued_at of the drafts (default: now); the same time signs the same records',
+    )
+    .option(
+      '--batch-size <n>',
+      `objects per request (default and most: the node's limit, ${LIMITS.maxBatchObjects})`,
+    )
+    .option('--concurrency <n>', 'requests in flight', '2')
+    .option('--skip-duplicates', 'count an object the node already holds as published', false)
+    .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
+    .action(async (file: string, options: ImportFlags, command: Command) => {
+      const batchSize =
+        options.batchSize === undefined
+          ? undefined
+          : positiveInt(options.batchSize, '--batch-size', LIMITS.maxBatchObjects);
+      const concurrency = positiveInt(options.concurrency, '--concurrency', 64);
+      const node = nodeOf(command);
+      const issuedAt =
+        options.issuedAt === undefined ? undefined : parseTime(options.issuedAt, '--issued-at');
+      const key = options.key === undefined ? undefined : await readPrivateKey(options.key);
+      const summary = await importCatalogue(node, {
+        file,
+        ...(key !== undefined && { key }),
+        ...(issuedAt !== undefined && { issuedAt }),
+        ...(batchSize !== undefined && { batchSize }),
+        concurrency,
+        skipDuplicates: options.skipDuplicates,
+        progress: options.progress,
+        json: globalsOf(command).json,
+      });
+      process.exitCode = importExit(summary, options.skipDuplicates);
     });
 
   recordOptions(
