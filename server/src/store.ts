@@ -228,6 +228,11 @@ export class Store {
     await loadRecordIndex(this.db, this.index);
   }
 
+  /** Runs statements in one transaction through the store's writer, alone (e.g. a followed page). */
+  write(stmts: InStatement[]): Promise<void> {
+    return this.exclusive(() => this.#writer.batch(stmts));
+  }
+
   /** Runs `fn` alone: every check-then-write on the registry goes through here. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#lock.then(fn, fn);

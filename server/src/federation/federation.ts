@@ -543,7 +543,8 @@ export class Federation implements FollowerHost {
       sql: 'UPDATE peers SET cursor = ?, peaks = ?, checkpoint_note = ? WHERE url = ?',
       args: [update.cursor, update.peaks, update.checkpointNote, row.url],
     });
-    await this.#store.exclusive(() => this.#client.batch(stmts, 'deferred'));
+    // Through the store's writer: a page of 1,000 objects commits on the writer thread.
+    await this.#store.write(stmts);
     await this.#apply(row.origin, page.accepted);
   }
 
