@@ -1,8 +1,9 @@
 /**
  * Durability (issue #5): a real node process is killed with SIGKILL in the middle of a stream of
- * publishes, then restarted on the same data. Every acknowledged record must be there at the index
- * it was acknowledged with, the stored log must recompute to every checkpoint the node signed, and
- * no row may be half-written (objects, index rows and log hashes agree).
+ * publishes (one by one and in bulk), then restarted on the same data. Every acknowledged record
+ * must be there at the index it was acknowledged with, the stored log must recompute to every
+ * checkpoint the node signed, and no row may be half-written (objects, index rows and log hashes
+ * agree).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,7 @@ it('SIGKILL mid-stream: acknowledged records survive, the log recomputes to ever
   const vkey = wk.log.verifier_key;
   const party = await attestedParty(server);
   const records = await Promise.all(
-    Array.from({ length: 600 }, (_, i) =>
+    Array.from({ length: 1200 }, (_, i) =>
       signObject(
         'record',
         createRecord({
@@ -59,35 +60,62 @@ it('SIGKILL mid-stream: acknowledged records survive, the log recomputes to ever
     ),
   );
 
-  // Stream publishes with 8 in flight; kill the process once 150 are acknowledged.
+  // Stream publishes with 8 in flight one by one (small transactions, committed inline) and bulk
+  // publications of 100 (committed on the writer thread) beside them; kill the process once 150
+  // single ones and one bulk publication are acknowledged.
   const node = new KyodakuNode(server.url, { timeoutMs: 5000 });
   const acked = new Map<string, number>();
   const seenCheckpoints: Array<{ size: number; rootHash: Uint8Array }> = [];
+  const singles = records.slice(0, 600);
+  const batches = Array.from({ length: 6 }, (_, i) => records.slice(600 + i * 100, 700 + i * 100));
   let next = 0;
+  let nextBatch = 0;
+  let bulkAcked = 0;
   let killed = false;
   const proc = server.process;
+  const killWhenDue = () => {
+    if (acked.size - bulkAcked * 100 >= 150 && bulkAcked >= 1 && !killed) {
+      killed = true;
+      proc.kill('SIGKILL');
+    }
+  };
   const worker = async () => {
-    while (next < records.length && !killed) {
-      const record = records[next++]!;
+    while (next < singles.length && !killed) {
+      const record = singles[next++]!;
       try {
         const view = (await node.publishRecord(record)) as { log?: { index: number } };
         acked.set(record.id, view.log!.index);
         if (acked.size % 50 === 0 && !killed) seenCheckpoints.push(await checkpointOf(server!.url, vkey));
-        if (acked.size >= 150 && !killed) {
-          killed = true;
-          proc.kill('SIGKILL');
-        }
+        killWhenDue();
       } catch {
         // in flight when the process died: not acknowledged
       }
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  const bulkWorker = async () => {
+    while (nextBatch < batches.length && !killed) {
+      const batch = batches[nextBatch++]!;
+      let results: Awaited<ReturnType<typeof node.publishMany>>;
+      try {
+        results = await node.publishMany(batch);
+      } catch {
+        continue; // in flight when the process died: not acknowledged
+      }
+      expect(results.map((r) => r.status)).toEqual(batch.map(() => 201));
+      results.forEach((result, i) => {
+        acked.set(batch[i]!.id, (result as { log: { index: number } }).log.index);
+      });
+      bulkAcked++;
+      killWhenDue();
+    }
+  };
+  await Promise.all([...Array.from({ length: 8 }, worker), bulkWorker()]);
   await new Promise<void>((done) =>
     proc.exitCode !== null || proc.signalCode !== null ? done() : proc.once('exit', () => done()),
   );
   expect(proc.signalCode).toBe('SIGKILL');
-  expect(acked.size).toBeGreaterThanOrEqual(150);
+  expect(bulkAcked).toBeGreaterThanOrEqual(1);
+  expect(acked.size).toBeGreaterThanOrEqual(250);
   expect(acked.size).toBeLessThan(records.length);
 
   // Restart on the same data: the node checks its log against its last checkpoint before listening.
