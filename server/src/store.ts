@@ -4,7 +4,7 @@
  * one write lock, keeps the in-memory decision index in step, and reads the views.
  */
 
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   type AttestationRevocation,
   type ConsentRecord,
@@ -33,6 +33,7 @@ import { statementOf, type Writer } from './db/writer.ts';
 import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
 import { loadRecordIndex } from './index-loader.ts';
 import { type LogHashRow, LogTree } from './log/tree.ts';
+import { keyObjectOf } from './log/verify.ts';
 import { payloadOf } from './views.ts';
 
 type Stmt = BatchItem<'sqlite'>;
@@ -484,7 +485,7 @@ export class Store {
   }
 
   #cachePartyKey(partyId: string, jwk: Party['key']): KeyObject {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+    const key = keyObjectOf(jwk);
     this.#partyKeys.set(partyId, key);
     return key;
   }

@@ -4,7 +4,6 @@
  * the key bound to its issuer. Signatures of a page are checked concurrently; the decisions that
  * depend on earlier entries (is the issuer attested by a trusted node?) are taken in index order.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   type KeyResolver,
   KyodakuError,
@@ -14,7 +13,7 @@ import {
   type SignedObject,
   verifyParty,
 } from '@kyodaku/client';
-import { verifySigned } from '../log/verify.ts';
+import { keyObjectOf, verifySigned } from '../log/verify.ts';
 
 /** What the pipeline needs to know about objects verified before this page (own and followed). */
 export interface TrustView {
@@ -81,19 +80,6 @@ function headerOf(jws: string): { kind: ObjectKind | undefined | null; kid: stri
   } catch {
     return { kind: null, kid: undefined };
   }
-}
-
-/** node:crypto public keys by their `x`, imported once (a page names few keys, many times). */
-const keyObjects = new Map<string, KeyObject>();
-
-function keyObjectOf(jwk: PublicJwk): KeyObject {
-  let key = keyObjects.get(jwk.x);
-  if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
-    if (keyObjects.size >= 100_000) keyObjects.clear();
-    keyObjects.set(jwk.x, key);
-  }
-  return key;
 }
 
 /** Full verification of a followed object (kyodaku.md §5) with the node's native signature path. */

@@ -5,7 +5,7 @@
  * libuv thread pool so that the publications in flight are verified concurrently. The object id is
  * SHA-256 of the compact JWS.
  */
-import { hash, type KeyObject, verify } from 'node:crypto';
+import { createPublicKey, hash, type KeyObject, verify } from 'node:crypto';
 import {
   checkObject,
   KyodakuError,
@@ -18,6 +18,20 @@ import type { Store } from '../store.ts';
 /** A verified object with its payload exactly as signed (what the views answer with). */
 export interface VerifiedObject<K extends ObjectKind> extends SignedObject<K> {
   signedPayload: Record<string, unknown>;
+}
+
+/** node:crypto public keys by their `x`, imported once (objects name few keys, many times). */
+const keyObjects = new Map<string, KeyObject>();
+
+/** The node:crypto public key of an (already checked) Ed25519 public JWK. */
+export function keyObjectOf(jwk: { x: string }): KeyObject {
+  let key = keyObjects.get(jwk.x);
+  if (key === undefined) {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+    if (keyObjects.size >= 100_000) keyObjects.clear();
+    keyObjects.set(jwk.x, key);
+  }
+  return key;
 }
 
 /** The object id: lowercase hex SHA-256 of the compact serialization's ASCII bytes. */
