@@ -116,7 +116,12 @@ interface Signing {
 }
 
 /** The entry of one input line, or undefined for a blank line. */
-async function entryOf(line: number, text: string, signing: Signing, maxJws: number) {
+async function entryOf(
+  line: number,
+  text: string,
+  signing: Signing,
+  maxJws: number,
+): Promise<Entry | undefined> {
   const trimmed = text.trim();
   if (trimmed.length === 0) return undefined;
   if (!trimmed.startsWith('{')) {
