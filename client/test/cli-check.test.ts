@@ -1,9 +1,11 @@
 /** `kyodaku check`: exit codes, human and JSON output, and --file streaming through the batch API. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.ts';
+import { CLI_BIN, runCli } from './helpers/cli.ts';
 import { attestedParty } from './helpers/parties.ts';
 import { closedPortUrl, type ServerProcess, startServer } from './helpers/server-process.ts';
 
@@ -200,6 +202,28 @@ describe('kyodaku check', () => {
       ['generate.style', 'deny'],
     ]);
     expect(out[5002]).toMatchObject({ line: 2502, error: { type: 'urn:kyodaku:problem:malformed-json' } });
+  });
+
+  it('Should stop quietly when the reader of its output goes away (| head)', async () => {
+    writeFileSync(
+      join(cwd, 'many.txt'),
+      Array.from({ length: 20_000 }, (_, i) => `url:https://pipe.example/${i}`).join('\n'),
+    );
+    const child = spawn(process.execPath, [CLI_BIN, 'check', '--file', 'many.txt', '--purpose', 'train'], {
+      cwd,
+      env: { ...process.env, KYODAKU_NODE: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Like `head -1`: read the first chunk, then close the pipe.
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).not.toMatch(/EPIPE|error/i);
+    expect(code).toBe(0);
   });
 
   it('Should exit 3 when the file cannot be read', async () => {

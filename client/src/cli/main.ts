@@ -89,6 +89,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`kyodaku check --file ids.txt | head`) is no error: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const code = await main(process.argv);
 // Let stdout drain before exiting (a pipe may still hold output).
 process.stdout.write('', () => process.exit(code));
