@@ -15,6 +15,7 @@ import {
   decisionBecomes,
   eventually,
   follow,
+  followedWithRecord,
   type PeerStatus,
   peerStatus,
   stopped,
@@ -55,17 +56,6 @@ export function checkEvidence(
   );
 }
 
-/** A peer with a member and one record, followed and caught up with. */
-async function followedWithRecord(ctx: Context, peer: SuitePeer) {
-  const member = await peer.party();
-  const work = ctx.workId('verified');
-  const record = await peer.record(member, { ids: [work] });
-  await follow(ctx, peer);
-  const before = await caughtUp(ctx, peer);
-  equal((await decide(ctx, work)).decision, 'allow', 'decision for a record verified before');
-  return { member, work, record, before };
-}
-
 async function keptWhatWasVerified(ctx: Context, work: string, newWorks: string[]) {
   equal(
     (await decide(ctx, work)).decision,
@@ -87,7 +77,7 @@ export const federationInconsistentCases: Case[] = defineCases([
       'a peer that rewrites an entry is stopped (stopped-inconsistent) with both checkpoints as evidence; what was verified stays',
     run: (ctx) =>
       withPeer(ctx, async (peer) => {
-        const { member, work, record, before } = await followedWithRecord(ctx, peer);
+        const { member, work, record, status: before } = await followedWithRecord(ctx, peer);
         equal(before.evidence, null, 'evidence of a peer never stopped (REQ-FED-043)');
         const keptSize = peer.entries.length;
         const rewrittenWork = ctx.workId('rewritten');

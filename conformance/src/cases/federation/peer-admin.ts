@@ -15,7 +15,7 @@ import {
   decide,
   decisionBecomes,
   eventually,
-  follow,
+  followedWithRecord,
   followRequest,
   type PeerStatus,
   peerRequest,
@@ -30,17 +30,6 @@ import {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 /** The `after` of a feed request path (-1 without it). */
 const afterOf = (path: string) => Number(new URL(path, 'http://x').searchParams.get('after') ?? '-1');
-
-/** A peer with a member and one record, followed and caught up with. */
-async function followedWithRecord(ctx: Context, peer: SuitePeer) {
-  const member = await peer.party();
-  const work = ctx.workId('kept');
-  const record = await peer.record(member, { ids: [work] });
-  await follow(ctx, peer);
-  const status = await caughtUp(ctx, peer);
-  equal((await decide(ctx, work)).decision, 'allow', 'decision for a record of the followed peer');
-  return { member, work, record, status };
-}
 
 /**
  * Waits for two more checkpoint reads of a caught-up peer and returns the time between them: how

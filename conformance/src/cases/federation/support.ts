@@ -192,6 +192,17 @@ export function stopped(ctx: Context, peer: SuitePeer, why: string): Promise<Pee
 }
 
 /** The single decision for an identifier; asserts 200. */
+/** A peer with a member and one record, followed and caught up with (`status` when caught up). */
+export async function followedWithRecord(ctx: Context, peer: SuitePeer) {
+  const member = await peer.party();
+  const work = ctx.workId('followed');
+  const record = await peer.record(member, { ids: [work] });
+  await follow(ctx, peer);
+  const status = await caughtUp(ctx, peer);
+  equal((await decide(ctx, work)).decision, 'allow', 'decision for a record of the followed peer');
+  return { member, work, record, status };
+}
+
 export async function decide(ctx: Context, id: string, purpose = 'train.genai') {
   return (await ctx.decision(id, purpose)) as Awaited<ReturnType<Context['decision']>> & {
     origins?: Record<string, unknown>;
