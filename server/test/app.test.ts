@@ -3,6 +3,7 @@ import {
   createRecord,
   generateKeyPair,
   importSigner,
+  PURPOSES,
   schemas,
   signObject,
   toTimestamp,
@@ -17,6 +18,24 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const ISBN = 'isbn:9784088725093';
+
+/** A performer's self-signed registration with fresh keys (not sent). */
+async function signedPerformer() {
+  const keys = await generateKeyPair();
+  const party = await signObject(
+    'party',
+    {
+      kind: 'party',
+      v: 1,
+      key: keys.publicJwk,
+      role: 'performer',
+      names: { en: 'X' },
+      issued_at: toTimestamp(),
+    },
+    await importSigner(keys.privateJwk),
+  );
+  return { keys, party };
+}
 
 describe('node metadata', () => {
   it('REQ-API-001/002/003: serves /.well-known/kyodaku with the node key and the core profile', async () => {
@@ -120,19 +139,7 @@ describe('parties', () => {
   });
 
   it('REQ-API-011: refuses a tampered signature and stores nothing', async () => {
-    const keys = await generateKeyPair();
-    const party = await signObject(
-      'party',
-      {
-        kind: 'party',
-        v: 1,
-        key: keys.publicJwk,
-        role: 'performer',
-        names: { en: 'X' },
-        issued_at: toTimestamp(),
-      },
-      await importSigner(keys.privateJwk),
-    );
+    const { keys, party } = await signedPerformer();
     const [h, p, s] = party.jws.split('.') as [string, string, string];
     const bad = `${h}.${p}.${s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`}`;
     expect(await problemType(await t.postJws('/v1/parties', bad))).toBe(P('invalid-signature'));
@@ -148,19 +155,7 @@ describe('parties', () => {
   });
 
   it('REQ-API-010: refuses another media type with 415', async () => {
-    const keys = await generateKeyPair();
-    const party = await signObject(
-      'party',
-      {
-        kind: 'party',
-        v: 1,
-        key: keys.publicJwk,
-        role: 'performer',
-        names: { en: 'X' },
-        issued_at: toTimestamp(),
-      },
-      await importSigner(keys.privateJwk),
-    );
+    const { party } = await signedPerformer();
     expect(await problemType(await t.postJws('/v1/parties', party.jws, 'application/json'))).toBe(
       P('unsupported-media-type'),
     );
@@ -635,25 +630,9 @@ describe('decisions', () => {
     expect(await problemType(await t.postJson('/v1/decisions', { ids: [ISBN], purposes: ['dance'] }))).toBe(
       P('unknown-purpose'),
     );
-    const seventeen = [
-      'all',
-      'train',
-      'input',
-      'generate',
-      'tdm',
-      'train.genai',
-      'train.finetune',
-      'train.nongen',
-      'input.index',
-      'input.system',
-      'input.user',
-      'search',
-      'generate.character',
-      'generate.voice',
-      'generate.likeness',
-      'generate.style',
-    ];
-    expect((await t.postJson('/v1/decisions', { ids: [ISBN], purposes: seventeen })).status).toBe(200);
+    // Every purpose of the vocabulary at once: max_batch_purposes (16).
+    expect(PURPOSES).toHaveLength(schemas.LIMITS.maxBatchPurposes);
+    expect((await t.postJson('/v1/decisions', { ids: [ISBN], purposes: PURPOSES })).status).toBe(200);
   });
 });
 
