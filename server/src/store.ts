@@ -6,6 +6,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import {
+  type Attestation,
   type AttestationRevocation,
   type ConsentRecord,
   KyodakuError,
@@ -19,6 +20,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db/open.ts';
 import {
+  type AttestationRow,
   attestationRevocations,
   attestations,
   logHashes,
@@ -554,16 +556,7 @@ export class Store {
           { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
           { id: attestation.id, kind: 'attestation', jws: attestation.jws, receivedAt },
         ],
-        stmts: [
-          this.db.insert(attestations).values({
-            id: attestation.id,
-            party: a.party,
-            key: a.key,
-            role: a.role,
-            issuedAt: a.issued_at,
-            expiresAt: a.expires_at ?? null,
-          }),
-        ],
+        stmts: [this.db.insert(attestations).values(attestationRowOf(attestation.id, a))],
         after: () =>
           this.index.addAttestation(a.party, {
             id: attestation.id,
@@ -798,6 +791,20 @@ function dependenciesFirst(jobs: Job[]): Job[] {
   };
   for (const job of jobs) visit(job, 0);
   return out;
+}
+
+/** The `attestations` row of an attestation the node just signed (not revoked). */
+export function attestationRowOf(id: string, a: Attestation): AttestationRow {
+  return {
+    id,
+    party: a.party,
+    key: a.key,
+    role: a.role,
+    issuedAt: a.issued_at,
+    expiresAt: a.expires_at ?? null,
+    revokedBy: null,
+    revokedAt: null,
+  };
 }
 
 /** The `records` row of a record appended at `seq`. */

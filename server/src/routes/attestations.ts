@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { verifyAdminRequest } from '../admin.ts';
 import { jwsBodyLimit, readJws } from '../http-body.ts';
 import type { NodeContext } from '../node-context.ts';
+import { attestationRowOf } from '../store.ts';
 import { attestationRevocationView, attestationView, payloadOf } from '../views.ts';
 
 export function attestationRoutes(node: NodeContext) {
@@ -42,18 +43,9 @@ export function attestationRoutes(node: NodeContext) {
         node.node.signer,
       );
       const stored = await store.putAttestation(request, attestation, now);
-      const a = attestation.payload;
-      const row = {
-        id: attestation.id,
-        party: a.party,
-        key: a.key,
-        role: a.role,
-        issuedAt: a.issued_at,
-        expiresAt: a.expires_at ?? null,
-        revokedBy: null,
-        revokedAt: null,
-      };
-      return c.json(attestationView(row, stored), 201, { location: `/v1/attestations/${attestation.id}` });
+      return c.json(attestationView(attestationRowOf(attestation.id, attestation.payload), stored), 201, {
+        location: `/v1/attestations/${attestation.id}`,
+      });
     })
     .post('/v1/attestations/revocations', jwsBodyLimit, async (c) => {
       const request = await verifyAdminRequest(node, await readJws(c), 'revoke-attestation');
