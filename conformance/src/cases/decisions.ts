@@ -1,13 +1,89 @@
 /** Decisions for one item (http-api.md §5.1, kyodaku.md §7, §8). */
-import { PURPOSE_LEAVES, PURPOSES } from '@kyodaku/client';
+import { PURPOSE_LEAVES, PURPOSES, type RecordInput, type schemas } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
-import { decisionPath } from '../context.ts';
+import { type Context, decisionPath, type Published } from '../context.ts';
 import { check, equal, expectProblem } from '../expect.ts';
 
 const CONDITIONS = {
   attribution: { required: true },
   compensation: { model: 'per-use' as const, currency: 'JPY', amount: '50' },
 };
+
+type WorkType = RecordInput['work']['type'];
+
+/** Publishes a record of the shared publisher that names a fresh work id; returns both. */
+async function publishForNewWork(
+  ctx: Context,
+  input: Omit<Partial<RecordInput>, 'work'>,
+  type: WorkType = 'work',
+): Promise<{ work: string; record: Published }> {
+  const p = await ctx.sharedParty('publisher');
+  const work = ctx.workId();
+  const record = await ctx.publishRecord(p, { work: { type, ids: [work] }, ...input });
+  return { work, record };
+}
+
+/** The members of the decision that `expected` names must equal it (the others are not checked). */
+function expectMembers(
+  d: schemas.DecisionResponse,
+  expected: Partial<schemas.DecisionResponse>,
+  what: string,
+) {
+  const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, d[k as keyof typeof d]]));
+  equal(actual, expected, what);
+}
+
+/**
+ * One record names a fresh work with one value for the purpose asked: the answer is that value with
+ * its reason, and names the record. `answer` gives the members the decision must have.
+ */
+const ONE_RECORD: {
+  id: string;
+  requirements: string[];
+  title: string;
+  type?: WorkType;
+  publish: Omit<Partial<RecordInput>, 'work'>;
+  purpose: string;
+  answer(work: string, record: string): Partial<schemas.DecisionResponse>;
+}[] = [
+  {
+    id: 'core-decide-allow',
+    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
+    title: 'allow: decision allow, reason granted, records names the record',
+    publish: { purposes: { 'train.genai': 'allow' } },
+    purpose: 'train.genai',
+    answer: (work, record) => ({
+      decision: 'allow',
+      reasons: ['granted'],
+      records: [record],
+      disputed: false,
+      ids: [work],
+      purpose: 'train.genai',
+    }),
+  },
+  {
+    id: 'core-decide-deny',
+    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
+    title: 'deny: decision deny, reason denied, records names the record',
+    publish: { purposes: { 'train.genai': 'deny' } },
+    purpose: 'train.genai',
+    answer: (_, record) => ({ decision: 'deny', reasons: ['denied'], records: [record] }),
+  },
+  {
+    id: 'core-decide-conditional',
+    requirements: ['REQ-DECIDE-006', 'REQ-DECIDE-007'],
+    title: 'conditional: the answer carries the conditions with the record id',
+    type: 'character',
+    publish: { purposes: { 'generate.character': 'conditional' }, conditions: CONDITIONS },
+    purpose: 'generate.character',
+    answer: (_, record) => ({
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [record],
+      conditions: [{ record, conditions: CONDITIONS }],
+    }),
+  },
+];
 
 export const decisionCases: Case[] = defineCases([
   {
@@ -28,63 +104,19 @@ export const decisionCases: Case[] = defineCases([
       }
     },
   },
-  {
-    id: 'core-decide-allow',
-    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'allow: decision allow, reason granted, records names the record',
-    async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { 'train.genai': 'allow' },
-      });
-      const d = await ctx.decision(work, 'train.genai');
-      equal(
-        [d.decision, d.reasons, d.records, d.disputed, d.ids, d.purpose],
-        ['allow', ['granted'], [r.id], false, [work], 'train.genai'],
-        'decision',
-      );
-    },
-  },
-  {
-    id: 'core-decide-deny',
-    requirements: ['REQ-DECIDE-007', 'REQ-QUERY-001'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'deny: decision deny, reason denied, records names the record',
-    async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { 'train.genai': 'deny' },
-      });
-      const d = await ctx.decision(work, 'train.genai');
-      equal([d.decision, d.reasons, d.records], ['deny', ['denied'], [r.id]], 'decision');
-    },
-  },
-  {
-    id: 'core-decide-conditional',
-    requirements: ['REQ-DECIDE-006', 'REQ-DECIDE-007'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'conditional: the answer carries the conditions with the record id',
-    async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'character', ids: [work] },
-        purposes: { 'generate.character': 'conditional' },
-        conditions: CONDITIONS,
-      });
-      const d = await ctx.decision(work, 'generate.character');
-      equal([d.decision, d.reasons, d.records], ['conditional', ['conditional'], [r.id]], 'decision');
-      equal(d.conditions, [{ record: r.id, conditions: CONDITIONS }], 'conditions');
-    },
-  },
+  ...ONE_RECORD.map(
+    ({ id, requirements, title, type, publish, purpose, answer }): Case => ({
+      id,
+      requirements,
+      level: 'MUST',
+      profile: 'core',
+      title,
+      async run(ctx) {
+        const { work, record } = await publishForNewWork(ctx, publish, type);
+        expectMembers(await ctx.decision(work, purpose), answer(work, record.id), 'decision');
+      },
+    }),
+  ),
   {
     id: 'core-decide-purpose-inheritance',
     requirements: ['REQ-PURPOSE-002'],
@@ -92,10 +124,7 @@ export const decisionCases: Case[] = defineCases([
     profile: 'core',
     title: 'a leaf takes its own value, else its group, else all; a silent record is deny / not-granted',
     async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
+      const { work } = await publishForNewWork(ctx, {
         purposes: { all: 'conditional', train: 'allow', 'train.finetune': 'deny' },
         conditions: CONDITIONS,
       });
@@ -108,8 +137,7 @@ export const decisionCases: Case[] = defineCases([
       };
       for (const [leaf, value] of Object.entries(expected))
         equal((await ctx.decision(work, leaf)).decision, value, `decision for ${leaf}`);
-      const silent = ctx.workId();
-      await ctx.publishRecord(p, { work: { type: 'work', ids: [silent] }, purposes: { train: 'allow' } });
+      const { work: silent } = await publishForNewWork(ctx, { purposes: { train: 'allow' } });
       const d = await ctx.decision(silent, 'search');
       equal(
         [d.decision, d.reasons],
@@ -125,10 +153,7 @@ export const decisionCases: Case[] = defineCases([
     profile: 'core',
     title: 'a group query answers every leaf in `leaves` and the most restrictive leaf value',
     async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
+      const { work } = await publishForNewWork(ctx, {
         purposes: {
           train: 'allow',
           'train.nongen': 'conditional',
@@ -256,10 +281,7 @@ export const decisionCases: Case[] = defineCases([
     profile: 'core',
     title: '`at` given is answered as given; a record issued later than `at` does not count',
     async run(ctx) {
-      const p = await ctx.sharedParty('publisher');
-      const work = ctx.workId();
-      await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
+      const { work } = await publishForNewWork(ctx, {
         purposes: { train: 'allow' },
         issued_at: ctx.time(-30),
         valid_from: ctx.time(-30),
