@@ -5,6 +5,7 @@ import {
   AttestationRevocation,
   Conditions,
   ConsentRecord,
+  LogHash,
   Party,
   ReceiptNonce,
   RecordRevocation,
@@ -205,6 +206,72 @@ export const ConsistencyProofResponse = z
   })
   .meta({ id: 'ConsistencyProofResponse' });
 
+/** The state of a followed peer (spec/federation.md §6.4). */
+export const PeerState = z.enum([
+  'starting',
+  'following',
+  'backing-off',
+  'stopped-inconsistent',
+  'unfollowed',
+]);
+
+/** What stopped a peer (spec/federation.md §6.2). */
+export const InconsistencyReason = z.enum([
+  'invalid-checkpoint',
+  'smaller-checkpoint',
+  'forked-checkpoint',
+  'inconsistent-checkpoint',
+  'entries-not-covered',
+]);
+
+/** The evidence of a stopped peer (REQ-FED-043): both checkpoint notes, exactly as they were signed. */
+const PeerEvidence = z.looseObject({
+  reason: InconsistencyReason,
+  detail: z.string(),
+  kept: z.string().nullable(),
+  offending: z.string(),
+  /** When the follower stopped (empty in evidence the reference node kept from before REQ-FED-043). */
+  at: z.union([Timestamp, z.literal('')]),
+});
+
+/** One peer's status in GET /v1/peers, and the answer of every POST /v1/peers (spec/federation.md §6.4, §7). */
+export const PeerStatus = z
+  .looseObject({
+    url: z.string(),
+    origin: z.string(),
+    node_key: KeyId,
+    state: PeerState,
+    /** The index of the last entry processed; -1 before the first. */
+    cursor: z.number().int().min(-1),
+    /** The checkpoint kept (the last one accepted), null before the first. */
+    checkpoint: z.looseObject({ size: z.number().int().min(0), root: LogHash, note: z.string() }).nullable(),
+    /** The size of the peer's latest checkpoint seen, null before the first. */
+    peer_size: z.number().int().min(0).nullable(),
+    /** peer_size less the next index the follower will process. */
+    lag: z.number().int().min(0).nullable(),
+    objects: z.number().int().min(0),
+    refused: z.number().int().min(0),
+    /** Entries counted but not used (admin requests, receipts, unknown kinds); the reference node's extra. */
+    ignored: z.number().int().min(0).optional(),
+    last_success_at: Timestamp.nullable(),
+    last_error: z.string().nullable(),
+    evidence: PeerEvidence.nullable(),
+    /** The most recent refused entries (at most 100). */
+    refusals: z
+      .array(
+        z.looseObject({
+          index: z.number().int().min(0),
+          reason: z.string(),
+          detail: z.string().optional(),
+          at: Timestamp,
+        }),
+      )
+      .max(100),
+  })
+  .meta({ id: 'PeerStatus', title: 'The status of a followed peer' });
+
+export const PeerList = z.looseObject({ peers: z.array(PeerStatus) }).meta({ id: 'PeerList' });
+
 export type WellKnown = z.infer<typeof WellKnown>;
 export type PartyView = z.infer<typeof PartyView>;
 export type AttestationView = z.infer<typeof AttestationView>;
@@ -221,3 +288,6 @@ export type Problem = z.infer<typeof Problem>;
 export type PublicationRequest = z.infer<typeof PublicationRequest>;
 export type PublicationResult = z.infer<typeof PublicationResult>;
 export type PublicationResponse = z.infer<typeof PublicationResponse>;
+export type PeerState = z.infer<typeof PeerState>;
+export type PeerStatus = z.infer<typeof PeerStatus>;
+export type PeerList = z.infer<typeof PeerList>;

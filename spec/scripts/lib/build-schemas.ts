@@ -24,6 +24,8 @@ const EXPORTED = {
   BatchDecisionResponse: schemas.BatchDecisionResponse,
   PublicationRequest: schemas.PublicationRequest,
   PublicationResponse: schemas.PublicationResponse,
+  PeerStatus: schemas.PeerStatus,
+  PeerList: schemas.PeerList,
 } as const;
 
 /** name -> JSON Schema document */
