@@ -18,6 +18,8 @@ import {
   InclusionProofResponse,
   LIMITS,
   PartyView,
+  PeerList,
+  PeerStatus,
   Problem,
   PublicationResponse,
   type PublicationResult,
@@ -41,6 +43,13 @@ export interface KyodakuNodeOptions {
 
 /** A signed object to publish: its compact JWS, or the result of signObject. */
 export type JwsInput = string | Pick<SignedObject, 'jws'>;
+
+/** An admin request's action and its members, without the envelope the SDK adds. */
+type AdminAction = AdminRequest extends infer R
+  ? R extends AdminRequest
+    ? Omit<R, 'kind' | 'v' | 'issued_at' | 'nonce'>
+    : never
+  : never;
 
 /** A random nonce for an admin request: 16 random bytes, base64url (22 characters). */
 function adminNonce(): string {
@@ -246,12 +255,44 @@ export class KyodakuNode {
     });
   }
 
-  #adminRequest(
-    signer: Signer,
-    action:
-      | Omit<Extract<AdminRequest, { action: 'attest' }>, 'kind' | 'v' | 'issued_at' | 'nonce'>
-      | Omit<Extract<AdminRequest, { action: 'revoke-attestation' }>, 'kind' | 'v' | 'issued_at' | 'nonce'>,
-  ): Promise<SignedObject<'admin'>> {
+  /** GET /v1/peers: the status of every peer the node follows (spec/federation.md §6.4). */
+  peers(): Promise<PeerList> {
+    return this.#request('GET', 'v1/peers', PeerList);
+  }
+
+  /**
+   * POST /v1/peers `follow` (spec/federation.md §7.1): asks the node (with its admin key) to follow
+   * the peer at `url`, pinning its node key id; also follows an unfollowed peer again (§7.2).
+   */
+  async followPeer(peer: { url: string; nodeKey: string }, adminSigner: Signer): Promise<PeerStatus> {
+    const request = await this.#adminRequest(adminSigner, {
+      action: 'follow',
+      url: peer.url,
+      node_key: peer.nodeKey,
+    });
+    return this.#request('POST', 'v1/peers', PeerStatus, { jose: request.jws });
+  }
+
+  /** POST /v1/peers `unfollow` (§7.2): the node stops polling the peer and keeps what it verified. */
+  async unfollowPeer(url: string, adminSigner: Signer): Promise<PeerStatus> {
+    const request = await this.#adminRequest(adminSigner, { action: 'unfollow', url });
+    return this.#request('POST', 'v1/peers', PeerStatus, { jose: request.jws });
+  }
+
+  /**
+   * POST /v1/peers `resume` (§7.3): follows a stopped-inconsistent peer again under the node key id
+   * the operator pins anew, if its log still extends everything the node accepted from it.
+   */
+  async resumePeer(peer: { url: string; nodeKey: string }, adminSigner: Signer): Promise<PeerStatus> {
+    const request = await this.#adminRequest(adminSigner, {
+      action: 'resume',
+      url: peer.url,
+      node_key: peer.nodeKey,
+    });
+    return this.#request('POST', 'v1/peers', PeerStatus, { jose: request.jws });
+  }
+
+  #adminRequest(signer: Signer, action: AdminAction): Promise<SignedObject<'admin'>> {
     const payload = { kind: 'admin', v: 1, ...action, issued_at: toTimestamp(), nonce: adminNonce() };
     return signObject('admin', payload as AdminRequest, signer);
   }

@@ -168,6 +168,27 @@ describe('KyodakuNode', () => {
     expect((await failure(node.attest(stranger, { party: party.kid }))).code).toBe('ERR_UNAUTHORIZED');
   });
 
+  it('Should list peers and sign peer admin requests; a stranger key, an unknown peer and a bad url are refused', async () => {
+    expect(await node.peers()).toEqual({ peers: [] });
+    const admin = await adminSignerOf(server);
+    const unknown = await closedPortUrl();
+    const stranger = await importSigner((await generateKeyPair()).privateJwk);
+    expect((await failure(node.unfollowPeer(unknown, stranger))).code).toBe('ERR_UNAUTHORIZED');
+    expect((await failure(node.unfollowPeer(unknown, admin))).code).toBe('ERR_NOT_FOUND');
+    expect((await failure(node.resumePeer({ url: unknown, nodeKey: stranger.kid }, admin))).code).toBe(
+      'ERR_NOT_FOUND',
+    );
+    // A peer that cannot be reached is the request's fault (REQ-FED-041).
+    expect((await failure(node.followPeer({ url: unknown, nodeKey: stranger.kid }, admin))).code).toBe(
+      'ERR_INVALID_REQUEST',
+    );
+    // Checked by the schema before anything is signed or sent.
+    expect(
+      (await failure(node.followPeer({ url: `${unknown}?q=1`, nodeKey: stranger.kid }, admin))).code,
+    ).toBe('ERR_SCHEMA');
+    expect(await node.peers()).toEqual({ peers: [] });
+  });
+
   it('Should report a node that does not answer as ERR_NETWORK', async () => {
     const error = await failure(new KyodakuNode(await closedPortUrl()).wellKnown());
     expect(error.code).toBe('ERR_NETWORK');
