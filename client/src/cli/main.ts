@@ -6,6 +6,7 @@ import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
+import { peerCommand } from './peer.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
 import { verifyCommand } from './verify.ts';
@@ -20,7 +21,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
-        'Node operators:  attest PARTY_ID --admin-key data/admin.key',
+        'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
+        '                 peer list|follow|unfollow|resume (the peers a mirror follows)',
     )
     .version('0.1.0')
     .addOption(
@@ -38,6 +40,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   checkCommand(program);
   verifyCommand(program);
   attestCommand(program);
+  peerCommand(program);
   logCommand(program);
   verifyReceiptCommand(program);
   const inherit = (command: Command): void => {
