@@ -1,7 +1,76 @@
 /** Consent records and record revocations (http-api.md §3.2, §3.3; kyodaku.md §6.3). */
-import { objectIdOf, schemas, signObject } from '@kyodaku/client';
+import { objectIdOf, type RecordInput, type Signer, schemas, signObject } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
+import type { Context, Published, TestKey, TestParty } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
+
+/** Publishes a record of `party` allowing every purpose (`all`) for a fresh work id; returns both. */
+async function publishAllowAll(
+  ctx: Context,
+  party: TestParty,
+  validity: Pick<Partial<RecordInput>, 'issued_at' | 'valid_from' | 'valid_until'> = {},
+): Promise<{ work: string; record: Published }> {
+  const work = ctx.workId();
+  const record = await ctx.publishRecord(party, {
+    work: { type: 'work', ids: [work] },
+    purposes: { all: 'allow' },
+    ...validity,
+  });
+  return { work, record };
+}
+
+/** A revocation of `record` naming `iss`, signed by `signer` and issued 30 seconds ago (not posted). */
+function signRevocation(ctx: Context, iss: string, record: string, signer: Signer) {
+  return signObject(
+    'revocation',
+    { kind: 'revocation', v: 1, iss, record, issued_at: ctx.time(-30) },
+    signer,
+  );
+}
+
+/** After a refused attack: the attacked record is still current and the decision is still `decision`. */
+async function expectUntouched(
+  ctx: Context,
+  record: string,
+  work: string,
+  purpose: string,
+  decision: string,
+) {
+  equal((await ctx.recordView(record)).status, 'current', 'status of the attacked record');
+  equal((await ctx.decision(work, purpose)).decision, decision, 'decision');
+}
+
+/** A record whose issuer the node must not take: refused with the problem type, and not stored. */
+const REFUSED_ISSUERS: {
+  id: string;
+  requirements: string[];
+  title: string;
+  issuer(ctx: Context): Promise<TestKey>;
+  problem: string;
+}[] = [
+  {
+    id: 'core-record-unregistered-issuer',
+    requirements: ['REQ-API-030', 'REQ-SIG-003'],
+    title: 'a record of an unregistered issuer is 400 unknown-key',
+    issuer: (ctx) => ctx.newKey(),
+    problem: 'unknown-key',
+  },
+  {
+    id: 'core-record-unattested',
+    requirements: ['REQ-API-031'],
+    title:
+      'a record of a registered but unattested party is 403 unattested-key (a key is not trusted by registering)',
+    issuer: (ctx) => ctx.party('rights-holder', { attest: false }),
+    problem: 'unattested-key',
+  },
+  {
+    id: 'core-record-ai-developer',
+    requirements: ['REQ-API-032'],
+    title: 'a record of an attested ai-developer is 403 forbidden',
+    issuer: (ctx) => ctx.party('ai-developer'),
+    problem: 'forbidden',
+  },
+];
 
 export const recordCases: Case[] = defineCases([
   {
@@ -37,46 +106,20 @@ export const recordCases: Case[] = defineCases([
       expectProblem(await ctx.http.get(`/v1/records/${'0'.repeat(64)}`), 'not-found');
     },
   },
-  {
-    id: 'core-record-unregistered-issuer',
-    requirements: ['REQ-API-030', 'REQ-SIG-003'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'a record of an unregistered issuer is 400 unknown-key',
-    async run(ctx) {
-      const stranger = await ctx.newKey();
-      const record = await ctx.signRecord(stranger);
-      expectProblem(await ctx.post('/v1/records', record.jws), 'unknown-key');
-      await ctx.expectNotStored(`/v1/records/${record.id}`);
-    },
-  },
-  {
-    id: 'core-record-unattested',
-    requirements: ['REQ-API-031'],
-    level: 'MUST',
-    profile: 'core',
-    title:
-      'a record of a registered but unattested party is 403 unattested-key (a key is not trusted by registering)',
-    async run(ctx) {
-      const p = await ctx.party('rights-holder', { attest: false });
-      const record = await ctx.signRecord(p);
-      expectProblem(await ctx.post('/v1/records', record.jws), 'unattested-key');
-      await ctx.expectNotStored(`/v1/records/${record.id}`);
-    },
-  },
-  {
-    id: 'core-record-ai-developer',
-    requirements: ['REQ-API-032'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'a record of an attested ai-developer is 403 forbidden',
-    async run(ctx) {
-      const dev = await ctx.party('ai-developer');
-      const record = await ctx.signRecord(dev);
-      expectProblem(await ctx.post('/v1/records', record.jws), 'forbidden');
-      await ctx.expectNotStored(`/v1/records/${record.id}`);
-    },
-  },
+  ...REFUSED_ISSUERS.map(
+    ({ id, requirements, title, issuer, problem }): Case => ({
+      id,
+      requirements,
+      level: 'MUST',
+      profile: 'core',
+      title,
+      async run(ctx) {
+        const record = await ctx.signRecord(await issuer(ctx));
+        expectProblem(await ctx.post('/v1/records', record.jws), problem);
+        await ctx.expectNotStored(`/v1/records/${record.id}`);
+      },
+    }),
+  ),
   {
     id: 'core-record-replay',
     requirements: ['REQ-API-012'],
@@ -164,8 +207,7 @@ export const recordCases: Case[] = defineCases([
       });
       expectProblem(await ctx.post('/v1/records', hostile.jws), 'forbidden');
       await ctx.expectNotStored(`/v1/records/${hostile.id}`);
-      equal((await ctx.recordView(victim.id)).status, 'current', 'status of the attacked record');
-      equal((await ctx.decision(work, 'train.genai')).decision, 'deny', 'decision');
+      await expectUntouched(ctx, victim.id, work, 'train.genai', 'deny');
     },
   },
   {
@@ -196,11 +238,7 @@ export const recordCases: Case[] = defineCases([
     profile: 'core',
     title: 'a record whose valid_until has passed is expired and does not count',
     async run(ctx) {
-      const p = await ctx.party();
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { all: 'allow' },
+      const { work, record: r } = await publishAllowAll(ctx, await ctx.party(), {
         issued_at: ctx.time(-7200),
         valid_from: ctx.time(-7200),
         valid_until: ctx.time(-3600),
@@ -217,14 +255,8 @@ export const recordCases: Case[] = defineCases([
     profile: 'core',
     title: 'a record counts before its valid_until and not at or after it',
     async run(ctx) {
-      const p = await ctx.party();
-      const work = ctx.workId();
       const until = ctx.time(3600);
-      await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { all: 'allow' },
-        valid_until: until,
-      });
+      const { work } = await publishAllowAll(ctx, await ctx.party(), { valid_until: until });
       equal(
         (await ctx.decision(work, 'search', ctx.time(1800))).decision,
         'allow',
@@ -240,14 +272,8 @@ export const recordCases: Case[] = defineCases([
     profile: 'core',
     title: 'a record before its valid_from is pending and does not count; it counts from valid_from',
     async run(ctx) {
-      const p = await ctx.party();
-      const work = ctx.workId();
       const from = ctx.time(3600);
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { all: 'allow' },
-        valid_from: from,
-      });
+      const { work, record: r } = await publishAllowAll(ctx, await ctx.party(), { valid_from: from });
       equal((await ctx.recordView(r.id)).status, 'pending', 'status');
       equal((await ctx.decision(work, 'search')).decision, 'deny', 'decision now');
       equal((await ctx.decision(work, 'search', from)).decision, 'allow', 'decision at valid_from');
@@ -321,11 +347,7 @@ export const recordCases: Case[] = defineCases([
     title: 'a revoked record is kept with status revoked and no longer counts',
     async run(ctx) {
       const p = await ctx.party();
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(p, {
-        work: { type: 'work', ids: [work] },
-        purposes: { all: 'allow' },
-      });
+      const { work, record: r } = await publishAllowAll(ctx, p);
       equal((await ctx.decision(work, 'search')).decision, 'allow', 'decision before revocation');
       const rev = await ctx.revokeRecord(p, r.id);
       const view = await ctx.recordView(r.id);
@@ -350,26 +372,13 @@ export const recordCases: Case[] = defineCases([
     async run(ctx) {
       const owner = await ctx.party();
       const attacker = await ctx.party();
-      const work = ctx.workId();
-      const r = await ctx.publishRecord(owner, {
-        work: { type: 'work', ids: [work] },
-        purposes: { all: 'allow' },
-      });
-      const own = await signObject(
-        'revocation',
-        { kind: 'revocation', v: 1, iss: attacker.kid, record: r.id, issued_at: ctx.time(-30) },
-        attacker.signer,
-      );
+      const { work, record: r } = await publishAllowAll(ctx, owner);
+      const own = await signRevocation(ctx, attacker.kid, r.id, attacker.signer);
       expectProblem(await ctx.post('/v1/revocations', own.jws), 'forbidden');
-      const forged = await signObject(
-        'revocation',
-        { kind: 'revocation', v: 1, iss: owner.kid, record: r.id, issued_at: ctx.time(-30) },
-        attacker.signer,
-      );
+      const forged = await signRevocation(ctx, owner.kid, r.id, attacker.signer);
       const res = await ctx.post('/v1/revocations', forged.jws);
       expectProblem(res, 'forbidden', 'unknown-key');
-      equal((await ctx.recordView(r.id)).status, 'current', 'status of the attacked record');
-      equal((await ctx.decision(work, 'search')).decision, 'allow', 'decision');
+      await expectUntouched(ctx, r.id, work, 'search', 'allow');
     },
   },
   {
@@ -380,19 +389,11 @@ export const recordCases: Case[] = defineCases([
     title: 'revoking an unknown record is 404; revoking a revoked record is 409 conflict',
     async run(ctx) {
       const p = await ctx.party();
-      const unknown = await signObject(
-        'revocation',
-        { kind: 'revocation', v: 1, iss: p.kid, record: 'ef'.repeat(32), issued_at: ctx.time(-30) },
-        p.signer,
-      );
+      const unknown = await signRevocation(ctx, p.kid, 'ef'.repeat(32), p.signer);
       expectProblem(await ctx.post('/v1/revocations', unknown.jws), 'not-found');
       const r = await ctx.publishRecord(p);
       await ctx.revokeRecord(p, r.id, ctx.time(-60));
-      const again = await signObject(
-        'revocation',
-        { kind: 'revocation', v: 1, iss: p.kid, record: r.id, issued_at: ctx.time(-30) },
-        p.signer,
-      );
+      const again = await signRevocation(ctx, p.kid, r.id, p.signer);
       expectProblem(await ctx.post('/v1/revocations', again.jws), 'conflict');
     },
   },
