@@ -6,6 +6,54 @@ import { b64, craftJws, identityPoint, nonCanonicalPoint } from '../jws-craft.ts
 
 const PARTY_TYP = 'kyodaku-party+jws';
 
+/** R = identity, S = 0: verifies for every message under the identity key (cofactored or not). */
+function identitySignature(): Uint8Array {
+  const signature = new Uint8Array(64);
+  signature.set(identityPoint(), 0);
+  return signature;
+}
+
+/**
+ * A party whose key `x` is not an acceptable Ed25519 public key is refused with one of `problems`
+ * and not stored. Signed with `signature` (64 zero bytes unless given), not by a private key.
+ */
+const BAD_KEYS: {
+  id: string;
+  requirements: string[];
+  title: string;
+  name: string;
+  x: Uint8Array;
+  signature?: Uint8Array;
+  problems: string[];
+}[] = [
+  {
+    id: 'core-party-small-order-key',
+    requirements: ['REQ-SIG-014', 'REQ-API-020', 'REQ-SIG-007'],
+    title: 'a party whose key is a small-order point (with a signature that verifies under it) is refused',
+    name: 'Small order',
+    x: identityPoint(),
+    signature: identitySignature(),
+    problems: ['invalid-key'],
+  },
+  {
+    id: 'core-party-non-canonical-key',
+    requirements: ['REQ-SIG-014', 'REQ-API-020'],
+    title: 'a party whose key is a non-canonical point encoding (y = p + 1) is refused',
+    name: 'Non-canonical',
+    x: nonCanonicalPoint(),
+    problems: ['invalid-key'],
+  },
+  {
+    id: 'core-party-short-key',
+    requirements: ['REQ-SIG-014', 'REQ-API-020'],
+    title: 'a party whose key is not 32 bytes is refused',
+    name: 'Short',
+    x: new Uint8Array(31).fill(7),
+    // the schema (check 10) or the key check (check 11) may catch it first
+    problems: ['invalid-key', 'schema-violation'],
+  },
+];
+
 export const partyCases: Case[] = defineCases([
   {
     id: 'core-party-register',
@@ -46,88 +94,35 @@ export const partyCases: Case[] = defineCases([
       expectProblem(await ctx.http.get(`/v1/parties/${key.kid}`), 'not-found');
     },
   },
-  {
-    id: 'core-party-small-order-key',
-    requirements: ['REQ-SIG-014', 'REQ-API-020', 'REQ-SIG-007'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'a party whose key is a small-order point (with a signature that verifies under it) is refused',
-    async run(ctx) {
-      const x = b64(identityPoint());
-      const key = { kty: 'OKP' as const, crv: 'Ed25519' as const, x };
-      const kid = await keyIdOf(key);
-      const payload = {
-        ...createParty({
-          key: (await ctx.newKey()).publicJwk,
-          role: 'rights-holder',
-          names: { en: 'Small order' },
-          issued_at: ctx.time(-60),
-        }),
-        key,
-      };
-      // R = identity, S = 0 verifies for every message under the identity key (cofactored or not)
-      const signature = new Uint8Array(64);
-      signature.set(identityPoint(), 0);
-      const jws = await craftJws({ header: { alg: 'Ed25519', kid, typ: PARTY_TYP }, payload, signature });
-      expectProblem(await ctx.post('/v1/parties', jws), 'invalid-key');
-      await ctx.expectNotStored(`/v1/parties/${kid}`);
-    },
-  },
-  {
-    id: 'core-party-non-canonical-key',
-    requirements: ['REQ-SIG-014', 'REQ-API-020'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'a party whose key is a non-canonical point encoding (y = p + 1) is refused',
-    async run(ctx) {
-      const key = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: b64(nonCanonicalPoint()) };
-      const kid = await keyIdOf(key);
-      const payload = {
-        ...createParty({
-          key: (await ctx.newKey()).publicJwk,
-          role: 'rights-holder',
-          names: { en: 'Non-canonical' },
-          issued_at: ctx.time(-60),
-        }),
-        key,
-      };
-      const jws = await craftJws({
-        header: { alg: 'Ed25519', kid, typ: PARTY_TYP },
-        payload,
-        signature: new Uint8Array(64),
-      });
-      expectProblem(await ctx.post('/v1/parties', jws), 'invalid-key');
-      await ctx.expectNotStored(`/v1/parties/${kid}`);
-    },
-  },
-  {
-    id: 'core-party-short-key',
-    requirements: ['REQ-SIG-014', 'REQ-API-020'],
-    level: 'MUST',
-    profile: 'core',
-    title: 'a party whose key is not 32 bytes is refused',
-    async run(ctx) {
-      const key = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: b64(new Uint8Array(31).fill(7)) };
-      const kid = await keyIdOf(key);
-      const payload = {
-        ...createParty({
-          key: (await ctx.newKey()).publicJwk,
-          role: 'rights-holder',
-          names: { en: 'Short' },
-          issued_at: ctx.time(-60),
-        }),
-        key,
-      };
-      const jws = await craftJws({
-        header: { alg: 'Ed25519', kid, typ: PARTY_TYP },
-        payload,
-        signature: new Uint8Array(64),
-      });
-      // the schema (check 10) or the key check (check 11) may catch it first
-      expectProblem(await ctx.post('/v1/parties', jws), 'invalid-key', 'schema-violation');
-      await ctx.expectNotStored(`/v1/parties/${kid}`);
-    },
-  },
+  ...BAD_KEYS.map(
+    ({ id, requirements, title, name, x, signature, problems }): Case => ({
+      id,
+      requirements,
+      level: 'MUST',
+      profile: 'core',
+      title,
+      async run(ctx) {
+        const key = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: b64(x) };
+        const kid = await keyIdOf(key);
+        const payload = {
+          ...createParty({
+            key: (await ctx.newKey()).publicJwk,
+            role: 'rights-holder',
+            names: { en: name },
+            issued_at: ctx.time(-60),
+          }),
+          key,
+        };
+        const jws = await craftJws({
+          header: { alg: 'Ed25519', kid, typ: PARTY_TYP },
+          payload,
+          signature: signature ?? new Uint8Array(64),
+        });
+        expectProblem(await ctx.post('/v1/parties', jws), ...problems);
+        await ctx.expectNotStored(`/v1/parties/${kid}`);
+      },
+    }),
+  ),
   {
     id: 'core-party-kid-not-its-key',
     requirements: ['REQ-OBJ-003', 'REQ-API-021', 'REQ-SIG-003'],
