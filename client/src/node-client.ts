@@ -264,7 +264,7 @@ export class KyodakuNode {
    * POST /v1/peers `follow` (spec/federation.md §7.1): asks the node (with its admin key) to follow
    * the peer at `url`, pinning its node key id; also follows an unfollowed peer again (§7.2).
    */
-  async followPeer(peer: { url: string; nodeKey: string }, adminSigner: Signer): Promise<PeerStatus> {
+  async followPeer(adminSigner: Signer, peer: { url: string; nodeKey: string }): Promise<PeerStatus> {
     const request = await this.#adminRequest(adminSigner, {
       action: 'follow',
       url: peer.url,
@@ -274,7 +274,7 @@ export class KyodakuNode {
   }
 
   /** POST /v1/peers `unfollow` (§7.2): the node stops polling the peer and keeps what it verified. */
-  async unfollowPeer(url: string, adminSigner: Signer): Promise<PeerStatus> {
+  async unfollowPeer(adminSigner: Signer, url: string): Promise<PeerStatus> {
     const request = await this.#adminRequest(adminSigner, { action: 'unfollow', url });
     return this.#request('POST', 'v1/peers', PeerStatus, { jose: request.jws });
   }
@@ -283,7 +283,7 @@ export class KyodakuNode {
    * POST /v1/peers `resume` (§7.3): follows a stopped-inconsistent peer again under the node key id
    * the operator pins anew, if its log still extends everything the node accepted from it.
    */
-  async resumePeer(peer: { url: string; nodeKey: string }, adminSigner: Signer): Promise<PeerStatus> {
+  async resumePeer(adminSigner: Signer, peer: { url: string; nodeKey: string }): Promise<PeerStatus> {
     const request = await this.#adminRequest(adminSigner, {
       action: 'resume',
       url: peer.url,

@@ -173,18 +173,18 @@ describe('KyodakuNode', () => {
     const admin = await adminSignerOf(server);
     const unknown = await closedPortUrl();
     const stranger = await importSigner((await generateKeyPair()).privateJwk);
-    expect((await failure(node.unfollowPeer(unknown, stranger))).code).toBe('ERR_UNAUTHORIZED');
-    expect((await failure(node.unfollowPeer(unknown, admin))).code).toBe('ERR_NOT_FOUND');
-    expect((await failure(node.resumePeer({ url: unknown, nodeKey: stranger.kid }, admin))).code).toBe(
+    expect((await failure(node.unfollowPeer(stranger, unknown))).code).toBe('ERR_UNAUTHORIZED');
+    expect((await failure(node.unfollowPeer(admin, unknown))).code).toBe('ERR_NOT_FOUND');
+    expect((await failure(node.resumePeer(admin, { url: unknown, nodeKey: stranger.kid }))).code).toBe(
       'ERR_NOT_FOUND',
     );
     // A peer that cannot be reached is the request's fault (REQ-FED-041).
-    expect((await failure(node.followPeer({ url: unknown, nodeKey: stranger.kid }, admin))).code).toBe(
+    expect((await failure(node.followPeer(admin, { url: unknown, nodeKey: stranger.kid }))).code).toBe(
       'ERR_INVALID_REQUEST',
     );
     // Checked by the schema before anything is signed or sent.
     expect(
-      (await failure(node.followPeer({ url: `${unknown}?q=1`, nodeKey: stranger.kid }, admin))).code,
+      (await failure(node.followPeer(admin, { url: `${unknown}?q=1`, nodeKey: stranger.kid }))).code,
     ).toBe('ERR_SCHEMA');
     expect(await node.peers()).toEqual({ peers: [] });
   });

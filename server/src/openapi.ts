@@ -246,14 +246,17 @@ export function buildOpenApi(): Json {
       '/v1/peers': {
         get: {
           summary: 'The peers this node follows, with cursor, lag, last checkpoint and errors',
-          responses: { '200': { description: 'peer status' } },
+          responses: { '200': { description: 'The status of every peer', content: json('PeerList') } },
         },
         post: {
           summary: 'Follow, unfollow or resume a peer (admin request, action follow, unfollow or resume)',
           requestBody: jose('kyodaku-admin+jws'),
           responses: {
-            '200': { description: 'peer status: already followed, followed again, unfollowed or resumed' },
-            '201': { description: 'peer status: followed' },
+            '200': {
+              description: 'peer status: already followed, followed again, unfollowed or resumed',
+              content: json('PeerStatus'),
+            },
+            '201': { description: 'peer status: followed', content: json('PeerStatus') },
             ...problems(400, 401, 404, 409),
           },
         },

@@ -138,7 +138,7 @@ export function peerCommand(program: Command): void {
     .action(async (url: string, options: AdminOptions, command: Command) => {
       const peer = { url: peerUrl(url), nodeKey: nodeKey(options.nodeKey!) };
       const admin = await readPrivateKey(options.adminKey, 'admin key file');
-      const status = await nodeOf(command).followPeer(peer, admin.signer);
+      const status = await nodeOf(command).followPeer(admin.signer, peer);
       emit(globalsOf(command), status, () => formatPeer(`following ${status.url}`, status));
     });
 
@@ -156,7 +156,7 @@ export function peerCommand(program: Command): void {
     .action(async (url: string, options: AdminOptions, command: Command) => {
       const target = peerUrl(url);
       const admin = await readPrivateKey(options.adminKey, 'admin key file');
-      const status = await nodeOf(command).unfollowPeer(target, admin.signer);
+      const status = await nodeOf(command).unfollowPeer(admin.signer, target);
       emit(globalsOf(command), status, () => formatPeer(`unfollowed ${status.url}`, status));
     });
 
@@ -178,7 +178,7 @@ export function peerCommand(program: Command): void {
     .action(async (url: string, options: AdminOptions, command: Command) => {
       const peer = { url: peerUrl(url), nodeKey: nodeKey(options.nodeKey!) };
       const admin = await readPrivateKey(options.adminKey, 'admin key file');
-      const status = await nodeOf(command).resumePeer(peer, admin.signer);
+      const status = await nodeOf(command).resumePeer(admin.signer, peer);
       emit(globalsOf(command), status, () => formatPeer(`resumed ${status.url}`, status));
     });
 }
