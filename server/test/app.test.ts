@@ -9,6 +9,7 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signedParty } from '../../client/test/helpers/parties.ts';
 import { makeNode, P, problemType, type TestNode } from './helpers.ts';
 
 let t: TestNode;
@@ -18,24 +19,6 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const ISBN = 'isbn:9784088725093';
-
-/** A performer's self-signed registration with fresh keys (not sent). */
-async function signedPerformer() {
-  const keys = await generateKeyPair();
-  const party = await signObject(
-    'party',
-    {
-      kind: 'party',
-      v: 1,
-      key: keys.publicJwk,
-      role: 'performer',
-      names: { en: 'X' },
-      issued_at: toTimestamp(),
-    },
-    await importSigner(keys.privateJwk),
-  );
-  return { keys, party };
-}
 
 describe('node metadata', () => {
   it('REQ-API-001/002/003: serves /.well-known/kyodaku with the node key and the core profile', async () => {
@@ -52,20 +35,7 @@ describe('node metadata', () => {
 
 describe('parties', () => {
   it('REQ-API-013: registers a self-signed party: 201, Location, PartyView', async () => {
-    const keys = await generateKeyPair();
-    const signer = await importSigner(keys.privateJwk);
-    const party = await signObject(
-      'party',
-      {
-        kind: 'party',
-        v: 1,
-        key: keys.publicJwk,
-        role: 'rights-holder',
-        names: { ja: '星海社出版' },
-        issued_at: toTimestamp(),
-      },
-      signer,
-    );
+    const { keys, party } = await signedParty({ names: { ja: '星海社出版' }, issuedAt: toTimestamp() });
     const response = await t.postJws('/v1/parties', party.jws);
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe(`/v1/parties/${keys.kid}`);
@@ -139,7 +109,11 @@ describe('parties', () => {
   });
 
   it('REQ-API-011: refuses a tampered signature and stores nothing', async () => {
-    const { keys, party } = await signedPerformer();
+    const { keys, party } = await signedParty({
+      role: 'performer',
+      names: { en: 'X' },
+      issuedAt: toTimestamp(),
+    });
     const [h, p, s] = party.jws.split('.') as [string, string, string];
     const bad = `${h}.${p}.${s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`}`;
     expect(await problemType(await t.postJws('/v1/parties', bad))).toBe(P('invalid-signature'));
@@ -155,7 +129,7 @@ describe('parties', () => {
   });
 
   it('REQ-API-010: refuses another media type with 415', async () => {
-    const { party } = await signedPerformer();
+    const { party } = await signedParty({ role: 'performer', names: { en: 'X' }, issuedAt: toTimestamp() });
     expect(await problemType(await t.postJws('/v1/parties', party.jws, 'application/json'))).toBe(
       P('unsupported-media-type'),
     );

@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createParty,
   createRecord,
-  generateKeyPair,
   importSigner,
   type PrivateJwk,
   schemas,
@@ -15,6 +13,7 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedParty } from '../../client/test/helpers/parties.ts';
 
 const BIN = fileURLToPath(new URL('../bin/kyodaku-server.js', import.meta.url));
 
@@ -106,17 +105,9 @@ describe('kyodaku-server over real HTTP', () => {
     );
     expect(wellKnown.admin_key).toBe(admin.kid);
 
-    const keys = await generateKeyPair();
-    const signer = await importSigner(keys.privateJwk);
-    const party = await signObject(
-      'party',
-      createParty({
-        key: keys.publicJwk,
-        role: 'rights-holder',
-        names: { ja: '星海社出版', en: 'Seikai Publishing' },
-      }),
-      signer,
-    );
+    const { keys, signer, party } = await signedParty({
+      names: { ja: '星海社出版', en: 'Seikai Publishing' },
+    });
     expect((await post(`${server.url}/v1/parties`, party.jws)).status).toBe(201);
     const attest = await signObject(
       'admin',

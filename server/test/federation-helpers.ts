@@ -10,7 +10,6 @@ import {
   canonicalJson,
   consistencyProof,
   createAttestation,
-  createParty,
   createRecord,
   createRevocation,
   formatCheckpointBody,
@@ -26,6 +25,7 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
+import { type PartyRole, signedParty } from '../../client/test/helpers/parties.ts';
 import type { ServerProcess } from '../../client/test/helpers/server-process.ts';
 
 export interface RemoteNode {
@@ -103,19 +103,8 @@ export async function remoteNode(server: Pick<ServerProcess, 'url' | 'adminKeyPa
         await adminRequest({ action: 'follow', url: peer.url, node_key: peer.nodeKey }),
       );
     },
-    async party(role = 'rights-holder', name = `Test ${role}`) {
-      const keys = await generateKeyPair();
-      const signer = await importSigner(keys.privateJwk);
-      const party = await signObject(
-        'party',
-        createParty({
-          key: keys.publicJwk,
-          role,
-          names: { en: name },
-          issued_at: toTimestamp(Date.now() - 60_000),
-        }),
-        signer,
-      );
+    async party(role: PartyRole = 'rights-holder', name = `Test ${role}`) {
+      const { keys, signer, party } = await signedParty({ role, names: { en: name } });
       await expectStatus(await post('/v1/parties', party.jws), 201, 'register party');
       await expectStatus(
         await post('/v1/attestations', await adminRequest({ action: 'attest', party: keys.kid })),
@@ -257,19 +246,12 @@ export async function handMadePeer(origin: string): Promise<HandMadePeer> {
   await new Promise<void>((done) => server.once('listening', () => done()));
   const { port } = server.address() as { port: number };
   const member = async (name: string): Promise<HandMadeMember> => {
-    const partyKeys = await generateKeyPair();
-    const partySigner = await importSigner(partyKeys.privateJwk);
     const now = Date.now();
-    const party = await signObject(
-      'party',
-      createParty({
-        key: partyKeys.publicJwk,
-        role: 'rights-holder',
-        names: { en: name },
-        issued_at: toTimestamp(now - 120_000),
-      }),
-      partySigner,
-    );
+    const {
+      keys: partyKeys,
+      signer: partySigner,
+      party,
+    } = await signedParty({ names: { en: name }, issuedAt: toTimestamp(now - 120_000) });
     const attestation = await signObject(
       'attestation',
       await createAttestation({ node: keys.kid, party: party.payload, issued_at: toTimestamp(now - 60_000) }),

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createAttestation,
-  createParty,
   createRecord,
   generateKeyPair,
   importSigner,
@@ -17,6 +16,7 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedParty } from '../../client/test/helpers/parties.ts';
 import { type ServerProcess, startServer } from '../../client/test/helpers/server-process.ts';
 import {
   eventually,
@@ -227,18 +227,10 @@ describe('federation: two origins and a mirror', () => {
     evil = await handMadePeer('evil.test/kyodaku');
     const now = Date.now();
     const member = async (name: string) => {
-      const keys = await generateKeyPair();
-      const signer = await importSigner(keys.privateJwk);
-      const party = await signObject(
-        'party',
-        createParty({
-          key: keys.publicJwk,
-          role: 'rights-holder',
-          names: { en: name },
-          issued_at: toTimestamp(now - 120_000),
-        }),
-        signer,
-      );
+      const { keys, signer, party } = await signedParty({
+        names: { en: name },
+        issuedAt: toTimestamp(now - 120_000),
+      });
       const record = (id: string) =>
         signObject(
           'record',

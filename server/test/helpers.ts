@@ -3,10 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createParty,
   createRecord,
   createRevocation,
-  generateKeyPair,
   importSigner,
   type PrivateJwk,
   type RecordInput,
@@ -14,6 +12,7 @@ import {
   signObject,
   toTimestamp,
 } from '@kyodaku/client';
+import { signedParty } from '../../client/test/helpers/parties.ts';
 import { createApp } from '../src/app.ts';
 import { openNode } from '../src/node.ts';
 
@@ -67,18 +66,7 @@ export async function makeNode(options: { now?: () => number } = {}) {
       role: 'rights-holder' | 'performer' | 'agency' | 'ai-developer' = 'rights-holder',
       attest = true,
     ) {
-      const keys = await generateKeyPair();
-      const signer = await importSigner(keys.privateJwk);
-      const party = await signObject(
-        'party',
-        createParty({
-          key: keys.publicJwk,
-          role,
-          names: { en: `Test ${role}` },
-          issued_at: toTimestamp(node.now() - 60_000),
-        }),
-        signer,
-      );
+      const { keys, signer, party } = await signedParty({ role, issuedAt: toTimestamp(node.now() - 60_000) });
       const registered = await t.postJws('/v1/parties', party.jws);
       if (registered.status !== 201) throw new Error(`party registration failed: ${await registered.text()}`);
       let attestationId: string | undefined;

@@ -11,21 +11,39 @@ export async function adminSignerOf(server: ServerProcess) {
   return importSigner(JSON.parse(readFileSync(server.adminKeyPath, 'utf8')) as PrivateJwk);
 }
 
+export type PartyRole = 'rights-holder' | 'performer' | 'agency' | 'ai-developer';
+
+/**
+ * A party's self-signed registration with a fresh key, not sent anywhere. Defaults: a rights
+ * holder named "Test <role>", issued a minute ago (so that a node's clock slightly behind counts it).
+ */
+export async function signedParty(
+  options: { role?: PartyRole; names?: Record<string, string>; issuedAt?: string } = {},
+) {
+  const keys = await generateKeyPair();
+  const signer = await importSigner(keys.privateJwk);
+  const role = options.role ?? 'rights-holder';
+  const party = await signObject(
+    'party',
+    createParty({
+      key: keys.publicJwk,
+      role,
+      names: options.names ?? { en: `Test ${role}` },
+      issued_at: options.issuedAt ?? toTimestamp(Date.now() - 60_000),
+    }),
+    signer,
+  );
+  return { keys, signer, party };
+}
+
 /** A rights holder with a fresh key, registered and attested. */
 export async function attestedParty(
   server: ServerProcess,
   role: 'rights-holder' | 'ai-developer' = 'rights-holder',
 ) {
   const node = new KyodakuNode(server.url);
-  const keys = await generateKeyPair();
-  const signer = await importSigner(keys.privateJwk);
-  const party = createParty({
-    key: keys.publicJwk,
-    role,
-    names: { en: `Test ${role}` },
-    issued_at: toTimestamp(Date.now() - 60_000),
-  });
-  await node.registerParty(await signObject('party', party, signer));
+  const { keys, signer, party } = await signedParty({ role });
+  await node.registerParty(party);
   await node.attest(await adminSignerOf(server), { party: keys.kid });
   return {
     ...keys,
