@@ -263,8 +263,9 @@ export class Store {
       .orderBy(asc(objects.seq));
     if (rows.length !== this.#nextSeq - leaves) throw new Error('log: objects.seq is not dense');
     const prepared = this.log.prepare(rows.map((r) => r.jws));
-    const stmts: Stmt[] = chunks(prepared.rows).map((c) => this.db.insert(logHashes).values(c));
-    await this.db.batch(stmts as [Stmt, ...Stmt[]]);
+    await this.#writer.batch(
+      chunks(prepared.rows).map((c) => statementOf(this.db.insert(logHashes).values(c))),
+    );
     prepared.commit();
   }
 
@@ -282,7 +283,7 @@ export class Store {
       ...chunks(prepared.rows).map((rows) => this.db.insert(logHashes).values(rows)),
       ...more,
     ];
-    await this.db.batch(stmts as [Stmt, ...Stmt[]]);
+    await this.#writer.batch(stmts.map((stmt) => statementOf(stmt as never)));
     this.#nextSeq = start + stored.length;
     prepared.commit();
     this.onAppend?.();
