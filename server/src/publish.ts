@@ -29,7 +29,6 @@ export interface Published {
 
 /** A verified object, ready to be queued for storage. */
 export interface Verified {
-  kind: PublishableKind;
   /**
    * Queues the object (synchronously, in call order) and resolves once it is stored; objects queued
    * with the same `together` token are committed in one group.
@@ -48,8 +47,12 @@ function typOf(header: string): string | undefined {
   }
 }
 
-/** The endpoint kind for a protected header segment (an issuer's objects share one header). */
+/**
+ * The endpoint kind per protected header segment (an issuer's objects share one header). Only
+ * headers of a real header's size are kept, so hostile input cannot make the cache large.
+ */
 const kindOfHeader = new Map<string, PublishableKind>();
+const CACHED_HEADER_MAX = 256;
 
 function publishableKindOf(jws: string): PublishableKind {
   const header = jws.slice(0, Math.max(0, jws.indexOf('.')));
@@ -59,8 +62,10 @@ function publishableKindOf(jws: string): PublishableKind {
     kind = (PUBLISHABLE_KINDS as readonly string[]).includes(named ?? '')
       ? (named as PublishableKind)
       : 'record';
-    if (kindOfHeader.size >= 4096) kindOfHeader.clear();
-    kindOfHeader.set(header, kind);
+    if (header.length <= CACHED_HEADER_MAX) {
+      if (kindOfHeader.size >= 4096) kindOfHeader.clear();
+      kindOfHeader.set(header, kind);
+    }
   }
   return kind;
 }
@@ -75,7 +80,6 @@ export function publisher(node: NodeContext) {
       const party = await verifyParty(jws);
       const partyId = party.header.kid;
       return {
-        kind: 'party',
         store: async (together) => ({
           kind: 'party',
           stored: await store.putParty(party, now(), together),
@@ -99,7 +103,6 @@ export function publisher(node: NodeContext) {
         throw new KyodakuError('ERR_FORBIDDEN', 'an AI developer does not publish consent records');
       }
       return {
-        kind: 'record',
         store: async (together) => {
           const stored = await store.putRecord(record, now(), together);
           return {
@@ -123,7 +126,6 @@ export function publisher(node: NodeContext) {
     async revocation(jws) {
       const revocation = await verifySigned(jws, 'revocation', resolveKey);
       return {
-        kind: 'revocation',
         store: async (together) => {
           const stored = await store.putRevocation(revocation, now(), together);
           return {
