@@ -142,6 +142,35 @@ describe('POST /v1/publications', () => {
     expect(((await listed.json()) as { records: unknown[] }).records).toHaveLength(121);
   });
 
+  it('REQ-ERR-002: hostile entries are each refused with a 4xx problem, never a 5xx', async () => {
+    const p = await t.party();
+    const good = await p.record();
+    const [h, pl, sig] = good.jws.split('.') as [string, string, string];
+    const bigHeader = Buffer.from(
+      JSON.stringify({ alg: 'Ed25519', kid: p.id, typ: 'x'.repeat(10_000) }),
+    ).toString('base64url');
+    const hostile = [
+      '',
+      '..',
+      '\u0000',
+      'é.é.é',
+      'a'.repeat(70_000),
+      `${h}.${pl}`,
+      `${h}.${pl}.${sig}.${sig}`,
+      `${bigHeader}.${pl}.${sig}`,
+      `${h}.${pl}.${'A'.repeat(86)}`,
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${pl}.`,
+    ];
+    const results = await publish([...hostile, good.jws]);
+    for (const [i, r] of results.slice(0, -1).entries()) {
+      expect(r.status, `entry ${i}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `entry ${i}`).toBeLessThan(500);
+      problemOf(r);
+    }
+    expect(results[4]!.status).toBe(413);
+    expect(ok(results.at(-1)!).id).toBe(good.id);
+  });
+
   it('REQ-API-080: refuses a malformed request as a whole and stores nothing', async () => {
     const p = await t.party();
     const record = await p.record();
