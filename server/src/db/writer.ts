@@ -66,15 +66,20 @@ export function openWriter(url: string, client: Client): Writer {
  * started with the first transaction too large to run inline.
  */
 function threadWriter(url: string, inline: Writer): Writer {
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Transactions sent and not answered yet, with the thread they were sent to. */
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void; thread: Worker }>();
   const inFlight = new Set<Promise<void>>();
   let worker: Worker | undefined;
   let next = 0;
-  let failed: Error | undefined;
-  const fail = (error: Error) => {
-    failed = error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+  let closed = false;
+  /** A thread that failed or exited: its transactions fail, and the next one starts a new thread. */
+  const lost = (thread: Worker, error: Error) => {
+    if (worker === thread) worker = undefined;
+    for (const [id, p] of pending) {
+      if (p.thread !== thread) continue;
+      pending.delete(id);
+      p.reject(error);
+    }
   };
   const start = () => {
     const thread = new Worker(new URL('./write-worker.js', import.meta.url), {
@@ -90,19 +95,19 @@ function threadWriter(url: string, inline: Writer): Writer {
       if (reply.error === undefined) p.resolve();
       else p.reject(new WriteError(reply.error.message, reply.error.code));
     });
-    thread.on('error', fail);
-    thread.on('exit', (code) => fail(new Error(`the database writer thread exited (${code})`)));
+    thread.on('error', (error) => lost(thread, error));
+    thread.on('exit', (code) => lost(thread, new Error(`the database writer thread exited (${code})`)));
     return thread;
   };
   return {
     batch(stmts) {
-      if (failed !== undefined) return Promise.reject(failed);
+      if (closed) return Promise.reject(new Error('the database writer is closed'));
       if (pending.size === 0 && valuesOf(stmts) <= INLINE_MAX_VALUES) return inline.batch(stmts);
       worker ??= start();
       const thread = worker;
       const id = next++;
       const done = new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+        pending.set(id, { resolve, reject, thread });
         // The thread keeps the process alive only while a transaction is on its way; messages
         // sent before it has started wait in its queue.
         thread.ref();
@@ -115,6 +120,7 @@ function threadWriter(url: string, inline: Writer): Writer {
     },
     /** Lets the transactions already sent commit, then ends the thread. */
     async close() {
+      closed = true;
       await Promise.allSettled([...inFlight]);
       await worker?.terminate();
     },
