@@ -1,15 +1,10 @@
 /** The crawler example, run as a process against a real, seeded node. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  REPO_ROOT,
-  type ServerProcess,
-  seedDataDir,
-  startServer,
-} from '../../client/test/helpers/server-process.ts';
+import { runCommand } from '../../client/test/helpers/cli.ts';
+import { type ServerProcess, seedDataDir, startServer } from '../../client/test/helpers/server-process.ts';
 
 let dataDir: string;
 let server: ServerProcess;
@@ -25,26 +20,9 @@ afterAll(async () => {
 });
 
 /** Runs the documented command: npm run crawler -w @kyodaku/examples -- … */
-function crawler(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'crawler', '-w', '@kyodaku/examples', '--', ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function crawler(...args: string[]) {
+  return runCommand('npm', ['run', '--silent', 'crawler', '-w', '@kyodaku/examples', '--', ...args], {
+    timeoutMs: 30_000,
   });
 }
 

@@ -1,4 +1,4 @@
-/** Runs the real `kyodaku` binary in a child process. */
+/** Runs a command (the real `kyodaku` binary, an example) in a child process and collects its output. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './server-process.ts';
@@ -11,16 +11,23 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Runs `command args…` (cwd: the repository), fails after the timeout (default 20 s). */
+export function runCommand(
+  command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  if (options.env?.KYODAKU_NODE === undefined) delete env.KYODAKU_NODE;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
-      env,
+      env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -33,7 +40,7 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`kyodaku ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.once('error', reject);
     child.once('close', (code) => {
@@ -42,4 +49,14 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Runs the `kyodaku` CLI; KYODAKU_NODE comes only from `options.env`. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  if (options.env?.KYODAKU_NODE === undefined) delete env.KYODAKU_NODE;
+  return runCommand(process.execPath, [CLI_BIN, ...args], { ...options, env });
 }
