@@ -1,5 +1,6 @@
 /**
- * Where the store's group commits run. @libsql/client executes statements synchronously on the
+ * Where the node's writes run: the store's group commits, signed checkpoints, followed pages and
+ * peer state all go through one Writer (migrations aside, at start-up). @libsql/client executes statements synchronously on the
  * calling thread, so writing a group of a thousand records (multi-row INSERTs, index updates, the
  * WAL commit) would stop the event loop for tens of milliseconds: on a database file such writes
  * run instead on a writer thread with its own connection (write-worker.js), while the main thread

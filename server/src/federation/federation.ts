@@ -20,6 +20,7 @@ import type { Client, InStatement, InValue } from '@libsql/client';
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { foreignObjects, type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
+import { statementOf } from '../db/writer.ts';
 import type { Store } from '../store.ts';
 import { payloadOf, recordStatus } from '../views.ts';
 import {
@@ -383,7 +384,7 @@ export class Federation implements FollowerHost {
       evidence: null,
       addedAt: toTimestamp(this.now()),
     };
-    await this.#db.insert(peers).values(row);
+    await this.#write(this.#db.insert(peers).values(row));
     this.#nodeOf.set(row.origin, row.nodeKey);
     const follower = this.#makeFollower(row, 0, []);
     this.#followers.set(row.url, follower);
@@ -399,7 +400,9 @@ export class Federation implements FollowerHost {
       );
     }
     if (follower.state !== 'unfollowed') return;
-    await this.#db.update(peers).set({ state: 'following' }).where(eq(peers.url, follower.row.url));
+    await this.#write(
+      this.#db.update(peers).set({ state: 'following' }).where(eq(peers.url, follower.row.url)),
+    );
     if (!this.#closed) follower.refollow();
     else follower.row.state = 'following';
   }
@@ -429,7 +432,7 @@ export class Federation implements FollowerHost {
     await follower.unfollow();
     // The loop may have found the peer inconsistent while it stopped.
     if (follower.state !== 'unfollowed') refuse();
-    await this.#db.update(peers).set({ state: 'unfollowed' }).where(eq(peers.url, url));
+    await this.#write(this.#db.update(peers).set({ state: 'unfollowed' }).where(eq(peers.url, url)));
     return follower.status();
   }
 
@@ -488,10 +491,12 @@ export class Federation implements FollowerHost {
     this.#followers.set(row.url, follower);
     this.#nodeOf.set(row.origin, row.nodeKey);
     try {
-      await this.#db
-        .update(peers)
-        .set({ nodeKey: row.nodeKey, peerKey: row.peerKey, state: row.state, checkpointNote: note })
-        .where(eq(peers.url, row.url));
+      await this.#write(
+        this.#db
+          .update(peers)
+          .set({ nodeKey: row.nodeKey, peerKey: row.peerKey, state: row.state, checkpointNote: note })
+          .where(eq(peers.url, row.url)),
+      );
     } catch (error) {
       this.#followers.set(row.url, old);
       this.#nodeOf.set(old.row.origin, old.row.nodeKey);
@@ -548,11 +553,18 @@ export class Federation implements FollowerHost {
     await this.#apply(row.origin, page.accepted);
   }
 
+  /** A change of a peer's row, through the store's writer (the node's one writing path). */
+  #write(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<void> {
+    return this.#store.write([statementOf(query)]);
+  }
+
   async markInconsistent(row: PeerRow, evidence: Evidence): Promise<void> {
-    await this.#db
-      .update(peers)
-      .set({ state: 'stopped-inconsistent', evidence: JSON.stringify(evidence) })
-      .where(eq(peers.url, row.url));
+    await this.#write(
+      this.#db
+        .update(peers)
+        .set({ state: 'stopped-inconsistent', evidence: JSON.stringify(evidence) })
+        .where(eq(peers.url, row.url)),
+    );
   }
 
   // The effect of followed objects on the node's state and decision index
