@@ -101,14 +101,20 @@ describe('kyodaku record import', () => {
       '4',
     ]);
     expect(result.code, result.stderr).toBe(1);
-    expect(
-      result.stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split(' ', 3).join(' ')),
-    ).toEqual([
-      'line 6: urn:kyodaku:problem:invalid-identifier',
+    const refused = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ', 3).join(' '));
+    // Lines 5 and 7 are the same record in two batches in flight together: either one is the
+    // duplicate (the node orders entries within one request only).
+    const duplicate = refused.findIndex((line) => line.endsWith('duplicate-object'));
+    expect([
+      'line 5: urn:kyodaku:problem:duplicate-object',
       'line 7: urn:kyodaku:problem:duplicate-object',
+    ]).toContain(refused[duplicate]);
+    refused.splice(duplicate, 1);
+    expect(refused).toEqual([
+      'line 6: urn:kyodaku:problem:invalid-identifier',
       'line 8: urn:kyodaku:problem:malformed-jws',
       'line 9: urn:kyodaku:problem:invalid-request',
       'line 10: urn:kyodaku:problem:malformed-json',

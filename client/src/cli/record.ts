@@ -203,7 +203,8 @@ export function recordCommand(program: Command): void {
         'with --key; a draft that fails the checks is refused for its line and not sent. Lines stream ' +
         'through the bulk publication API in batches, a few requests in flight, with bounded memory; a ' +
         'party registration, a revocation or a superseding record is sent once the lines before it are ' +
-        'answered.\n\n' +
+        'answered. Other batches in flight may reach the node in any order: of two equal lines in ' +
+        'different batches, either may be the one reported as the duplicate.\n\n' +
         'Prints "line N: <problem type> <detail>" for every refused line (with --json, one JSON result per ' +
         'line, {line, status, id, kind} or {line, status, id?, problem}, then {"summary": …}) and the ' +
         'counts on stderr. Exit code: 0 every line published, 1 some refused (a duplicate too, unless ' +
