@@ -3,6 +3,7 @@
  * for node operators; the actions are admin requests signed with the node's admin key.
  */
 import type { Command } from 'commander';
+import type { Signer } from '../keys.ts';
 import type { PeerStatus } from '../schemas/messages.ts';
 import { KeyId } from '../schemas/primitives.ts';
 import { globalsOf, nodeOf } from './context.ts';
@@ -95,6 +96,23 @@ interface AdminOptions {
   nodeKey?: string;
 }
 
+/** The action of a command that pins a peer's node key (follow, resume): check, sign, send, show. */
+function pinningAction(
+  verb: string,
+  send: (
+    node: ReturnType<typeof nodeOf>,
+    signer: Signer,
+    peer: { url: string; nodeKey: string },
+  ) => Promise<PeerStatus>,
+) {
+  return async (url: string, options: AdminOptions, command: Command) => {
+    const peer = { url: peerUrl(url), nodeKey: nodeKey(options.nodeKey!) };
+    const admin = await readPrivateKey(options.adminKey, 'admin key file');
+    const status = await send(nodeOf(command), admin.signer, peer);
+    emit(globalsOf(command), status, () => formatPeer(`${verb} ${status.url}`, status));
+  };
+}
+
 export function peerCommand(program: Command): void {
   const peer = program
     .command('peer')
@@ -135,12 +153,7 @@ export function peerCommand(program: Command): void {
     .argument('<url>', "the peer's base URL")
     .requiredOption('--node-key <kid>', NODE_KEY_HELP)
     .requiredOption('--admin-key <file>', ADMIN_KEY_HELP)
-    .action(async (url: string, options: AdminOptions, command: Command) => {
-      const peer = { url: peerUrl(url), nodeKey: nodeKey(options.nodeKey!) };
-      const admin = await readPrivateKey(options.adminKey, 'admin key file');
-      const status = await nodeOf(command).followPeer(admin.signer, peer);
-      emit(globalsOf(command), status, () => formatPeer(`following ${status.url}`, status));
-    });
+    .action(pinningAction('following', (node, signer, peer) => node.followPeer(signer, peer)));
 
   peer
     .command('unfollow')
@@ -175,10 +188,5 @@ export function peerCommand(program: Command): void {
     .argument('<url>', "the peer's base URL")
     .requiredOption('--node-key <kid>', NODE_KEY_HELP)
     .requiredOption('--admin-key <file>', ADMIN_KEY_HELP)
-    .action(async (url: string, options: AdminOptions, command: Command) => {
-      const peer = { url: peerUrl(url), nodeKey: nodeKey(options.nodeKey!) };
-      const admin = await readPrivateKey(options.adminKey, 'admin key file');
-      const status = await nodeOf(command).resumePeer(admin.signer, peer);
-      emit(globalsOf(command), status, () => formatPeer(`resumed ${status.url}`, status));
-    });
+    .action(pinningAction('resumed', (node, signer, peer) => node.resumePeer(signer, peer)));
 }
