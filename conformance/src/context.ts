@@ -18,7 +18,7 @@ import {
   signObject,
   toTimestamp,
 } from '@kyodaku/client';
-import { CaseSkip } from './case.ts';
+import { CaseSkip } from './outcome.ts';
 import { check, expectJson } from './expect.ts';
 import { Http, type HttpResponse } from './http.ts';
 

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { importSigner, type PrivateJwk, schemas } from '@kyodaku/client';
-import { type Case, CaseFailure, type CaseResult, CaseSkip, KNOWN_PROFILES, type Profile } from './case.ts';
+import { type Case, type CaseResult, KNOWN_PROFILES, type Profile } from './case.ts';
+import { CaseFailure, CaseSkip } from './outcome.ts';
 import { ALL_CASES } from './cases/index.ts';
 import { Context, type SuiteState } from './context.ts';
 import { expectJson } from './expect.ts';

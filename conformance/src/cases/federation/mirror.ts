@@ -4,7 +4,8 @@
  * and their records; the target follows it and the cases check decisions, views and status.
  */
 import { inclusionProof, leafHashOfEntry, verifyInclusion, verifyReceipt } from '@kyodaku/client';
-import { type Case, CaseFailure, defineCases } from '../../case.ts';
+import { type Case, defineCases } from '../../case.ts';
+import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import {

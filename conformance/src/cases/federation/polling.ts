@@ -3,7 +3,8 @@
  * failure is a WARNING unless --strict). The suite's peer answers some requests with 503; the case
  * reads the times at which the target asked again.
  */
-import { type Case, CaseFailure, defineCases } from '../../case.ts';
+import { type Case, defineCases } from '../../case.ts';
+import { CaseFailure } from '../../outcome.ts';
 import { check, equal } from '../../expect.ts';
 import type { SuitePeer } from '../../peer/peer.ts';
 import { caughtUp, decisionBecomes, eventually, follow, unfollow, withPeer } from './support.ts';

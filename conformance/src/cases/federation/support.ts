@@ -4,7 +4,7 @@
  * status (§6.4) and bounded waiting.
  */
 import { rawPublicKey, signObject, verifyCheckpoint } from '@kyodaku/client';
-import { CaseFailure } from '../../case.ts';
+import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import type { HttpResponse } from '../../http.ts';

@@ -6,7 +6,8 @@ import {
   verifyInclusion,
   verifyReceipt,
 } from '@kyodaku/client';
-import { type Case, CaseFailure, defineCases } from '../../case.ts';
+import { type Case, defineCases } from '../../case.ts';
+import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import { fetchCheckpoint, proofOf, unb64 } from './support.ts';

@@ -8,7 +8,7 @@ import {
   rawPublicKey,
   verifyCheckpoint,
 } from '@kyodaku/client';
-import { CaseFailure } from '../../case.ts';
+import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check } from '../../expect.ts';
 
