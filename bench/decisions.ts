@@ -26,8 +26,8 @@ import { serve } from '@hono/node-server';
 import { type ConsentRecord, type SignedObject, toTimestamp, verifyObject } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { createApp } from '../server/src/app.ts';
-import { DecisionIndex } from '../server/src/decision-index.ts';
-import { loadRecordIndex } from '../server/src/index-loader.ts';
+import { DecisionIndex } from '../server/src/decisions/decision-index.ts';
+import { loadRecordIndex } from '../server/src/decisions/index-loader.ts';
 import { openNode } from '../server/src/node.ts';
 import { attestedIssuers, benchNode, numberArg, signRecordJws } from './lib/setup.ts';
 

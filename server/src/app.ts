@@ -2,19 +2,19 @@
 import { Hono } from 'hono';
 import { batchReceipt, singleReceipt } from './log/receipts.ts';
 import type { NodeContext } from './node-context.ts';
-import { methodNotAllowed, notFound, onError } from './problem.ts';
-import { publisher as createPublisher } from './publish.ts';
-import { attestationRoutes } from './routes/attestations.ts';
-import { decisionRoutes } from './routes/decisions.ts';
-import { docsRoutes } from './routes/docs.ts';
-import { logRoutes } from './routes/log.ts';
-import { partyRoutes } from './routes/parties.ts';
-import { peerRoutes } from './routes/peers.ts';
-import { publicationRoutes } from './routes/publications.ts';
-import { recordRoutes } from './routes/records.ts';
-import { revocationRoutes } from './routes/revocations.ts';
-import { wellKnownRoutes } from './routes/well-known.ts';
-import { workRoutes } from './routes/works.ts';
+import { methodNotAllowed, notFound, onError } from './http/problem.ts';
+import { publisher as createPublisher } from './publish/publisher.ts';
+import { attestationRoutes } from './parties/attestation-routes.ts';
+import { decisionRoutes } from './decisions/routes.ts';
+import { docsRoutes } from './http/docs.ts';
+import { logRoutes } from './log/routes.ts';
+import { partyRoutes } from './parties/routes.ts';
+import { peerRoutes } from './federation/routes.ts';
+import { publicationRoutes } from './publish/routes.ts';
+import { recordRoutes } from './records/routes.ts';
+import { revocationRoutes } from './records/revocation-routes.ts';
+import { wellKnownRoutes } from './http/well-known.ts';
+import { workRoutes } from './records/work-routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [

@@ -2,7 +2,7 @@
 import type { PublicJwk, Signer } from '@kyodaku/client';
 import type { Federation } from './federation/federation.ts';
 import type { Checkpointer } from './log/checkpoints.ts';
-import type { Store } from './store.ts';
+import type { Store } from './objects/object-log.ts';
 
 export interface NodeContext {
   name: string;

@@ -8,7 +8,7 @@ import type { FollowerOptions } from './federation/follower.ts';
 import { Checkpointer } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
-import { Store } from './store.ts';
+import { Store } from './objects/object-log.ts';
 
 export interface OpenNodeOptions {
   db: string;

@@ -12,7 +12,7 @@ import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertMaySign, LogIntegrityError } from '../src/log/checkpoints.ts';
 import { openNode } from '../src/node.ts';
-import { parseTilePath, tileIndexPath } from '../src/routes/log.ts';
+import { parseTilePath, tileIndexPath } from '../src/log/routes.ts';
 import { makeNode, P, problemType, type TestNode } from './helpers.ts';
 
 let t: TestNode;

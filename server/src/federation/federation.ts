@@ -21,8 +21,8 @@ import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { foreignObjects, type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
 import { statementOf } from '../db/writer.ts';
-import type { Store } from '../store.ts';
-import { payloadOf, recordStatus } from '../views.ts';
+import type { Store } from '../objects/object-log.ts';
+import { payloadOf, recordStatus } from '../objects/views.ts';
 import {
   acceptCheckpoint,
   DEFAULT_FOLLOWER_OPTIONS,

@@ -13,7 +13,7 @@ import {
   type SignedObject,
   verifyParty,
 } from '@kyodaku/client';
-import { keyObjectOf, verifySigned } from '../log/verify.ts';
+import { keyObjectOf, verifySigned } from '../objects/verify.ts';
 
 /** What the pipeline needs to know about objects verified before this page (own and followed). */
 export interface TrustView {

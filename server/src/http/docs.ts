@@ -1,6 +1,6 @@
 /** /openapi.json and /docs: a self-contained HTML reference generated from the same OpenAPI document. */
 import { Hono } from 'hono';
-import { buildOpenApi } from '../openapi.ts';
+import { buildOpenApi } from './openapi.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,8 +1,8 @@
 /** Views of stored objects (spec/http-api.md): what GET and publishing endpoints answer with. */
 import { type ObjectKind, type PayloadOf, parseJws, type schemas, toTimestamp } from '@kyodaku/client';
-import type { AttestationRow, RecordRow } from './db/schema.ts';
-import { leafHashOfJws } from './log/tree.ts';
-import type { StoredObject } from './store.ts';
+import type { AttestationRow, RecordRow } from '../db/schema.ts';
+import { leafHashOfJws } from '../log/tree.ts';
+import type { StoredObject } from './object-log.ts';
 
 /** The payload of a stored object (verified when it was accepted). */
 export function payloadOf<K extends ObjectKind>(jws: string, kind: K): PayloadOf<K> {

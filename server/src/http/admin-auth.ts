@@ -3,7 +3,7 @@
  * key, dated within 300 seconds of the node's clock, executed at most once.
  */
 import { type AdminRequest, KyodakuError, type SignedObject, verifyObject } from '@kyodaku/client';
-import type { NodeContext } from './node-context.ts';
+import type { NodeContext } from '../node-context.ts';
 
 /** Largest difference between an admin request's issued_at and the node's clock, in seconds. */
 export const ADMIN_CLOCK_WINDOW_S = 300;

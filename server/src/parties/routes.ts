@@ -1,9 +1,9 @@
 /** Parties: self-signed registration and lookup (spec/http-api.md §3.1). */
 import { Hono } from 'hono';
-import { jwsBodyLimit, readJws } from '../http-body.ts';
+import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { loadPartyView } from '../party-view.ts';
-import type { Publisher } from '../publish.ts';
+import { loadPartyView } from './party-view.ts';
+import type { Publisher } from '../publish/publisher.ts';
 
 export function partyRoutes(node: NodeContext, publisher: Publisher) {
   return new Hono()

@@ -12,8 +12,8 @@ import {
   tryNormalizeIdentifier,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { missTail } from '../answer-templates.ts';
-import { jsonBodyLimit, readJson } from '../http-body.ts';
+import { missTail } from './answer-templates.ts';
+import { jsonBodyLimit, readJson } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
 
 /** Most `id` parameters of one single-item query (REQ-QUERY-005). */

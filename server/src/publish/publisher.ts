@@ -6,11 +6,11 @@
  * durable. Objects queued one after another are planned in that order (the store's group commit).
  */
 import { KyodakuError, kindOfTyp, type schemas, toTimestamp, verifyParty } from '@kyodaku/client';
-import { issuerKeyOf, verifySigned } from './log/verify.ts';
-import type { NodeContext } from './node-context.ts';
-import { loadPartyView } from './party-view.ts';
-import { recordRowOf, type StoredObject } from './store.ts';
-import { logRefOf, recordStatus } from './views.ts';
+import { issuerKeyOf, verifySigned } from '../objects/verify.ts';
+import type { NodeContext } from '../node-context.ts';
+import { loadPartyView } from '../parties/party-view.ts';
+import { recordRowOf, type StoredObject } from '../objects/object-log.ts';
+import { logRefOf, recordStatus } from '../objects/views.ts';
 
 export const PUBLISHABLE_KINDS = ['party', 'record', 'revocation'] as const;
 export type PublishableKind = (typeof PUBLISHABLE_KINDS)[number];

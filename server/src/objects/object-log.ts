@@ -18,7 +18,7 @@ import type { InStatement, InValue } from '@libsql/client';
 import { and, asc, type Column, eq, getTableColumns, getTableName, gt, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from './db/open.ts';
+import type { Db } from '../db/open.ts';
 import {
   type AttestationRow,
   attestationRevocations,
@@ -30,12 +30,12 @@ import {
   recordIds,
   records,
   revocations,
-} from './db/schema.ts';
-import { statementOf, type Writer } from './db/writer.ts';
-import { DecisionIndex, type IndexedRecord } from './decision-index.ts';
-import { loadRecordIndex } from './index-loader.ts';
-import { type LogHashRow, LogTree } from './log/tree.ts';
-import { keyObjectOf } from './log/verify.ts';
+} from '../db/schema.ts';
+import { statementOf, type Writer } from '../db/writer.ts';
+import { DecisionIndex, type IndexedRecord } from '../decisions/decision-index.ts';
+import { loadRecordIndex } from '../decisions/index-loader.ts';
+import { type LogHashRow, LogTree } from '../log/tree.ts';
+import { keyObjectOf } from './verify.ts';
 import { payloadOf } from './views.ts';
 
 type Stmt = BatchItem<'sqlite'>;

@@ -1,10 +1,10 @@
 /** Record revocations by their issuer (spec/http-api.md §3.3). */
 import { KyodakuError } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { publishBodyLimit, readJws } from '../http-body.ts';
+import { publishBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import type { Publisher } from '../publish.ts';
-import { revocationView } from '../views.ts';
+import type { Publisher } from '../publish/publisher.ts';
+import { revocationView } from '../objects/views.ts';
 
 export function revocationRoutes(node: NodeContext, publisher: Publisher) {
   return new Hono()

@@ -13,7 +13,7 @@ import {
   type PayloadOf,
   type SignedObject,
 } from '@kyodaku/client';
-import type { Store } from '../store.ts';
+import type { Store } from './object-log.ts';
 
 /** A verified object with its payload exactly as signed (what the views answer with). */
 export interface VerifiedObject<K extends ObjectKind> extends SignedObject<K> {

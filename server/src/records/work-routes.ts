@@ -2,7 +2,7 @@
 import { KyodakuError, type schemas, tryNormalizeIdentifier } from '@kyodaku/client';
 import { Hono } from 'hono';
 import type { NodeContext } from '../node-context.ts';
-import { recordView } from '../views.ts';
+import { recordView } from '../objects/views.ts';
 
 export function workRoutes(node: NodeContext) {
   return new Hono().get('/v1/works/:identifier{[\\s\\S]+}', async (c) => {

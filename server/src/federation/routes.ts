@@ -5,9 +5,9 @@
  */
 import { KyodakuError, toTimestamp } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { verifyAdminRequest } from '../admin.ts';
-import { normalizePeerUrl, PeerConfigError, parsePeer } from '../federation/peer-config.ts';
-import { jwsBodyLimit, readJws } from '../http-body.ts';
+import { verifyAdminRequest } from '../http/admin-auth.ts';
+import { normalizePeerUrl, PeerConfigError, parsePeer } from './peer-config.ts';
+import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
 
 const PEER_ACTIONS = ['follow', 'unfollow', 'resume'] as const;

@@ -7,11 +7,11 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { verifyAdminRequest } from '../admin.ts';
-import { jwsBodyLimit, readJws } from '../http-body.ts';
+import { verifyAdminRequest } from '../http/admin-auth.ts';
+import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { attestationRowOf } from '../store.ts';
-import { attestationRevocationView, attestationView, payloadOf } from '../views.ts';
+import { attestationRowOf } from '../objects/object-log.ts';
+import { attestationRevocationView, attestationView, payloadOf } from '../objects/views.ts';
 
 export function attestationRoutes(node: NodeContext) {
   const { store } = node;

@@ -1,10 +1,10 @@
 /** Consent records: publish, get, list by issuer (spec/http-api.md §3.2). */
 import { KyodakuError, schemas } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { publishBodyLimit, readJws } from '../http-body.ts';
+import { publishBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import type { Publisher } from '../publish.ts';
-import { recordView } from '../views.ts';
+import type { Publisher } from '../publish/publisher.ts';
+import { recordView } from '../objects/views.ts';
 
 export function recordRoutes(node: NodeContext, publisher: Publisher) {
   const { store } = node;

@@ -10,8 +10,8 @@
  * literal are standard SQL. The order of records does not matter to the index.
  */
 import { asc, gt, sql } from 'drizzle-orm';
-import type { Db } from './db/open.ts';
-import { records } from './db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { records } from '../db/schema.ts';
 import type { DecisionIndex } from './decision-index.ts';
 
 const PAGE = 50_000;

@@ -1,7 +1,7 @@
 /** The view of a party's current registration with its attestations (spec/http-api.md §3.1). */
 import { KyodakuError, toTimestamp } from '@kyodaku/client';
-import type { NodeContext } from './node-context.ts';
-import { partyView } from './views.ts';
+import type { NodeContext } from '../node-context.ts';
+import { partyView } from '../objects/views.ts';
 
 export async function loadPartyView(node: NodeContext, partyId: string) {
   const { store } = node;
