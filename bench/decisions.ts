@@ -108,7 +108,7 @@ async function prepare(dir: string) {
     }
     sample ??= chunk[0];
     const t1 = performance.now();
-    await node.store.putRecords(chunk, toTimestamp());
+    await node.records.putRecords(chunk, toTimestamp());
     const t2 = performance.now();
     signMs += t1 - t0;
     storeMs += t2 - t1;
@@ -140,10 +140,10 @@ async function measure(dir: string) {
   // Typed arrays live outside the V8 heap: count them with it.
   const memory = process.memoryUsage();
   const heapMb = (memory.heapUsed + memory.arrayBuffers) / 1024 / 1024;
-  const recordCount = reopened.store.index.size;
+  const recordCount = reopened.index.size;
   // The decision index alone (openNode also restores the log's tree head).
   const t1 = performance.now();
-  await loadRecordIndex(reopened.store.db, new DecisionIndex());
+  await loadRecordIndex(reopened.objects.db, new DecisionIndex());
   const indexOnlyS = (performance.now() - t1) / 1000;
   global.gc?.();
   console.log(

@@ -52,7 +52,7 @@ async function prepareOrigin(dir: string): Promise<Array<{ jws: string; x: strin
       });
       if (sample.length < 20_000) sample.push({ jws, x: issuers[who]!.privateJwk.x });
     }
-    await node.store.putRecords(chunk, toTimestamp());
+    await node.records.putRecords(chunk, toTimestamp());
   }
   await node.log.checkpoints.sign();
   node.close();

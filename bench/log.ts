@@ -239,7 +239,7 @@ async function ingest() {
     const bulk = [];
     for (const round of rounds) {
       const raw = nativeVerifyRate(1);
-      const sizeBefore = node.store.size;
+      const sizeBefore = node.objects.size;
       const run = await load(
         `http://127.0.0.1:${port}/v1/publications`,
         round,
@@ -247,7 +247,7 @@ async function ingest() {
         'application/json',
       );
       // Records accepted, counted by the log itself (the entries' results are not parsed).
-      const accepted = node.store.size - sizeBefore;
+      const accepted = node.objects.size - sizeBefore;
       if (accepted !== BULK_RECORDS) throw new Error(`bulk: ${accepted} of ${BULK_RECORDS} accepted`);
       const perSecond = (accepted / run.ms) * 1000;
       bulk.push({

@@ -1,19 +1,19 @@
 /** The Kyodaku registry node as a Hono app, without listen: main.ts binds it, tests call app.request(). */
 import { Hono } from 'hono';
-import { batchReceipt, singleReceipt } from './log/receipts.ts';
-import type { NodeContext } from './node-context.ts';
-import { methodNotAllowed, notFound, onError } from './http/problem.ts';
-import { publisher as createPublisher } from './publish/publisher.ts';
-import { attestationRoutes } from './parties/attestation-routes.ts';
 import { decisionRoutes } from './decisions/routes.ts';
-import { docsRoutes } from './http/docs.ts';
-import { logRoutes } from './log/routes.ts';
-import { partyRoutes } from './parties/routes.ts';
 import { peerRoutes } from './federation/routes.ts';
-import { publicationRoutes } from './publish/routes.ts';
-import { recordRoutes } from './records/routes.ts';
-import { revocationRoutes } from './records/revocation-routes.ts';
+import { docsRoutes } from './http/docs.ts';
+import { methodNotAllowed, notFound, onError } from './http/problem.ts';
 import { wellKnownRoutes } from './http/well-known.ts';
+import { batchReceipt, singleReceipt } from './log/receipts.ts';
+import { logRoutes } from './log/routes.ts';
+import type { NodeContext } from './node-context.ts';
+import { attestationRoutes } from './parties/attestation-routes.ts';
+import { partyRoutes } from './parties/routes.ts';
+import { publisher as createPublisher } from './publish/publisher.ts';
+import { publicationRoutes } from './publish/routes.ts';
+import { revocationRoutes } from './records/revocation-routes.ts';
+import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */

@@ -49,7 +49,7 @@ export async function start(env: Record<string, string | undefined> = process.en
     );
     console.log(`kyodaku-server: node ${node.node.kid}, admin key ${node.admin.kid}`);
     console.log(
-      `kyodaku-server: ${node.store.size} objects, ${node.store.index.size} records indexed in ${Date.now() - started} ms`,
+      `kyodaku-server: ${node.objects.size} objects, ${node.index.size} records indexed in ${Date.now() - started} ms`,
     );
     console.log(`kyodaku-server: log ${node.log.verifierKey} at size ${node.log.checkpoints.latest?.size}`);
     console.log(`kyodaku-server: following ${node.federation?.statuses().length ?? 0} peers`);

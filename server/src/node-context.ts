@@ -1,13 +1,23 @@
-/** What the HTTP app needs from the running node: its store, its keys and its clock. */
+/** What the HTTP app needs from the running node: its registry, its keys and its clock. */
 import type { PublicJwk, Signer } from '@kyodaku/client';
+import type { DecisionIndex } from './decisions/decision-index.ts';
 import type { Federation } from './federation/federation.ts';
 import type { Checkpointer } from './log/checkpoints.ts';
-import type { Store } from './objects/object-log.ts';
+import type { ObjectLog } from './objects/object-log.ts';
+import type { AttestationStore } from './parties/attestation-store.ts';
+import type { PartyStore } from './parties/party-store.ts';
+import type { RecordStore } from './records/record-store.ts';
 
 export interface NodeContext {
   name: string;
   origin: string;
-  store: Store;
+  /** Every accepted object in log order, and the one append path (objects/). */
+  objects: ObjectLog;
+  parties: PartyStore;
+  attestations: AttestationStore;
+  records: RecordStore;
+  /** The in-memory decision index (decisions/), kept in step by every accepted write. */
+  index: DecisionIndex;
   node: { kid: string; publicJwk: PublicJwk; signer: Signer };
   admin: { kid: string; publicJwk: PublicJwk };
   /** The transparency log (spec/log.md): checkpoints signed with the node key, named by origin. */

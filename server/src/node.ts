@@ -3,12 +3,17 @@ import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
 import { openWriter } from './db/writer.ts';
+import { DecisionIndex } from './decisions/decision-index.ts';
+import { loadRecordIndex } from './decisions/index-loader.ts';
 import { Federation } from './federation/federation.ts';
 import type { FollowerOptions } from './federation/follower.ts';
 import { Checkpointer } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
-import { Store } from './objects/object-log.ts';
+import { ObjectLog } from './objects/object-log.ts';
+import { AttestationStore } from './parties/attestation-store.ts';
+import { PartyStore } from './parties/party-store.ts';
+import { RecordStore } from './records/record-store.ts';
 
 export interface OpenNodeOptions {
   db: string;
@@ -33,13 +38,21 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const { client, db, pragmas } = await openDb(options.db);
   const keys = await loadNodeKeys(options.dataDir);
   const writer = openWriter(options.db, client);
-  const store = new Store(db, writer);
+  const objects = new ObjectLog(db, writer);
+  const index = new DecisionIndex();
+  const registry = {
+    objects,
+    index,
+    parties: new PartyStore(objects),
+    attestations: new AttestationStore(objects, index),
+    records: new RecordStore(objects, index),
+  };
   const now = options.now ?? Date.now;
   const origin = options.origin ?? 'localhost/kyodaku';
   const checkpoints = new Checkpointer({
     db,
     writer,
-    tree: store.log,
+    tree: objects.tree,
     origin,
     seed: new Uint8Array(Buffer.from(keys.node.privateJwk.d, 'base64url')),
     now,
@@ -47,14 +60,16 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   });
   const federation = new Federation({
     db,
-    store,
+    registry,
     origin,
     nodeKid: keys.node.kid,
     now,
     ...(options.follower !== undefined && { follower: options.follower }),
   });
   try {
-    await store.load();
+    await objects.load();
+    await registry.attestations.load();
+    await loadRecordIndex(db, index);
     await checkpoints.load();
     await federation.load();
   } catch (error) {
@@ -62,11 +77,11 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     client.close();
     throw error;
   }
-  store.onAppend = () => checkpoints.schedule();
+  objects.onAppend = () => checkpoints.schedule();
   return {
     name: options.name ?? 'Kyodaku reference registry',
     origin,
-    store,
+    ...registry,
     log: { checkpoints, verifierKey: verifierKeyString(origin, rawPublicKey(keys.node.publicJwk)) },
     node: { kid: keys.node.kid, publicJwk: keys.node.publicJwk, signer: keys.node.signer },
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },

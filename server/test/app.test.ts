@@ -118,7 +118,7 @@ describe('parties', () => {
     const bad = `${h}.${p}.${s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`}`;
     expect(await problemType(await t.postJws('/v1/parties', bad))).toBe(P('invalid-signature'));
     expect(await problemType(await t.get(`/v1/parties/${keys.kid}`))).toBe(P('not-found'));
-    expect(t.node.store.size).toBe(0);
+    expect(t.node.objects.size).toBe(0);
   });
 
   it('REQ-API-011: refuses malformed JWS, wrong typ', async () => {

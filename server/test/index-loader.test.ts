@@ -26,10 +26,10 @@ it('reloads a seeded registry into an index that answers as the live one', async
   expect((await t.postJws('/v1/records', first.jws)).status).toBe(201);
   const second = await p.record({ ids, purposes: { train: 'deny' }, supersedes: first.id });
   expect((await t.postJws('/v1/records', second.jws)).status).toBe(201);
-  const live = t.node.store.index;
+  const live = t.node.index;
   const loaded = new DecisionIndex();
   // The attestations as the store loads them (the loader reads records only).
-  for (const a of await t.node.store.db.select().from(attestations)) {
+  for (const a of await t.node.objects.db.select().from(attestations)) {
     loaded.addAttestation(a.party, {
       id: a.id,
       role: a.role,
@@ -38,9 +38,11 @@ it('reloads a seeded registry into an index that answers as the live one', async
       ...(a.revokedAt !== null && { revokedAt: a.revokedAt }),
     });
   }
-  const identifiers = [...new Set((await t.node.store.db.select().from(recordIds)).map((r) => r.identifier))];
+  const identifiers = [
+    ...new Set((await t.node.objects.db.select().from(recordIds)).map((r) => r.identifier)),
+  ];
   expect(identifiers.length).toBeGreaterThan(5);
-  await loadRecordIndex(t.node.store.db, loaded);
+  await loadRecordIndex(t.node.objects.db, loaded);
   expect(loaded.size).toBe(live.size);
   const times = [
     toTimestamp(t.node.now()),

@@ -11,8 +11,8 @@ import {
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertMaySign, LogIntegrityError } from '../src/log/checkpoints.ts';
-import { openNode } from '../src/node.ts';
 import { parseTilePath, tileIndexPath } from '../src/log/routes.ts';
+import { openNode } from '../src/node.ts';
 import { makeNode, P, problemType, type TestNode } from './helpers.ts';
 
 let t: TestNode;
@@ -194,9 +194,9 @@ describe('restart', () => {
     t.node.close();
     const db = `file:${t.dir}/kyodaku.db`;
     const again = await openNode({ db, dataDir: t.dir });
-    expect(again.store.log.size).toBe(before.size);
+    expect(again.objects.tree.size).toBe(before.size);
     expect(again.log.checkpoints.latest?.note).toBeDefined();
-    expect(Buffer.from(again.store.log.root())).toEqual(Buffer.from(before.rootHash));
+    expect(Buffer.from(again.objects.tree.root())).toEqual(Buffer.from(before.rootHash));
     again.close();
     const raw = createClient({ url: db });
     await raw.execute('UPDATE log_hashes SET hash = zeroblob(32) WHERE level = 0 AND idx = 0');

@@ -174,7 +174,7 @@ describe('POST /v1/publications', () => {
   it('REQ-API-080: refuses a malformed request as a whole and stores nothing', async () => {
     const p = await t.party();
     const record = await p.record();
-    const sizeBefore = t.node.store.size;
+    const sizeBefore = t.node.objects.size;
     const tooMany = Array.from({ length: schemas.LIMITS.maxBatchObjects + 1 }, () => record.jws);
     expect(await problemType(await t.postJson('/v1/publications', { objects: tooMany }))).toBe(
       P('batch-too-large'),
@@ -187,7 +187,7 @@ describe('POST /v1/publications', () => {
     }
     const asJose = await t.postJws('/v1/publications', record.jws);
     expect(await problemType(asJose)).toBe(P('unsupported-media-type'));
-    expect(t.node.store.size).toBe(sizeBefore);
+    expect(t.node.objects.size).toBe(sizeBefore);
     const metadata = schemas.WellKnown.parse(await (await t.get('/.well-known/kyodaku')).json());
     expect(metadata.limits.max_batch_objects).toBeGreaterThanOrEqual(1000);
   });

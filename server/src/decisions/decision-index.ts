@@ -49,6 +49,21 @@ export interface IndexedRecord {
   revokedAt?: string;
 }
 
+/** A newly accepted record (own or followed) as the index takes it, from its verified payload. */
+export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
+  return {
+    id,
+    iss: r.iss,
+    type: r.work.type,
+    ids: r.work.ids,
+    purposes: r.purposes,
+    ...(r.conditions !== undefined && { conditions: r.conditions }),
+    issuedAt: r.issued_at,
+    validFrom: r.valid_from,
+    ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
+  };
+}
+
 /** The same fields as stored in the database (JSON text for ids, purposes and conditions). */
 export interface StoredRecordFields {
   id: string;

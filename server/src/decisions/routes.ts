@@ -12,9 +12,9 @@ import {
   tryNormalizeIdentifier,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { missTail } from './answer-templates.ts';
 import { jsonBodyLimit, readJson } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
+import { missTail } from './answer-templates.ts';
 
 /** Most `id` parameters of one single-item query (REQ-QUERY-005). */
 export const MAX_QUERY_IDS = 100;
@@ -88,7 +88,7 @@ function withOrigins(node: NodeContext, tail: string): string {
 }
 
 export function decisionRoutes(node: NodeContext) {
-  const index = node.store.index;
+  const index = node.index;
   // The node's time as a timestamp, made once per second rather than once per request.
   let second = Number.NaN;
   let stamp = '';

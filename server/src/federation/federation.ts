@@ -1,28 +1,16 @@
 /**
- * Federation (spec/federation.md): the peers this node follows, the objects it verified from them
- * with their origin, and their effect on the decision index. Followed objects never enter the node's
- * own log; they are kept in `foreign_objects` keyed by (origin, index), and the node's state derived
- * from them (which parties are attested by a trusted node key, which records are revoked or
- * superseded) is rebuilt from them at start-up.
+ * Federation (spec/federation.md): the peers this node follows and the administrative actions on
+ * them (follow, unfollow, resume), and the host every follower verifies and commits its pages
+ * through. What followed objects change in the node is `FollowedState` (followed-state.ts); how
+ * they are stored is followed-rows.ts.
  */
-import {
-  assertAcceptablePublicKey,
-  type ConsentRecord,
-  KyodakuError,
-  keyIdOf,
-  leafHash,
-  type PublicJwk,
-  rawPublicKey,
-  type SignedObject,
-  toTimestamp,
-} from '@kyodaku/client';
-import type { Client, InStatement, InValue } from '@libsql/client';
-import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
+import { KyodakuError, type PublicJwk, rawPublicKey, toTimestamp } from '@kyodaku/client';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
-import { foreignObjects, type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
+import { type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
 import { statementOf } from '../db/writer.ts';
-import type { Store } from '../objects/object-log.ts';
-import { payloadOf, recordStatus } from '../objects/views.ts';
+import { countFollowed, pageStatements, readFollowed } from './followed-rows.ts';
+import { type FederationRegistry, FollowedState } from './followed-state.ts';
 import {
   acceptCheckpoint,
   DEFAULT_FOLLOWER_OPTIONS,
@@ -33,19 +21,15 @@ import {
   PeerInconsistentError,
   type PeerStatus,
 } from './follower.ts';
-import { PeerClient, type PeerMetadata } from './peer-client.ts';
+import { PeerClient } from './peer-client.ts';
 import { type PeerConfig, PeerConfigError } from './peer-config.ts';
-import {
-  type FollowedObject,
-  type PeerKey,
-  type TrustView,
-  type VerifiedPage,
-  verifyPage,
-} from './verify-page.ts';
+import { checkedMetadata } from './peer-metadata.ts';
+import { SerialActions } from './serial-actions.ts';
+import { type PeerKey, type VerifiedPage, verifyPage } from './verify-page.ts';
 
 export interface FederationOptions {
   db: Db;
-  store: Store;
+  registry: FederationRegistry;
   /** This node's own origin and node key id. */
   origin: string;
   nodeKid: string;
@@ -53,54 +37,9 @@ export interface FederationOptions {
   follower?: Partial<FollowerOptions>;
 }
 
-/** Where a followed record came from (REQ-FED-033). */
-export interface OriginRef {
-  origin: string;
-  node: string;
-  index: number;
-}
-
-interface FollowedRecord extends OriginRef {
-  iss: string;
-  supersededBy?: string;
-  supersededAt?: string;
-  revokedBy?: string;
-  revokedAt?: string;
-}
-
-const CHUNK = 400;
-/** Rows per INSERT of followed objects (8 parameters each, under SQLite's 32,766). */
-const OBJECT_ROWS = 1000;
-
-const INSERT_OBJECTS =
-  'INSERT INTO foreign_objects (origin, idx, id, kind, jws, party, subject, received_at) VALUES ';
-const INSERT_REFUSALS = 'INSERT INTO peer_refusals (origin, idx, reason, detail, at) VALUES ';
-const insertSqlCache = new Map<string, string>();
-
-/** `INSERT … VALUES (?, …), … ON CONFLICT DO NOTHING` for `rows` rows of `width` columns. */
-function insertSql(head: string, width: number, rows: number): string {
-  const key = `${head}|${rows}`;
-  let sql = insertSqlCache.get(key);
-  if (sql === undefined) {
-    const tuple = `(${new Array(width).fill('?').join(', ')})`;
-    sql = `${head}${new Array(rows).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`;
-    if (insertSqlCache.size > 64) insertSqlCache.clear();
-    insertSqlCache.set(key, sql);
-  }
-  return sql;
-}
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export class Federation implements FollowerHost {
   readonly #db: Db;
-  /** The libsql client under the drizzle database (drizzle sets `$client`), for hot statements. */
-  readonly #client: Client;
-  readonly #store: Store;
+  readonly #registry: FederationRegistry;
   readonly origin: string;
   readonly #nodeKid: string;
   readonly now: () => number;
@@ -108,44 +47,24 @@ export class Federation implements FollowerHost {
   readonly #followers = new Map<string, Follower>();
   /** origin -> pinned node key id of the peer. */
   readonly #nodeOf = new Map<string, string>();
-  /** Party keys from followed party objects. */
-  readonly #partyKeys = new Map<string, PublicJwk>();
-  /** Cache of the node's own parties' keys (looked up in the store). */
-  readonly #localKeys = new Map<string, PublicJwk>();
-  /** party -> role of an attestation by a peer's pinned key. */
-  readonly #roles = new Map<string, string>();
-  readonly #attestationParty = new Map<string, string>();
-  readonly #pendingAttestationRevocations = new Map<string, string>();
-  readonly #records = new Map<string, FollowedRecord>();
-  /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
-  readonly #pendingRevoked = new Map<string, { by: string; at: string; iss: string }>();
-  readonly #pendingSuperseded = new Map<string, { by: string; at: string; iss: string }>();
-  /** The node's own records revoked or superseded by followed objects (for their views). */
-  readonly #localChanges = new Map<
-    string,
-    { revokedBy?: string; revokedAt?: string; supersededBy?: string; supersededAt?: string }
-  >();
-  readonly #trust: TrustView;
+  /** What the followed objects change in this node. */
+  readonly #state: FollowedState;
   readonly #retrying = new Set<string>();
   /** The last administrative action on each peer URL: actions on one peer run one at a time. */
-  readonly #acting = new Map<string, Promise<unknown>>();
+  readonly #acting = new SerialActions();
   #closed = false;
+  /** This node, which never follows itself. */
+  readonly #self: { nodeId: string; origin: string };
 
   constructor(options: FederationOptions) {
     this.#db = options.db;
-    const client = (options.db as Db & { $client?: Client }).$client;
-    if (client === undefined) throw new Error('federation: the database has no libsql client');
-    this.#client = client;
-    this.#store = options.store;
+    this.#registry = options.registry;
     this.origin = options.origin;
     this.#nodeKid = options.nodeKid;
     this.now = options.now;
     this.#options = { ...DEFAULT_FOLLOWER_OPTIONS, ...options.follower };
-    this.#trust = {
-      partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
-      attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
-      recordIssuer: (id) => this.#records.get(id)?.iss ?? this.#store.recordRow(id).then((r) => r?.issuer),
-    };
+    this.#state = new FollowedState(options.db, options.registry);
+    this.#self = { nodeId: options.nodeKid, origin: options.origin };
   }
 
   /** Whether this node follows any peer (a mirror, REQ-FED-032). */
@@ -155,86 +74,23 @@ export class Federation implements FollowerHost {
 
   /** How many followed records are held (counted once). */
   get recordCount(): number {
-    return this.#records.size;
-  }
-
-  async #localPartyKey(id: string): Promise<PublicJwk | undefined> {
-    const cached = this.#localKeys.get(id);
-    if (cached !== undefined) return cached;
-    const row = await this.#store.partyRow(id);
-    const obj = row && (await this.#store.objectById(row.currentId));
-    if (obj === undefined) return undefined;
-    const key = payloadOf(obj.jws, 'party').key;
-    this.#localKeys.set(id, key);
-    return key;
-  }
-
-  async #localRole(id: string): Promise<string | undefined> {
-    const rows = await this.#store.attestationsOf(id);
-    return rows[0]?.role;
+    return this.#state.recordCount;
   }
 
   /** Rebuilds the followed state from the database; call once at start-up, after the store. */
   async load(): Promise<void> {
     const rows = await this.#db.select().from(peers).orderBy(asc(peers.addedAt));
     for (const row of rows) this.#nodeOf.set(row.origin, row.nodeKey);
-    // Page by (origin, idx) so that a large mirror never materializes as one result set.
-    let after: { origin: string; idx: number } | undefined;
-    for (;;) {
-      const page = await this.#db
-        .select()
-        .from(foreignObjects)
-        .where(
-          after === undefined
-            ? undefined
-            : or(
-                gt(foreignObjects.origin, after.origin),
-                and(eq(foreignObjects.origin, after.origin), gt(foreignObjects.idx, after.idx)),
-              ),
-        )
-        .orderBy(asc(foreignObjects.origin), asc(foreignObjects.idx))
-        .limit(10_000);
-      const byOrigin = new Map<string, FollowedObject[]>();
-      for (const r of page) {
-        const kind = r.kind as FollowedObject['kind'];
-        const payload = payloadOf(r.jws, kind);
-        const list = byOrigin.get(r.origin) ?? [];
-        list.push({
-          index: r.idx,
-          kind,
-          party: r.party ?? '',
-          subject: r.subject,
-          object: {
-            kind,
-            id: r.id,
-            jws: r.jws,
-            header: JSON.parse(Buffer.from(r.jws.split('.')[0]!, 'base64url').toString('utf8')),
-            payload,
-          } as SignedObject<typeof kind>,
-        });
-        byOrigin.set(r.origin, list);
-      }
-      for (const [origin, list] of byOrigin) await this.#apply(origin, list);
-      if (page.length < 10_000) break;
-      const last = page[page.length - 1]!;
-      after = { origin: last.origin, idx: last.idx };
-    }
+    await readFollowed(this.#db, (origin, list) =>
+      this.#state.apply(origin, this.#nodeOf.get(origin) ?? '', list),
+    );
     const refusals = await this.#db.select().from(peerRefusals).orderBy(asc(peerRefusals.idx));
     for (const row of rows) {
-      const counts = await this.#countsOf(row.origin);
       const mine = refusals
         .filter((r) => r.origin === row.origin)
         .map((r) => ({ index: r.idx, reason: r.reason, detail: r.detail, at: r.at }));
-      this.#followers.set(row.url, this.#makeFollower(row, counts.objects, mine));
+      this.#followers.set(row.url, this.#makeFollower(row, await countFollowed(this.#db, row.origin), mine));
     }
-  }
-
-  async #countsOf(origin: string): Promise<{ objects: number }> {
-    const rows = await this.#db
-      .select({ id: foreignObjects.id })
-      .from(foreignObjects)
-      .where(eq(foreignObjects.origin, origin));
-    return { objects: rows.length };
   }
 
   #makeFollower(
@@ -293,34 +149,6 @@ export class Federation implements FollowerHost {
     return this.#followers.get(url);
   }
 
-  /**
-   * Fetches a peer's metadata and checks it against the key to pin (REQ-FED-002): the node id is the
-   * pinned key, and the thumbprint of the node key it publishes. Unreachable or malformed: 400.
-   */
-  async #checkedMetadata(url: string, nodeKey: string): Promise<PeerMetadata> {
-    let meta: PeerMetadata;
-    try {
-      meta = await new PeerClient(url, 10_000).metadata();
-    } catch (error) {
-      throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
-    }
-    if (meta.nodeId !== nodeKey) {
-      throw new PeerConfigError(`the peer's node key is ${meta.nodeId}, not the pinned ${nodeKey}`);
-    }
-    try {
-      assertAcceptablePublicKey(meta.nodeKey);
-    } catch {
-      throw new PeerConfigError("the peer's node key is not an acceptable Ed25519 key");
-    }
-    if ((await keyIdOf(meta.nodeKey)) !== meta.nodeId) {
-      throw new PeerConfigError("the peer's node.id is not the thumbprint of its node.key");
-    }
-    if (meta.nodeId === this.#nodeKid || meta.origin === this.origin) {
-      throw new PeerConfigError('a node does not follow itself');
-    }
-    return meta;
-  }
-
   /** The peer this node follows (or followed) at `url`; 404 when there is none (REQ-FED-050). */
   #known(url: string): Follower {
     const follower = this.#followers.get(url);
@@ -335,22 +163,7 @@ export class Federation implements FollowerHost {
    * stored cursor (REQ-FED-053); a stopped one is not restarted (REQ-FED-055).
    */
   follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
-    return this.#serially(peer.url, () => this.#follow(peer));
-  }
-
-  /** Runs `action` once every earlier action on the same peer URL has settled. */
-  #serially<T>(url: string, action: () => Promise<T>): Promise<T> {
-    const before = this.#acting.get(url) ?? Promise.resolve();
-    const run = before.then(action, action);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#acting.set(url, settled);
-    void settled.then(() => {
-      if (this.#acting.get(url) === settled) this.#acting.delete(url);
-    });
-    return run;
+    return this.#acting.run(peer.url, () => this.#follow(peer));
   }
 
   async #follow(peer: PeerConfig): Promise<{ created: boolean; status: PeerStatus }> {
@@ -368,7 +181,7 @@ export class Federation implements FollowerHost {
       if (existing.state === 'unfollowed') await this.#refollow(existing);
       return { created: false, status: existing.status() };
     }
-    const meta = await this.#checkedMetadata(peer.url, peer.nodeKey);
+    const meta = await checkedMetadata(this.#self, peer.url, peer.nodeKey);
     if (this.#nodeOf.has(meta.origin)) {
       throw new PeerConfigError(`the origin ${meta.origin} is already followed`);
     }
@@ -393,7 +206,7 @@ export class Federation implements FollowerHost {
   }
 
   async #refollow(follower: Follower): Promise<void> {
-    const meta = await this.#checkedMetadata(follower.row.url, follower.row.nodeKey);
+    const meta = await checkedMetadata(this.#self, follower.row.url, follower.row.nodeKey);
     if (meta.origin !== follower.row.origin) {
       throw new PeerConfigError(
         `the peer's origin is now ${meta.origin}, not ${follower.row.origin}: another log is another peer`,
@@ -412,7 +225,7 @@ export class Federation implements FollowerHost {
    * cursor, compact range, kept checkpoint and evidence stay, and keep counting (REQ-FED-052).
    */
   unfollow(url: string): Promise<PeerStatus> {
-    return this.#serially(url, () => this.#unfollow(url));
+    return this.#acting.run(url, () => this.#unfollow(url));
   }
 
   async #unfollow(url: string): Promise<PeerStatus> {
@@ -443,7 +256,7 @@ export class Federation implements FollowerHost {
    * pin and following goes on from the kept cursor. Anything else leaves the peer as it was.
    */
   resume(peer: PeerConfig): Promise<PeerStatus> {
-    return this.#serially(peer.url, () => this.#resume(peer));
+    return this.#acting.run(peer.url, () => this.#resume(peer));
   }
 
   async #resume(peer: PeerConfig): Promise<PeerStatus> {
@@ -454,7 +267,7 @@ export class Federation implements FollowerHost {
         `the peer is ${old.state}: only a stopped-inconsistent peer is resumed`,
       );
     }
-    const meta = await this.#checkedMetadata(peer.url, peer.nodeKey);
+    const meta = await checkedMetadata(this.#self, peer.url, peer.nodeKey);
     if (meta.origin !== old.row.origin) {
       throw new PeerConfigError(
         `the peer's origin is now ${meta.origin}, not ${old.row.origin}: another log is another peer`,
@@ -509,15 +322,8 @@ export class Federation implements FollowerHost {
   // FollowerHost
 
   async verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
-    const page = await verifyPage(entries, peer, this.#trust);
-    // The next page is verified while this one commits: it must already see this page's parties
-    // and attestations.
-    for (const o of page.accepted) {
-      if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
-      else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
-        this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
-      }
-    }
+    const page = await verifyPage(entries, peer, this.#state.trust);
+    this.#state.noteVerified(page);
     return page;
   }
 
@@ -526,36 +332,14 @@ export class Federation implements FollowerHost {
     page: VerifiedPage,
     update: { cursor: number; peaks: Buffer; checkpointNote: string },
   ): Promise<void> {
-    const receivedAt = toTimestamp(this.now());
-    const at = receivedAt;
-    // Multi-row INSERTs written directly (a statement text per row count, parameters in one flat
-    // list): the query builder costs as much as SQLite itself for a page of 1,000 objects. One
-    // batch, one transaction, with the cursor update.
-    const stmts: InStatement[] = [];
-    for (const c of chunks(page.accepted, OBJECT_ROWS)) {
-      const args: InValue[] = [];
-      for (const o of c) {
-        args.push(row.origin, o.index, o.object.id, o.kind, o.object.jws, o.party, o.subject, receivedAt);
-      }
-      stmts.push({ sql: insertSql(INSERT_OBJECTS, 8, c.length), args });
-    }
-    for (const c of chunks(page.refusals)) {
-      const args: InValue[] = [];
-      for (const r of c) args.push(row.origin, r.index, r.reason, r.detail, at);
-      stmts.push({ sql: insertSql(INSERT_REFUSALS, 5, c.length), args });
-    }
-    stmts.push({
-      sql: 'UPDATE peers SET cursor = ?, peaks = ?, checkpoint_note = ? WHERE url = ?',
-      args: [update.cursor, update.peaks, update.checkpointNote, row.url],
-    });
-    // Through the store's writer: a page of 1,000 objects commits on the writer thread.
-    await this.#store.write(stmts);
-    await this.#apply(row.origin, page.accepted);
+    // Through the node's writer: a page of 1,000 objects commits on the writer thread.
+    await this.#registry.objects.write(pageStatements(row, page, update, toTimestamp(this.now())));
+    await this.#state.apply(row.origin, this.#nodeOf.get(row.origin) ?? '', page.accepted);
   }
 
-  /** A change of a peer's row, through the store's writer (the node's one writing path). */
+  /** A change of a peer's row, through the node's writer (the node's one writing path). */
   #write(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<void> {
-    return this.#store.write([statementOf(query)]);
+    return this.#registry.objects.write([statementOf(query)]);
   }
 
   async markInconsistent(row: PeerRow, evidence: Evidence): Promise<void> {
@@ -567,214 +351,25 @@ export class Federation implements FollowerHost {
     );
   }
 
-  // The effect of followed objects on the node's state and decision index
-
-  async #apply(origin: string, list: readonly FollowedObject[]): Promise<void> {
-    const index = this.#store.index;
-    const node = this.#nodeOf.get(origin) ?? '';
-    const recordIds = list.filter((o) => o.kind === 'record').map((o) => o.object.id);
-    const local = new Set<string>();
-    for (const c of chunks(recordIds, 500)) {
-      const sql = `SELECT id FROM objects WHERE id IN (${new Array(c.length).fill('?').join(', ')})`;
-      const { rows } = await this.#client.execute({ sql, args: c });
-      for (const r of rows) local.add(r[0] as string);
-    }
-    for (const o of list) {
-      const id = o.object.id;
-      switch (o.kind) {
-        case 'party':
-          this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
-          break;
-        case 'attestation': {
-          if (this.#attestationParty.has(id)) break;
-          const a = (o.object as SignedObject<'attestation'>).payload;
-          this.#attestationParty.set(id, a.party);
-          if (!this.#roles.has(a.party)) this.#roles.set(a.party, a.role);
-          index.addAttestation(a.party, {
-            id,
-            role: a.role,
-            issuedAt: a.issued_at,
-            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
-          });
-          const revokedAt = this.#pendingAttestationRevocations.get(id);
-          if (revokedAt !== undefined) index.revokeAttestation(a.party, id, revokedAt);
-          break;
-        }
-        case 'attestation-revocation': {
-          const r = (o.object as SignedObject<'attestation-revocation'>).payload;
-          const party = this.#attestationParty.get(r.attestation);
-          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, r.issued_at);
-          else index.revokeAttestation(party, r.attestation, r.issued_at);
-          break;
-        }
-        case 'record': {
-          const r = (o.object as SignedObject<'record'>).payload;
-          if (this.#records.has(id) || local.has(id)) break;
-          const held: FollowedRecord = { origin, node, index: o.index, iss: r.iss };
-          this.#records.set(id, held);
-          index.addRecord({
-            id,
-            iss: r.iss,
-            type: r.work.type,
-            ids: r.work.ids,
-            purposes: r.purposes,
-            ...(r.conditions !== undefined && { conditions: r.conditions }),
-            issuedAt: r.issued_at,
-            validFrom: r.valid_from,
-            ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
-          });
-          const revoked = this.#pendingRevoked.get(id);
-          if (revoked !== undefined && revoked.iss === r.iss) {
-            held.revokedBy = revoked.by;
-            held.revokedAt = revoked.at;
-            index.markRevoked(id, r.work.ids, revoked.at);
-          }
-          const superseded = this.#pendingSuperseded.get(id);
-          if (superseded !== undefined && superseded.iss === r.iss) {
-            held.supersededBy = superseded.by;
-            held.supersededAt = superseded.at;
-            index.markSuperseded(id, r.work.ids, superseded.at);
-          }
-          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at, r.iss);
-          break;
-        }
-        case 'revocation': {
-          const r = (o.object as SignedObject<'revocation'>).payload;
-          await this.#revoke(r.record, id, r.issued_at, r.iss);
-          break;
-        }
-      }
-    }
-  }
-
-  /** The work ids of a record the node holds (own or followed), if it holds it. */
-  async #idsOf(recordId: string): Promise<readonly string[] | undefined> {
-    if (this.#records.has(recordId)) {
-      const [row] = await this.#db
-        .select({ jws: foreignObjects.jws })
-        .from(foreignObjects)
-        .where(eq(foreignObjects.id, recordId))
-        .limit(1);
-      return row && (payloadOf(row.jws, 'record') as ConsentRecord).work.ids;
-    }
-    const row = await this.#store.recordRow(recordId);
-    return row && (JSON.parse(row.ids) as string[]);
-  }
-
-  /** Whether `iss` may act on the record: it is its issuer, or the record is not held (yet). */
-  async #issuerMayAct(recordId: string, iss: string): Promise<boolean> {
-    const issuer = this.#records.get(recordId)?.iss ?? (await this.#store.recordRow(recordId))?.issuer;
-    return issuer === undefined || issuer === iss;
-  }
-
-  async #revoke(recordId: string, by: string, at: string, iss: string): Promise<void> {
-    if (!(await this.#issuerMayAct(recordId, iss))) return;
-    const ids = await this.#idsOf(recordId);
-    const held = this.#records.get(recordId);
-    if (held !== undefined && held.revokedBy === undefined) {
-      held.revokedBy = by;
-      held.revokedAt = at;
-    }
-    if (held === undefined && ids !== undefined) {
-      const change = this.#localChanges.get(recordId) ?? {};
-      if (change.revokedBy === undefined)
-        this.#localChanges.set(recordId, { ...change, revokedBy: by, revokedAt: at });
-    }
-    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
-    else this.#store.index.markRevoked(recordId, ids, at);
-  }
-
-  async #supersede(recordId: string, by: string, at: string, iss: string): Promise<void> {
-    if (!(await this.#issuerMayAct(recordId, iss))) return;
-    const ids = await this.#idsOf(recordId);
-    const held = this.#records.get(recordId);
-    if (held !== undefined && held.supersededBy === undefined) {
-      held.supersededBy = by;
-      held.supersededAt = at;
-    }
-    if (held === undefined && ids !== undefined) {
-      const change = this.#localChanges.get(recordId) ?? {};
-      if (change.supersededBy === undefined) {
-        this.#localChanges.set(recordId, { ...change, supersededBy: by, supersededAt: at });
-      }
-    }
-    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
-    else this.#store.index.markSuperseded(recordId, ids, at);
-  }
-
-  // Views
+  // What followed objects change in the node's answers
 
   /** The origin of a record the node holds: a peer's for a followed record, else its own. */
   originOfRecord(recordId: string): string {
-    return this.#records.get(recordId)?.origin ?? this.origin;
+    return this.#state.originOf(recordId) ?? this.origin;
   }
 
-  /**
-   * The stored row of one of the node's own records with what followed objects did to it: a
-   * revocation or superseding record of its issuer from any origin (REQ-FED-030), so that its view
-   * has the status the decision index uses.
-   */
+  /** One of the node's own records' rows with what followed objects did to it (REQ-FED-030). */
   withFollowedChanges(row: RecordRow): RecordRow {
-    const change = this.#localChanges.get(row.id);
-    if (change === undefined) return row;
-    return {
-      ...row,
-      revokedBy: row.revokedBy ?? change.revokedBy ?? null,
-      revokedAt: row.revokedBy === null ? (change.revokedAt ?? null) : row.revokedAt,
-      supersededBy: row.supersededBy ?? change.supersededBy ?? null,
-      supersededAt: row.supersededBy === null ? (change.supersededAt ?? null) : row.supersededAt,
-    };
+    return this.#state.withFollowedChanges(row);
   }
 
   isFollowedRecord(recordId: string): boolean {
-    return this.#records.has(recordId);
+    return this.#state.isFollowedRecord(recordId);
   }
 
   /** RecordViews of the followed records among `ids`, each with its origin (REQ-FED-033). */
-  async recordViews(ids: readonly string[], nowMs: number) {
-    const wanted = ids.filter((id) => this.#records.has(id));
-    if (wanted.length === 0) return [];
-    const out = [];
-    const seen = new Set<string>();
-    for (const c of chunks(wanted, 500)) {
-      const rows = await this.#db
-        .select()
-        .from(foreignObjects)
-        .where(inArray(foreignObjects.id, c))
-        .orderBy(asc(foreignObjects.receivedAt));
-      for (const row of rows) {
-        const held = this.#records.get(row.id)!;
-        if (seen.has(row.id) || row.origin !== held.origin || row.idx !== held.index) continue;
-        seen.add(row.id);
-        const record = payloadOf(row.jws, 'record');
-        const status = recordStatus(
-          {
-            revokedBy: held.revokedBy ?? null,
-            supersededBy: held.supersededBy ?? null,
-            validFrom: record.valid_from,
-            issuedAt: record.issued_at,
-            validUntil: record.valid_until ?? null,
-          } as Parameters<typeof recordStatus>[0],
-          toTimestamp(nowMs),
-        );
-        out.push({
-          id: row.id,
-          jws: row.jws,
-          received_at: row.receivedAt,
-          log: {
-            index: row.idx,
-            leaf_hash: Buffer.from(leafHash(Buffer.from(row.jws, 'utf8'))).toString('base64'),
-          },
-          origin: { origin: held.origin, node: held.node, index: held.index },
-          record,
-          status,
-          ...(held.supersededBy !== undefined && { superseded_by: held.supersededBy }),
-          ...(held.revokedBy !== undefined && { revoked_by: held.revokedBy }),
-          ...(held.revokedAt !== undefined && { revoked_at: held.revokedAt }),
-        });
-      }
-    }
-    return out;
+  recordViews(ids: readonly string[], nowMs: number) {
+    return this.#state.recordViews(ids, nowMs);
   }
 
   /**

@@ -5,10 +5,10 @@
  */
 import { KyodakuError, toTimestamp } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { verifyAdminRequest } from '../http/admin-auth.ts';
-import { normalizePeerUrl, PeerConfigError, parsePeer } from './peer-config.ts';
+import { logAdminRequest, verifyAdminRequest } from '../http/admin-auth.ts';
 import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
+import { normalizePeerUrl, PeerConfigError, parsePeer } from './peer-config.ts';
 
 const PEER_ACTIONS = ['follow', 'unfollow', 'resume'] as const;
 
@@ -49,7 +49,7 @@ export function peerRoutes(node: NodeContext) {
             return federation.resume(parsePeer({ url: payload.url, node_key: payload.node_key }));
         }
       });
-      await node.store.putAdmin(request, toTimestamp(node.now()));
+      await logAdminRequest(node, request, toTimestamp(node.now()));
       return c.json(status, created ? 201 : 200, {
         location: `/v1/peers?url=${encodeURIComponent(status.url)}`,
       });

@@ -4,6 +4,7 @@
  */
 import { type AdminRequest, KyodakuError, type SignedObject, verifyObject } from '@kyodaku/client';
 import type { NodeContext } from '../node-context.ts';
+import type { StoredObject } from '../objects/object-log.ts';
 
 /** Largest difference between an admin request's issued_at and the node's clock, in seconds. */
 export const ADMIN_CLOCK_WINDOW_S = 300;
@@ -28,7 +29,7 @@ export async function verifyAdminRequest<A extends AdminRequest['action']>(
     const what = allowed.length === 1 ? 'the action' : 'the actions';
     throw new KyodakuError('ERR_INVALID_REQUEST', `this endpoint executes ${what} ${names}`);
   }
-  if (await node.store.objectById(request.id)) {
+  if (await node.objects.objectById(request.id)) {
     throw new KyodakuError('ERR_DUPLICATE', 'this request was already executed', {
       detail: { id: request.id },
     });
@@ -41,4 +42,17 @@ export async function verifyAdminRequest<A extends AdminRequest['action']>(
     );
   }
   return request as SignedObject<'admin'> & { payload: Extract<AdminRequest, { action: A }> };
+}
+
+/** Appends an executed administrative request that changes no index table (e.g. `follow`). */
+export async function logAdminRequest(
+  node: NodeContext,
+  request: SignedObject<'admin'>,
+  receivedAt: string,
+): Promise<StoredObject> {
+  const [stored] = await node.objects.publish({
+    id: request.id,
+    plan: () => ({ objects: [{ id: request.id, kind: 'admin', jws: request.jws, receivedAt }] }),
+  });
+  return stored!;
 }

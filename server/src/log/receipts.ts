@@ -14,6 +14,7 @@ import {
 } from '@kyodaku/client';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { NodeContext } from '../node-context.ts';
+import type { StoredObject } from '../objects/object-log.ts';
 import { logRefOf } from '../objects/views.ts';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -34,6 +35,23 @@ function validNonce(nonce: unknown): string {
   return nonce as string;
 }
 
+/**
+ * Appends a receipt the node signed (REQ-RECEIPT-004); an identical receipt (same query, nonce and
+ * second) is the one already appended.
+ */
+async function appendReceipt(
+  node: NodeContext,
+  receipt: { id: string; jws: string },
+  receivedAt: string,
+): Promise<StoredObject> {
+  const [stored] = await node.objects.publish({
+    id: receipt.id,
+    existingIsAnswer: true,
+    plan: () => ({ objects: [{ id: receipt.id, kind: 'receipt', jws: receipt.jws, receivedAt }] }),
+  });
+  return stored!;
+}
+
 async function issue(
   node: NodeContext,
   c: Context,
@@ -43,10 +61,9 @@ async function issue(
   items: Array<{ ids: string[]; purpose: string } & DecisionLike>,
   answer: Record<string, unknown>,
 ): Promise<Response> {
-  const { store } = node;
   const recordIds = [...new Set(items.flatMap((i) => i.records ?? []))];
   const refs = new Map<string, Receipt['results'][number]['refs'][number]>();
-  for (const { object } of await store.recordsWithObjects(recordIds)) {
+  for (const { object } of await node.records.recordsWithObjects(recordIds)) {
     refs.set(object.id, { origin: node.origin, ...logRefOf(object) });
   }
   // On a mirror, followed records by their origin and index, with their origins' checkpoints
@@ -86,7 +103,7 @@ async function issue(
       `the receipt would be over ${schemas.LIMITS.maxJwsBytes} bytes; ask for receipts of smaller batches`,
     );
   }
-  const stored = await store.putReceipt(receipt, payload.issued_at);
+  const stored = await appendReceipt(node, receipt, payload.issued_at);
   return c.json({ ...answer, receipt: receipt.jws, receipt_log: logRefOf(stored) }, 200, {
     'cache-control': 'no-store',
   });

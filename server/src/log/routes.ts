@@ -78,9 +78,8 @@ export function parseTilePath(rest: string): TilePath | undefined {
 }
 
 export function logRoutes(node: NodeContext) {
-  const { store } = node;
   const { checkpoints } = node.log;
-  const tree = store.log;
+  const tree = node.objects.tree;
 
   /** The size of the latest signed checkpoint: proofs are for signed trees only. */
   function signedSize(): number {
@@ -88,7 +87,7 @@ export function logRoutes(node: NodeContext) {
   }
 
   async function entries(start: number, count: number): Promise<string[]> {
-    const rows = await store.db
+    const rows = await node.objects.db
       .select({ jws: objects.jws })
       .from(objects)
       .where(and(gte(objects.seq, start), lt(objects.seq, start + count)))

@@ -13,7 +13,6 @@ import {
   type PayloadOf,
   type SignedObject,
 } from '@kyodaku/client';
-import type { Store } from './object-log.ts';
 
 /** A verified object with its payload exactly as signed (what the views answer with). */
 export interface VerifiedObject<K extends ObjectKind> extends SignedObject<K> {
@@ -63,14 +62,4 @@ export async function verifySigned<K extends ObjectKind>(
   );
   if (!ok) throw new KyodakuError('ERR_SIGNATURE', 'signature does not verify');
   return { kind, id: objectIdOf(text), jws: text, header, payload, signedPayload: raw };
-}
-
-/** The key bound to a record's or revocation's issuer: the registered party whose id is the `kid`. */
-export function issuerKeyOf(store: Store) {
-  return async (kid: string, payload: { iss: string }): Promise<KeyObject> => {
-    if (kid !== payload.iss) throw new KyodakuError('ERR_JWS_KID', 'kid is not a key bound to iss');
-    const key = await store.partyKey(payload.iss);
-    if (key === undefined) throw new KyodakuError('ERR_JWS_KID', 'iss is not a registered party');
-    return key;
-  };
 }

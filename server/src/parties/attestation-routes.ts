@@ -10,15 +10,14 @@ import { Hono } from 'hono';
 import { verifyAdminRequest } from '../http/admin-auth.ts';
 import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { attestationRowOf } from '../objects/object-log.ts';
-import { attestationRevocationView, attestationView, payloadOf } from '../objects/views.ts';
+import { payloadOf } from '../objects/views.ts';
+import { attestationRowOf } from './attestation-store.ts';
+import { attestationRevocationView, attestationView } from './views.ts';
 
 export function attestationRoutes(node: NodeContext) {
-  const { store } = node;
-
   async function view(id: string) {
-    const row = await store.attestationRow(id);
-    const obj = row && (await store.objectById(id));
+    const row = await node.attestations.attestationRow(id);
+    const obj = row && (await node.objects.objectById(id));
     if (row === undefined || obj === undefined)
       throw new KyodakuError('ERR_NOT_FOUND', 'no such attestation');
     return attestationView(row, obj);
@@ -27,8 +26,8 @@ export function attestationRoutes(node: NodeContext) {
   return new Hono()
     .post('/v1/attestations', jwsBodyLimit, async (c) => {
       const request = await verifyAdminRequest(node, await readJws(c), 'attest');
-      const partyRow = await store.partyRow(request.payload.party);
-      const partyObj = partyRow && (await store.objectById(partyRow.currentId));
+      const partyRow = await node.parties.partyRow(request.payload.party);
+      const partyObj = partyRow && (await node.objects.objectById(partyRow.currentId));
       if (partyObj === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'the party is not registered');
       const now = toTimestamp(node.now());
       const attestation = await signObject(
@@ -42,14 +41,14 @@ export function attestationRoutes(node: NodeContext) {
         }),
         node.node.signer,
       );
-      const stored = await store.putAttestation(request, attestation, now);
+      const stored = await node.attestations.putAttestation(request, attestation, now);
       return c.json(attestationView(attestationRowOf(attestation.id, attestation.payload), stored), 201, {
         location: `/v1/attestations/${attestation.id}`,
       });
     })
     .post('/v1/attestations/revocations', jwsBodyLimit, async (c) => {
       const request = await verifyAdminRequest(node, await readJws(c), 'revoke-attestation');
-      await store.revocableAttestation(request.payload.attestation);
+      await node.attestations.revocableAttestation(request.payload.attestation);
       const now = toTimestamp(node.now());
       const revocation = await signObject(
         'attestation-revocation',
@@ -61,14 +60,15 @@ export function attestationRoutes(node: NodeContext) {
         }),
         node.node.signer,
       );
-      const stored = await store.putAttestationRevocation(request, revocation, now);
+      const stored = await node.attestations.putAttestationRevocation(request, revocation, now);
       return c.json(attestationRevocationView(stored), 201, {
         location: `/v1/attestations/revocations/${revocation.id}`,
       });
     })
     .get('/v1/attestations/revocations/:id', async (c) => {
       const id = c.req.param('id');
-      const obj = (await store.attestationRevocationRow(id)) && (await store.objectById(id));
+      const obj =
+        (await node.attestations.attestationRevocationRow(id)) && (await node.objects.objectById(id));
       if (!obj) throw new KyodakuError('ERR_NOT_FOUND', 'no such attestation revocation');
       return c.json(attestationRevocationView(obj));
     })

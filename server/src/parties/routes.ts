@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 import { jwsBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
-import { loadPartyView } from './party-view.ts';
 import type { Publisher } from '../publish/publisher.ts';
+import { loadPartyView } from './party-view.ts';
 
 export function partyRoutes(node: NodeContext, publisher: Publisher) {
   return new Hono()

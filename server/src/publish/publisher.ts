@@ -6,11 +6,14 @@
  * durable. Objects queued one after another are planned in that order (the store's group commit).
  */
 import { KyodakuError, kindOfTyp, type schemas, toTimestamp, verifyParty } from '@kyodaku/client';
-import { issuerKeyOf, verifySigned } from '../objects/verify.ts';
 import type { NodeContext } from '../node-context.ts';
+import type { StoredObject } from '../objects/object-log.ts';
+import { verifySigned } from '../objects/verify.ts';
+import { logRefOf } from '../objects/views.ts';
+import { issuerKeyOf } from '../parties/issuer-key.ts';
 import { loadPartyView } from '../parties/party-view.ts';
-import { recordRowOf, type StoredObject } from '../objects/object-log.ts';
-import { logRefOf, recordStatus } from '../objects/views.ts';
+import { recordRowOf } from '../records/record-store.ts';
+import { recordStatus } from '../records/views.ts';
 
 export const PUBLISHABLE_KINDS = ['party', 'record', 'revocation'] as const;
 export type PublishableKind = (typeof PUBLISHABLE_KINDS)[number];
@@ -71,8 +74,7 @@ function publishableKindOf(jws: string): PublishableKind {
 }
 
 export function publisher(node: NodeContext) {
-  const { store } = node;
-  const resolveKey = issuerKeyOf(store);
+  const resolveKey = issuerKeyOf(node.parties);
   const now = () => toTimestamp(node.now());
 
   const verifiers: Record<PublishableKind, (jws: unknown) => Promise<Verified>> = {
@@ -82,7 +84,7 @@ export function publisher(node: NodeContext) {
       return {
         store: async (together) => ({
           kind: 'party',
-          stored: await store.putParty(party, now(), together),
+          stored: await node.parties.putParty(party, now(), together),
           location: `/v1/parties/${partyId}`,
           view: () => loadPartyView(node, partyId),
         }),
@@ -95,7 +97,7 @@ export function publisher(node: NodeContext) {
       if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
         throw new KyodakuError('ERR_SCHEMA', `issued_at is more than ${MAX_FUTURE_S} s in the future`);
       }
-      const attestation = store.index.attestationAt(record.payload.iss, toTimestamp(nowMs));
+      const attestation = node.index.attestationAt(record.payload.iss, toTimestamp(nowMs));
       if (attestation === undefined) {
         throw new KyodakuError('ERR_UNATTESTED', 'the issuer key has no attestation in force at this node');
       }
@@ -104,7 +106,7 @@ export function publisher(node: NodeContext) {
       }
       return {
         store: async (together) => {
-          const stored = await store.putRecord(record, now(), together);
+          const stored = await node.records.putRecord(record, now(), together);
           return {
             kind: 'record',
             stored,
@@ -127,7 +129,7 @@ export function publisher(node: NodeContext) {
       const revocation = await verifySigned(jws, 'revocation', resolveKey);
       return {
         store: async (together) => {
-          const stored = await store.putRevocation(revocation, now(), together);
+          const stored = await node.records.putRevocation(revocation, now(), together);
           return {
             kind: 'revocation',
             stored,

@@ -8,8 +8,8 @@ import { KyodakuError, schemas } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { publicationsBodyLimit, readJson } from '../http/body.ts';
 import { problemBodyOf } from '../http/problem.ts';
-import type { Publisher } from './publisher.ts';
 import { logRefOf } from '../objects/views.ts';
+import type { Publisher } from './publisher.ts';
 
 /** The entries of a PublicationRequest; too many is 413 before any other check (REQ-API-080). */
 function entriesOf(body: unknown): string[] {

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { publishBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
 import type { Publisher } from '../publish/publisher.ts';
-import { revocationView } from '../objects/views.ts';
+import { revocationView } from './views.ts';
 
 export function revocationRoutes(node: NodeContext, publisher: Publisher) {
   return new Hono()
@@ -13,7 +13,7 @@ export function revocationRoutes(node: NodeContext, publisher: Publisher) {
       return c.json(published.view(), 201, { location: published.location });
     })
     .get('/v1/revocations/:id', async (c) => {
-      const obj = await node.store.objectById(c.req.param('id'));
+      const obj = await node.objects.objectById(c.req.param('id'));
       if (obj === undefined || obj.kind !== 'revocation')
         throw new KyodakuError('ERR_NOT_FOUND', 'no such revocation');
       return c.json(revocationView(obj));

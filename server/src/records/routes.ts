@@ -4,14 +4,12 @@ import { Hono } from 'hono';
 import { publishBodyLimit, readJws } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
 import type { Publisher } from '../publish/publisher.ts';
-import { recordView } from '../objects/views.ts';
+import { recordView } from './views.ts';
 
 export function recordRoutes(node: NodeContext, publisher: Publisher) {
-  const { store } = node;
-
   async function view(id: string) {
-    const row = await store.recordRow(id);
-    const obj = row && (await store.objectById(id));
+    const row = await node.records.recordRow(id);
+    const obj = row && (await node.objects.objectById(id));
     if (row === undefined || obj === undefined) {
       // A followed record, with its origin (spec/federation.md REQ-FED-033).
       const [followed] = (await node.federation?.recordViews([id], node.now())) ?? [];
@@ -40,7 +38,11 @@ export function recordRoutes(node: NodeContext, publisher: Publisher) {
       if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) {
         throw new KyodakuError('ERR_INVALID_REQUEST', 'cursor is not one this node issued');
       }
-      const rows = await store.recordsOfIssuer(issuer, cursor === undefined ? -1 : Number(cursor), limit + 1);
+      const rows = await node.records.recordsOfIssuer(
+        issuer,
+        cursor === undefined ? -1 : Number(cursor),
+        limit + 1,
+      );
       const page = rows.slice(0, limit);
       const body: schemas.RecordList = {
         records: page.map(({ record, object }) =>

@@ -2,7 +2,7 @@
 import { KyodakuError, type schemas, tryNormalizeIdentifier } from '@kyodaku/client';
 import { Hono } from 'hono';
 import type { NodeContext } from '../node-context.ts';
-import { recordView } from '../objects/views.ts';
+import { recordView } from './views.ts';
 
 export function workRoutes(node: NodeContext) {
   return new Hono().get('/v1/works/:identifier{[\\s\\S]+}', async (c) => {
@@ -10,8 +10,8 @@ export function workRoutes(node: NodeContext) {
     const id = tryNormalizeIdentifier(raw);
     if (id === undefined)
       throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'the identifier does not normalize');
-    const states = node.store.index.candidates([id]);
-    const rows = await node.store.recordsWithObjects(states.map((s) => s.id));
+    const states = node.index.candidates([id]);
+    const rows = await node.records.recordsWithObjects(states.map((s) => s.id));
     // On a mirror, followed records too, each with its origin (spec/federation.md REQ-FED-033).
     const followed = (await node.federation?.recordViews(
       states.map((s) => s.id),

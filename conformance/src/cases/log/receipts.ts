@@ -7,9 +7,9 @@ import {
   verifyReceipt,
 } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
-import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
+import { CaseFailure } from '../../outcome.ts';
 import { fetchCheckpoint, proofOf, unb64 } from './support.ts';
 
 async function verified(ctx: Context, jws: unknown, nonce: string, query: unknown) {

@@ -1,0 +1,328 @@
+/**
+ * What the objects verified from peers change in this node (spec/federation.md §5): the party keys
+ * and attested roles followed pages are verified against, the followed records with their origin
+ * and status, revocations and supersessions of records not (yet) held, the node's own records
+ * revoked or superseded from another origin, and the decision index kept in step with all of it.
+ * Rebuilt from `foreign_objects` at start-up; in memory only.
+ */
+import {
+  type ConsentRecord,
+  leafHash,
+  type PublicJwk,
+  type SignedObject,
+  toTimestamp,
+} from '@kyodaku/client';
+import type { Client } from '@libsql/client';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import { chunks } from '../db/row-inserter.ts';
+import { foreignObjects, type RecordRow } from '../db/schema.ts';
+import { type DecisionIndex, indexedRecordOf } from '../decisions/decision-index.ts';
+import type { ObjectLog } from '../objects/object-log.ts';
+import { payloadOf } from '../objects/views.ts';
+import type { AttestationStore } from '../parties/attestation-store.ts';
+import type { PartyStore } from '../parties/party-store.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import { recordStatus } from '../records/views.ts';
+import type { FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
+
+/** The node's own registry, as federation reads and changes it. */
+export interface FederationRegistry {
+  objects: ObjectLog;
+  parties: PartyStore;
+  attestations: AttestationStore;
+  records: RecordStore;
+  index: DecisionIndex;
+}
+
+/** Where a followed record came from (REQ-FED-033). */
+export interface OriginRef {
+  origin: string;
+  node: string;
+  index: number;
+}
+
+interface FollowedRecord extends OriginRef {
+  iss: string;
+  supersededBy?: string;
+  supersededAt?: string;
+  revokedBy?: string;
+  revokedAt?: string;
+}
+
+interface LaterChange {
+  by: string;
+  at: string;
+  iss: string;
+}
+
+export class FollowedState {
+  readonly #db: Db;
+  /** The libsql client under the drizzle database (drizzle sets `$client`), for hot statements. */
+  readonly #client: Client;
+  readonly #registry: FederationRegistry;
+  /** Party keys from followed party objects. */
+  readonly #partyKeys = new Map<string, PublicJwk>();
+  /** Cache of the node's own parties' keys (looked up in the registry). */
+  readonly #localKeys = new Map<string, PublicJwk>();
+  /** party -> role of an attestation by a peer's pinned key. */
+  readonly #roles = new Map<string, string>();
+  readonly #attestationParty = new Map<string, string>();
+  readonly #pendingAttestationRevocations = new Map<string, string>();
+  readonly #records = new Map<string, FollowedRecord>();
+  /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
+  readonly #pendingRevoked = new Map<string, LaterChange>();
+  readonly #pendingSuperseded = new Map<string, LaterChange>();
+  /** The node's own records revoked or superseded by followed objects (for their views). */
+  readonly #localChanges = new Map<
+    string,
+    { revokedBy?: string; revokedAt?: string; supersededBy?: string; supersededAt?: string }
+  >();
+  /** What followed pages are verified against: followed objects first, then the node's own. */
+  readonly trust: TrustView;
+
+  constructor(db: Db, registry: FederationRegistry) {
+    this.#db = db;
+    const client = (db as Db & { $client?: Client }).$client;
+    if (client === undefined) throw new Error('federation: the database has no libsql client');
+    this.#client = client;
+    this.#registry = registry;
+    this.trust = {
+      partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
+      attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
+      recordIssuer: (id) =>
+        this.#records.get(id)?.iss ?? registry.records.recordRow(id).then((r) => r?.issuer),
+    };
+  }
+
+  /** How many followed records are held (counted once). */
+  get recordCount(): number {
+    return this.#records.size;
+  }
+
+  async #localPartyKey(id: string): Promise<PublicJwk | undefined> {
+    const cached = this.#localKeys.get(id);
+    if (cached !== undefined) return cached;
+    const row = await this.#registry.parties.partyRow(id);
+    const obj = row && (await this.#registry.objects.objectById(row.currentId));
+    if (obj === undefined) return undefined;
+    const key = payloadOf(obj.jws, 'party').key;
+    this.#localKeys.set(id, key);
+    return key;
+  }
+
+  async #localRole(id: string): Promise<string | undefined> {
+    const rows = await this.#registry.attestations.attestationsOf(id);
+    return rows[0]?.role;
+  }
+
+  /**
+   * Makes a verified page's parties and attestations known at once: the next page is verified
+   * while this one commits, and must already see them.
+   */
+  noteVerified(page: VerifiedPage): void {
+    for (const o of page.accepted) {
+      if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+      else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
+        this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
+      }
+    }
+  }
+
+  /** Applies committed followed objects of one origin (whose pinned node key is `node`), in order. */
+  async apply(origin: string, node: string, list: readonly FollowedObject[]): Promise<void> {
+    const index = this.#registry.index;
+    const recordIds = list.filter((o) => o.kind === 'record').map((o) => o.object.id);
+    const local = new Set<string>();
+    for (const c of chunks(recordIds, 500)) {
+      const sql = `SELECT id FROM objects WHERE id IN (${new Array(c.length).fill('?').join(', ')})`;
+      const { rows } = await this.#client.execute({ sql, args: c });
+      for (const r of rows) local.add(r[0] as string);
+    }
+    for (const o of list) {
+      const id = o.object.id;
+      switch (o.kind) {
+        case 'party':
+          this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+          break;
+        case 'attestation': {
+          if (this.#attestationParty.has(id)) break;
+          const a = (o.object as SignedObject<'attestation'>).payload;
+          this.#attestationParty.set(id, a.party);
+          if (!this.#roles.has(a.party)) this.#roles.set(a.party, a.role);
+          index.addAttestation(a.party, {
+            id,
+            role: a.role,
+            issuedAt: a.issued_at,
+            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
+          });
+          const revokedAt = this.#pendingAttestationRevocations.get(id);
+          if (revokedAt !== undefined) index.revokeAttestation(a.party, id, revokedAt);
+          break;
+        }
+        case 'attestation-revocation': {
+          const r = (o.object as SignedObject<'attestation-revocation'>).payload;
+          const party = this.#attestationParty.get(r.attestation);
+          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, r.issued_at);
+          else index.revokeAttestation(party, r.attestation, r.issued_at);
+          break;
+        }
+        case 'record': {
+          const r = (o.object as SignedObject<'record'>).payload;
+          if (this.#records.has(id) || local.has(id)) break;
+          const held: FollowedRecord = { origin, node, index: o.index, iss: r.iss };
+          this.#records.set(id, held);
+          index.addRecord(indexedRecordOf(id, r));
+          const revoked = this.#pendingRevoked.get(id);
+          if (revoked !== undefined && revoked.iss === r.iss) {
+            held.revokedBy = revoked.by;
+            held.revokedAt = revoked.at;
+            index.markRevoked(id, r.work.ids, revoked.at);
+          }
+          const superseded = this.#pendingSuperseded.get(id);
+          if (superseded !== undefined && superseded.iss === r.iss) {
+            held.supersededBy = superseded.by;
+            held.supersededAt = superseded.at;
+            index.markSuperseded(id, r.work.ids, superseded.at);
+          }
+          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at, r.iss);
+          break;
+        }
+        case 'revocation': {
+          const r = (o.object as SignedObject<'revocation'>).payload;
+          await this.#revoke(r.record, id, r.issued_at, r.iss);
+          break;
+        }
+      }
+    }
+  }
+
+  /** The work ids of a record the node holds (own or followed), if it holds it. */
+  async #idsOf(recordId: string): Promise<readonly string[] | undefined> {
+    if (this.#records.has(recordId)) {
+      const [row] = await this.#db
+        .select({ jws: foreignObjects.jws })
+        .from(foreignObjects)
+        .where(eq(foreignObjects.id, recordId))
+        .limit(1);
+      return row && (payloadOf(row.jws, 'record') as ConsentRecord).work.ids;
+    }
+    const row = await this.#registry.records.recordRow(recordId);
+    return row && (JSON.parse(row.ids) as string[]);
+  }
+
+  /** Whether `iss` may act on the record: it is its issuer, or the record is not held (yet). */
+  async #issuerMayAct(recordId: string, iss: string): Promise<boolean> {
+    const issuer =
+      this.#records.get(recordId)?.iss ?? (await this.#registry.records.recordRow(recordId))?.issuer;
+    return issuer === undefined || issuer === iss;
+  }
+
+  async #revoke(recordId: string, by: string, at: string, iss: string): Promise<void> {
+    if (!(await this.#issuerMayAct(recordId, iss))) return;
+    const ids = await this.#idsOf(recordId);
+    const held = this.#records.get(recordId);
+    if (held !== undefined && held.revokedBy === undefined) {
+      held.revokedBy = by;
+      held.revokedAt = at;
+    }
+    if (held === undefined && ids !== undefined) {
+      const change = this.#localChanges.get(recordId) ?? {};
+      if (change.revokedBy === undefined)
+        this.#localChanges.set(recordId, { ...change, revokedBy: by, revokedAt: at });
+    }
+    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
+    else this.#registry.index.markRevoked(recordId, ids, at);
+  }
+
+  async #supersede(recordId: string, by: string, at: string, iss: string): Promise<void> {
+    if (!(await this.#issuerMayAct(recordId, iss))) return;
+    const ids = await this.#idsOf(recordId);
+    const held = this.#records.get(recordId);
+    if (held !== undefined && held.supersededBy === undefined) {
+      held.supersededBy = by;
+      held.supersededAt = at;
+    }
+    if (held === undefined && ids !== undefined) {
+      const change = this.#localChanges.get(recordId) ?? {};
+      if (change.supersededBy === undefined) {
+        this.#localChanges.set(recordId, { ...change, supersededBy: by, supersededAt: at });
+      }
+    }
+    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
+    else this.#registry.index.markSuperseded(recordId, ids, at);
+  }
+
+  /** The origin of a followed record, if the node holds it as followed. */
+  originOf(recordId: string): string | undefined {
+    return this.#records.get(recordId)?.origin;
+  }
+
+  isFollowedRecord(recordId: string): boolean {
+    return this.#records.has(recordId);
+  }
+
+  /**
+   * The stored row of one of the node's own records with what followed objects did to it: a
+   * revocation or superseding record of its issuer from any origin (REQ-FED-030), so that its view
+   * has the status the decision index uses.
+   */
+  withFollowedChanges(row: RecordRow): RecordRow {
+    const change = this.#localChanges.get(row.id);
+    if (change === undefined) return row;
+    return {
+      ...row,
+      revokedBy: row.revokedBy ?? change.revokedBy ?? null,
+      revokedAt: row.revokedBy === null ? (change.revokedAt ?? null) : row.revokedAt,
+      supersededBy: row.supersededBy ?? change.supersededBy ?? null,
+      supersededAt: row.supersededBy === null ? (change.supersededAt ?? null) : row.supersededAt,
+    };
+  }
+
+  /** RecordViews of the followed records among `ids`, each with its origin (REQ-FED-033). */
+  async recordViews(ids: readonly string[], nowMs: number) {
+    const wanted = ids.filter((id) => this.#records.has(id));
+    if (wanted.length === 0) return [];
+    const out = [];
+    const seen = new Set<string>();
+    for (const c of chunks(wanted, 500)) {
+      const rows = await this.#db
+        .select()
+        .from(foreignObjects)
+        .where(inArray(foreignObjects.id, c))
+        .orderBy(asc(foreignObjects.receivedAt));
+      for (const row of rows) {
+        const held = this.#records.get(row.id)!;
+        if (seen.has(row.id) || row.origin !== held.origin || row.idx !== held.index) continue;
+        seen.add(row.id);
+        const record = payloadOf(row.jws, 'record');
+        const status = recordStatus(
+          {
+            revokedBy: held.revokedBy ?? null,
+            supersededBy: held.supersededBy ?? null,
+            validFrom: record.valid_from,
+            issuedAt: record.issued_at,
+            validUntil: record.valid_until ?? null,
+          } as Parameters<typeof recordStatus>[0],
+          toTimestamp(nowMs),
+        );
+        out.push({
+          id: row.id,
+          jws: row.jws,
+          received_at: row.receivedAt,
+          log: {
+            index: row.idx,
+            leaf_hash: Buffer.from(leafHash(Buffer.from(row.jws, 'utf8'))).toString('base64'),
+          },
+          origin: { origin: held.origin, node: held.node, index: held.index },
+          record,
+          status,
+          ...(held.supersededBy !== undefined && { superseded_by: held.supersededBy }),
+          ...(held.revokedBy !== undefined && { revoked_by: held.revokedBy }),
+          ...(held.revokedAt !== undefined && { revoked_at: held.revokedAt }),
+        });
+      }
+    }
+    return out;
+  }
+}

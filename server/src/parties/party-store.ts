@@ -1,0 +1,84 @@
+/** Parties (spec/http-api.md §3.1): registrations and updates, and the cache of their public keys. */
+import type { KeyObject } from 'node:crypto';
+import { KyodakuError, type Party, type SignedObject } from '@kyodaku/client';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import { parties } from '../db/schema.ts';
+import { groupState, type ObjectLog, type StoredObject } from '../objects/object-log.ts';
+import { keyObjectOf } from '../objects/verify.ts';
+import { payloadOf } from '../objects/views.ts';
+
+/** The `issued_at` of each party updated earlier in the same group commit. */
+const updatedInGroup = groupState(() => new Map<string, string>());
+
+export class PartyStore {
+  readonly #objects: ObjectLog;
+  readonly #db: Db;
+  /** Public keys of registered parties (a party id is its key's thumbprint, so it never changes). */
+  readonly #keys = new Map<string, KeyObject>();
+
+  constructor(objects: ObjectLog) {
+    this.#objects = objects;
+    this.#db = objects.db;
+  }
+
+  async partyRow(partyId: string) {
+    const [row] = await this.#db.select().from(parties).where(eq(parties.partyId, partyId)).limit(1);
+    return row;
+  }
+
+  /**
+   * The public key of a registered party, or undefined. Cached: a party id is the thumbprint of its
+   * key, so every registration of the party carries the same key.
+   */
+  async partyKey(partyId: string): Promise<KeyObject | undefined> {
+    const cached = this.#keys.get(partyId);
+    if (cached !== undefined) return cached;
+    const row = await this.partyRow(partyId);
+    const obj = row && (await this.#objects.objectById(row.currentId));
+    if (obj === undefined) return undefined;
+    return this.#cacheKey(partyId, payloadOf(obj.jws, 'party').key);
+  }
+
+  #cacheKey(partyId: string, jwk: Party['key']): KeyObject {
+    const key = keyObjectOf(jwk);
+    this.#keys.set(partyId, key);
+    return key;
+  }
+
+  async putParty(obj: SignedObject<'party'>, receivedAt: string, together?: object): Promise<StoredObject> {
+    const partyId = obj.header.kid;
+    const [stored] = await this.#objects.publish({
+      id: obj.id,
+      together,
+      plan: async (g) => {
+        const updated = updatedInGroup(g);
+        const currentIssuedAt = updated.get(partyId) ?? (await this.partyRow(partyId))?.issuedAt;
+        if (currentIssuedAt !== undefined && obj.payload.issued_at <= currentIssuedAt) {
+          throw new KyodakuError(
+            'ERR_CONFLICT',
+            'a party update must have a later issued_at than the current registration',
+          );
+        }
+        updated.set(partyId, obj.payload.issued_at);
+        const row = { partyId, currentId: obj.id, issuedAt: obj.payload.issued_at, role: obj.payload.role };
+        return {
+          objects: [{ id: obj.id, kind: 'party', jws: obj.jws, receivedAt }],
+          stmts: [
+            this.#db
+              .insert(parties)
+              .values(row)
+              .onConflictDoUpdate({
+                target: parties.partyId,
+                set: { currentId: row.currentId, issuedAt: row.issuedAt, role: row.role },
+              }),
+          ],
+          after: () => {
+            if (!this.#keys.has(partyId)) this.#cacheKey(partyId, obj.payload.key);
+          },
+        };
+      },
+    });
+    return stored!;
+  }
+}
