@@ -9,16 +9,14 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
 import { statementOf } from '../db/writer.ts';
+import { acceptCheckpoint, type Evidence, PeerInconsistentError } from './checkpoint-acceptance.ts';
 import { countFollowed, pageStatements, readFollowed } from './followed-rows.ts';
 import { type FederationRegistry, FollowedState } from './followed-state.ts';
 import {
-  acceptCheckpoint,
   DEFAULT_FOLLOWER_OPTIONS,
-  type Evidence,
   Follower,
   type FollowerHost,
   type FollowerOptions,
-  PeerInconsistentError,
   type PeerStatus,
 } from './follower.ts';
 import { PeerClient } from './peer-client.ts';

@@ -1,6 +1,6 @@
 /** /openapi.json is OpenAPI 3.1 built from the shared schemas; /docs is a self-contained page. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeNode, type TestNode } from './helpers.ts';
+import { makeNode, type TestNode } from '../helpers.ts';
 
 let t: TestNode;
 beforeEach(async () => {

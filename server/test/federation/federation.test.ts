@@ -16,8 +16,8 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedParty } from '../../client/test/helpers/parties.ts';
-import { type ServerProcess, startServer } from '../../client/test/helpers/server-process.ts';
+import { signedParty } from '../../../client/test/helpers/parties.ts';
+import { type ServerProcess, startServer } from '../../../client/test/helpers/server-process.ts';
 import {
   eventually,
   type HandMadePeer,

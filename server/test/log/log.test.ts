@@ -10,10 +10,10 @@ import {
 } from '@kyodaku/client';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertMaySign, LogIntegrityError } from '../src/log/checkpoints.ts';
-import { parseTilePath, tileIndexPath } from '../src/log/routes.ts';
-import { openNode } from '../src/node.ts';
-import { makeNode, P, problemType, type TestNode } from './helpers.ts';
+import { assertMaySign, LogIntegrityError } from '../../src/log/checkpoints.ts';
+import { parseTilePath, tileIndexPath } from '../../src/log/routes.ts';
+import { openNode } from '../../src/node.ts';
+import { makeNode, P, problemType, type TestNode } from '../helpers.ts';
 
 let t: TestNode;
 beforeEach(async () => {

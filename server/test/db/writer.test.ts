@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InStatement } from '@libsql/client';
 import { afterEach, expect, it } from 'vitest';
-import { openDb } from '../src/db/open.ts';
-import { openWriter } from '../src/db/writer.ts';
+import { openDb } from '../../src/db/open.ts';
+import { openWriter } from '../../src/db/writer.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -25,8 +25,8 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { type PartyRole, signedParty } from '../../client/test/helpers/parties.ts';
-import type { ServerProcess } from '../../client/test/helpers/server-process.ts';
+import { type PartyRole, signedParty } from '../../../client/test/helpers/parties.ts';
+import type { ServerProcess } from '../../../client/test/helpers/server-process.ts';
 
 export interface RemoteNode {
   url: string;

@@ -1,7 +1,7 @@
 /** Bulk publication, POST /v1/publications (spec/http-api.md §3.5), in-process through app.request(). */
 import { schemas } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeNode, P, problemType, type TestNode } from './helpers.ts';
+import { makeNode, P, problemType, type TestNode } from '../helpers.ts';
 
 let t: TestNode;
 beforeEach(async () => {

@@ -14,8 +14,8 @@ import {
   type RecordState,
 } from '@kyodaku/client';
 import { describe, expect, it } from 'vitest';
-import { answerTail, missTail } from '../src/decisions/answer-templates.ts';
-import { type AttestationState, DecisionIndex } from '../src/decisions/decision-index.ts';
+import { answerTail, missTail } from '../../src/decisions/answer-templates.ts';
+import { type AttestationState, DecisionIndex } from '../../src/decisions/decision-index.ts';
 
 /** mulberry32: a small seeded PRNG so a failure names its scenario. */
 function prng(seed: number) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importSigner, signObject, toTimestamp } from '@kyodaku/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../../client/test/helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../../../client/test/helpers/server-process.ts';
 import {
   eventually,
   type HandMadePeer,

@@ -21,8 +21,8 @@ import {
 } from '@kyodaku/client';
 import { createClient } from '@libsql/client';
 import { afterAll, expect, it } from 'vitest';
-import { attestedParty } from '../../client/test/helpers/parties.ts';
-import { type ServerProcess, startServer } from '../../client/test/helpers/server-process.ts';
+import { attestedParty } from '../../../client/test/helpers/parties.ts';
+import { type ServerProcess, startServer } from '../../../client/test/helpers/server-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kyodaku-crash-'));
 let server: ServerProcess | undefined;

@@ -5,11 +5,11 @@
  */
 import { PURPOSES, toTimestamp } from '@kyodaku/client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { attestations, recordIds } from '../src/db/schema.ts';
-import { DecisionIndex } from '../src/decisions/decision-index.ts';
-import { loadRecordIndex } from '../src/decisions/index-loader.ts';
-import { seed } from '../src/seed.ts';
-import { makeNode, type TestNode } from './helpers.ts';
+import { attestations, recordIds } from '../../src/db/schema.ts';
+import { DecisionIndex } from '../../src/decisions/decision-index.ts';
+import { loadRecordIndex } from '../../src/decisions/index-loader.ts';
+import { seed } from '../../src/seed.ts';
+import { makeNode, type TestNode } from '../helpers.ts';
 
 let t: TestNode;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 /** The typed-array identifier table agrees with a Map through growth, updates and non-ASCII keys. */
 import { describe, expect, it } from 'vitest';
-import { IdentifierTable } from '../src/decisions/identifier-table.ts';
+import { IdentifierTable } from '../../src/decisions/identifier-table.ts';
 
 describe('IdentifierTable', () => {
   it('maps keys as a Map does across rehashes, updates and non-ASCII keys', () => {
