@@ -13,8 +13,10 @@ export interface Config {
   dataDir: string;
   /** Human-readable node name in /.well-known/kyodaku. */
   name: string;
-  /** Log origin of this node (`host/path`), named in metadata. */
-  origin: string;
+  /** Log origin of this node (`KYODAKU_ORIGIN`), if configured; a log keeps its first origin. */
+  origin: string | undefined;
+  /** The origin kept on first start when none is configured: `host:port/kyodaku`. */
+  defaultOrigin: string;
   /** Peers to follow from the start (`KYODAKU_PEERS`: JSON or a file path; spec/federation.md §7). */
   peers: PeerConfig[];
   /** Wait between polls of a caught-up peer (`KYODAKU_FOLLOW_POLL_MS`, default 5000). */
@@ -79,7 +81,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db,
     dataDir,
     name: env.KYODAKU_NAME ?? 'Kyodaku reference registry',
-    origin: env.KYODAKU_ORIGIN ?? `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
+    origin: env.KYODAKU_ORIGIN,
+    defaultOrigin: `${host === '0.0.0.0' ? 'localhost' : host}:${portText}/kyodaku`,
     peers,
     followPollMs: Number(pollText),
     followBackoffMs: Number(backoffText),

@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
+import { OriginError } from './node-origin.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -23,7 +24,8 @@ export async function start(env: Record<string, string | undefined> = process.en
       db: config.db,
       dataDir: config.dataDir,
       name: config.name,
-      origin: config.origin,
+      ...(config.origin !== undefined && { origin: config.origin }),
+      defaultOrigin: config.defaultOrigin,
       follower: {
         pollMs: config.followPollMs,
         backoffMs: config.followBackoffMs,
@@ -31,7 +33,7 @@ export async function start(env: Record<string, string | undefined> = process.en
       },
     });
   } catch (error) {
-    if (error instanceof LogIntegrityError) {
+    if (error instanceof LogIntegrityError || error instanceof OriginError) {
       console.error(`kyodaku-server: ${error.message}`);
       process.exit(1);
     }

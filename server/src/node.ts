@@ -7,9 +7,10 @@ import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
 import { Federation } from './federation/federation.ts';
 import type { FollowerOptions } from './federation/follower.ts';
-import { Checkpointer } from './log/checkpoints.ts';
+import { Checkpointer, lastCheckpointOrigin } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
+import { resolveOrigin } from './node-origin.ts';
 import { ObjectLog } from './objects/object-log.ts';
 import { AttestationStore } from './parties/attestation-store.ts';
 import { PartyStore } from './parties/party-store.ts';
@@ -19,7 +20,10 @@ export interface OpenNodeOptions {
   db: string;
   dataDir: string;
   name?: string;
+  /** The configured origin (KYODAKU_ORIGIN); it must be the log's once the log has one. */
   origin?: string;
+  /** The origin kept on first start when none is configured (default `localhost/kyodaku`). */
+  defaultOrigin?: string;
   now?: () => number;
   /** Longest wait before a checkpoint covers new entries (ms; default 250). */
   checkpointIntervalMs?: number;
@@ -37,6 +41,18 @@ export interface OpenNode extends NodeContext {
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const { client, db, pragmas } = await openDb(options.db);
   const keys = await loadNodeKeys(options.dataDir);
+  let origin: string;
+  try {
+    origin = resolveOrigin({
+      dataDir: options.dataDir,
+      configured: options.origin,
+      fallback: options.defaultOrigin ?? 'localhost/kyodaku',
+      logOrigin: await lastCheckpointOrigin(db),
+    }).origin;
+  } catch (error) {
+    client.close();
+    throw error;
+  }
   const writer = openWriter(options.db, client);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
@@ -48,7 +64,6 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     records: new RecordStore(objects, index),
   };
   const now = options.now ?? Date.now;
-  const origin = options.origin ?? 'localhost/kyodaku';
   const checkpoints = new Checkpointer({
     db,
     writer,

@@ -48,6 +48,8 @@ export const WellKnown = z
       origin: z.string(),
     }),
     admin_key: KeyId,
+    /** The admin key itself, so that anyone can verify the administrative requests in the log. */
+    admin_public_key: PublicJwk,
     profiles: z.array(z.string()),
     /** The log profile: the log's origin, its checkpoint URL and the verifier key of its checkpoints. */
     log: z

@@ -397,4 +397,65 @@ export const recordCases: Case[] = defineCases([
       expectProblem(await ctx.post('/v1/revocations', again.jws), 'conflict');
     },
   },
+  {
+    id: 'core-revoke-future-dated',
+    requirements: ['REQ-API-014'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'a revocation dated more than 300 s ahead is 400 schema-violation and changes nothing; one dated now is taken',
+    async run(ctx) {
+      const p = await ctx.party();
+      const work = ctx.workId();
+      const r = await ctx.publishRecord(p, {
+        work: { type: 'work', ids: [work] },
+        purposes: { train: 'allow' },
+      });
+      for (const at of [ctx.time(900), '9999-12-31T23:59:59Z']) {
+        const revocation = await signObject(
+          'revocation',
+          { kind: 'revocation', v: 1, iss: p.kid, record: r.id, issued_at: at },
+          p.signer,
+        );
+        expectProblem(await ctx.post('/v1/revocations', revocation.jws), 'schema-violation');
+        await ctx.expectNotStored(`/v1/revocations/${revocation.id}`);
+      }
+      await expectUntouched(ctx, r.id, work, 'train.genai', 'allow');
+      await ctx.revokeRecord(p, r.id, ctx.time(-30));
+    },
+  },
+  {
+    id: 'core-party-update-future-dated',
+    requirements: ['REQ-API-014'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a party update dated more than 300 s ahead is 400 schema-violation; an update dated now is taken',
+    async run(ctx) {
+      const p = await ctx.party();
+      const far = await signObject('party', { ...p.party, issued_at: ctx.time(900) }, p.signer);
+      expectProblem(await ctx.post('/v1/parties', far.jws), 'schema-violation');
+      const now = await signObject('party', { ...p.party, issued_at: ctx.time(-10) }, p.signer);
+      expectJson(await ctx.post('/v1/parties', now.jws), 201, schemas.PartyView, 'a party update dated now');
+    },
+  },
+  {
+    id: 'core-revoke-superseded',
+    requirements: ['REQ-API-041'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'revoking a superseded record is 409 conflict; its issuer revokes the superseding record',
+    async run(ctx) {
+      const p = await ctx.party();
+      const first = await ctx.publishRecord(p, { issued_at: ctx.time(-300) });
+      const second = await ctx.publishRecord(p, {
+        work: first.view.record.work,
+        supersedes: first.id,
+        issued_at: ctx.time(-120),
+      });
+      const ofSuperseded = await signRevocation(ctx, p.kid, first.id, p.signer);
+      expectProblem(await ctx.post('/v1/revocations', ofSuperseded.jws), 'conflict');
+      await ctx.expectNotStored(`/v1/revocations/${ofSuperseded.id}`);
+      await ctx.revokeRecord(p, second.id, ctx.time(-30));
+    },
+  },
 ]);

@@ -41,6 +41,18 @@ export const wellKnownCases: Case[] = defineCases([
     },
   },
   {
+    id: 'core-wk-admin-public-key',
+    requirements: ['REQ-API-004'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'admin_public_key is published, and admin_key is its RFC 7638 thumbprint',
+    async run(ctx) {
+      const wk = ctx.suite.wellKnown;
+      check(wk.admin_public_key !== undefined, 'the metadata has no admin_public_key');
+      equal(await keyIdOf(wk.admin_public_key), wk.admin_key, 'thumbprint of admin_public_key vs admin_key');
+    },
+  },
+  {
     id: 'core-wk-limits',
     requirements: ['REQ-QUERY-010', 'REQ-SIG-009'],
     level: 'MUST',

@@ -275,6 +275,7 @@ export class SuitePeer {
           origin: this.lie.origin ?? this.origin,
         },
         admin_key: this.admin.kid,
+        admin_public_key: this.admin.publicJwk,
         profiles: ['core', 'log'],
         log: {
           origin: this.origin,

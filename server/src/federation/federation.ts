@@ -320,7 +320,7 @@ export class Federation implements FollowerHost {
   // FollowerHost
 
   async verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
-    const page = await verifyPage(entries, peer, this.#state.trust);
+    const page = await verifyPage(entries, peer, this.#state.trust, this.now());
     this.#state.noteVerified(page);
     return page;
   }

@@ -13,6 +13,7 @@ import {
   type SignedObject,
   verifyParty,
 } from '@kyodaku/client';
+import { assertNotFutureDated } from '../objects/time-bound.ts';
 import { keyObjectOf, verifySigned } from '../objects/verify.ts';
 
 /** What the pipeline needs to know about objects verified before this page (own and followed). */
@@ -102,6 +103,7 @@ export async function verifyPage(
   entries: ReadonlyArray<{ index: number; jws: string }>,
   peer: PeerKey,
   trust: TrustView,
+  nowMs: number,
 ): Promise<VerifiedPage> {
   const pageParties = new Map<string, Promise<SignedObject<'party'>>>();
   const nodeKey = (kid: string, payload: { node: string }) => {
@@ -168,6 +170,12 @@ export async function verifyPage(
     }
     const refuse = (reason: string, detail: string) =>
       out.refusals.push({ index: item.index, reason, detail });
+    try {
+      assertNotFutureDated((object.payload as { issued_at: string }).issued_at, nowMs);
+    } catch (error) {
+      out.refusals.push({ index: item.index, ...reasonOf(error) });
+      continue;
+    }
     const kind = item.kind as FollowedKind;
     let party: string;
     let subject: string | null = null;

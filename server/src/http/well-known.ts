@@ -10,6 +10,7 @@ export function wellKnownRoutes(node: NodeContext) {
     software: 'kyodaku-reference/0.1.0',
     node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
     admin_key: node.admin.kid,
+    admin_public_key: node.admin.publicJwk,
     profiles: node.federation === undefined ? ['core', 'log'] : ['core', 'log', 'federation'],
     log: {
       origin: node.origin,

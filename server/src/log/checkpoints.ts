@@ -41,6 +41,16 @@ export function assertMaySign(
   }
 }
 
+/** The origin line of the last checkpoint the node signed, if it signed any. */
+export async function lastCheckpointOrigin(db: Db): Promise<string | undefined> {
+  const [row] = await db
+    .select({ note: logCheckpoints.note })
+    .from(logCheckpoints)
+    .orderBy(desc(logCheckpoints.size))
+    .limit(1);
+  return row?.note.slice(0, row.note.indexOf('\n'));
+}
+
 export class Checkpointer {
   readonly #db: Db;
   readonly #writer: Writer;

@@ -8,6 +8,7 @@
 import { KyodakuError, kindOfTyp, type schemas, toTimestamp, verifyParty } from '@kyodaku/client';
 import type { NodeContext } from '../node-context.ts';
 import type { StoredObject } from '../objects/object-log.ts';
+import { assertNotFutureDated } from '../objects/time-bound.ts';
 import { verifySigned } from '../objects/verify.ts';
 import { logRefOf } from '../objects/views.ts';
 import { issuerKeyOf } from '../parties/issuer-key.ts';
@@ -17,9 +18,6 @@ import { recordStatus } from '../records/views.ts';
 
 export const PUBLISHABLE_KINDS = ['party', 'record', 'revocation'] as const;
 export type PublishableKind = (typeof PUBLISHABLE_KINDS)[number];
-
-/** How far in the future of the node's clock a record's issued_at may lie (REQ-API-034). */
-export const MAX_FUTURE_S = 300;
 
 /** An object stored by a publication: where it is, and its view for a one-object answer. */
 export interface Published {
@@ -80,6 +78,7 @@ export function publisher(node: NodeContext) {
   const verifiers: Record<PublishableKind, (jws: unknown) => Promise<Verified>> = {
     async party(jws) {
       const party = await verifyParty(jws);
+      assertNotFutureDated(party.payload.issued_at, node.now());
       const partyId = party.header.kid;
       return {
         store: async (together) => ({
@@ -94,9 +93,7 @@ export function publisher(node: NodeContext) {
     async record(jws) {
       const record = await verifySigned(jws, 'record', resolveKey);
       const nowMs = node.now();
-      if (Date.parse(record.payload.issued_at) > nowMs + MAX_FUTURE_S * 1000) {
-        throw new KyodakuError('ERR_SCHEMA', `issued_at is more than ${MAX_FUTURE_S} s in the future`);
-      }
+      assertNotFutureDated(record.payload.issued_at, nowMs);
       const attestation = node.index.attestationAt(record.payload.iss, toTimestamp(nowMs));
       if (attestation === undefined) {
         throw new KyodakuError('ERR_UNATTESTED', 'the issuer key has no attestation in force at this node');
@@ -127,6 +124,7 @@ export function publisher(node: NodeContext) {
 
     async revocation(jws) {
       const revocation = await verifySigned(jws, 'revocation', resolveKey);
+      assertNotFutureDated(revocation.payload.issued_at, node.now());
       return {
         store: async (together) => {
           const stored = await node.records.putRevocation(revocation, now(), together);

@@ -197,6 +197,12 @@ export class RecordStore {
           throw new KyodakuError('ERR_FORBIDDEN', 'only the issuer of a record can revoke it');
         if (target.revokedBy !== null)
           throw new KyodakuError('ERR_CONFLICT', 'the record is already revoked');
+        if (target.supersededBy !== null) {
+          throw new KyodakuError(
+            'ERR_CONFLICT',
+            'the record is superseded: revoke the record that superseded it (REQ-API-041)',
+          );
+        }
         target.revokedBy = obj.id;
         return {
           objects: [{ id: obj.id, kind: 'revocation', jws: obj.jws, receivedAt }],

@@ -211,6 +211,7 @@ export async function handMadePeer(origin: string): Promise<HandMadePeer> {
         software: 'hand-made-peer',
         node: { id: keys.kid, key: keys.publicJwk, name: 'hand-made', origin },
         admin_key: keys.kid,
+        admin_public_key: keys.publicJwk,
         profiles: ['core', 'log'],
       }),
     )

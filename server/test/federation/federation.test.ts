@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   createAttestation,
   createRecord,
+  createRevocation,
   generateKeyPair,
   importSigner,
   signObject,
@@ -223,7 +224,7 @@ describe('federation: two origins and a mirror', () => {
     }
   }, 120_000);
 
-  it('refuses and reports a bad signature, an unattested issuer and a foreign attestation, then stops on a rewritten log, losing nothing else', async () => {
+  it('refuses and reports a bad signature, an unattested issuer, a foreign attestation and objects dated far ahead, then stops on a rewritten log, losing nothing else', async () => {
     evil = await handMadePeer('evil.test/kyodaku');
     const now = Date.now();
     const member = async (name: string) => {
@@ -242,7 +243,21 @@ describe('federation: two origins and a mirror', () => {
           }),
           signer,
         );
-      return { keys, party, record };
+      const futureRecord = (id: string) =>
+        signObject(
+          'record',
+          createRecord({
+            iss: keys.kid,
+            work: { type: 'work', ids: [id] },
+            purposes: { 'train.genai': 'allow' },
+            issued_at: '9999-12-31T23:59:59Z',
+            valid_from: '9999-12-31T23:59:59Z',
+          }),
+          signer,
+        );
+      const revocation = (record: string, at: string) =>
+        signObject('revocation', createRevocation({ iss: keys.kid, record, issued_at: at }), signer);
+      return { keys, party, record, futureRecord, revocation };
     };
     const p = await member('Evil member');
     const q = await member('Unattested');
@@ -267,11 +282,13 @@ describe('federation: two origins and a mirror', () => {
       (await q.record('kyodaku:evil/unattested')).jws, // 5: issuer not attested
       (await attest({ kid: rogue.kid, signer: rogueSigner }, q.party)).jws, // 6: not the pinned node key
       (await q.record('kyodaku:evil/unattested-2')).jws, // 7: still not attested
+      (await p.revocation(ok.id, '9999-12-31T23:59:59Z')).jws, // 8: dated far ahead (REQ-FED-017)
+      (await p.futureRecord('kyodaku:evil/future')).jws, // 9: dated far ahead
     );
     expect((await mirror.follow(evil)).status).toBe(201);
     const status = await eventually(async () => {
       const s = await peerOf(evil!.origin);
-      return s && s.cursor === 7 ? s : undefined;
+      return s && s.cursor === 9 ? s : undefined;
     }, 'the mirror to process the hand-made peer');
     expect(status.state).toBe('following');
     expect(status.refusals.map((r) => [r.index, r.reason])).toEqual([
@@ -279,11 +296,18 @@ describe('federation: two origins and a mirror', () => {
       [5, 'unattested-key'],
       [6, 'unknown-key'],
       [7, 'unattested-key'],
+      [8, 'schema-violation'],
+      [9, 'schema-violation'],
     ]);
     expect(status.objects).toBe(4);
     const okAnswer = await decision(mirror, 'kyodaku:evil/ok', 'train.genai');
     expect(okAnswer).toMatchObject({ decision: 'allow', origins: { [ok.id]: 'evil.test/kyodaku' } });
-    for (const id of ['kyodaku:evil/bad-sig', 'kyodaku:evil/unattested', 'kyodaku:evil/unattested-2']) {
+    for (const id of [
+      'kyodaku:evil/bad-sig',
+      'kyodaku:evil/unattested',
+      'kyodaku:evil/unattested-2',
+      'kyodaku:evil/future',
+    ]) {
       expect((await decision(mirror, id, 'train.genai')).decision).toBe('deny');
     }
 
@@ -295,9 +319,9 @@ describe('federation: two origins and a mirror', () => {
       return s?.state === 'stopped-inconsistent' ? s : undefined;
     }, 'the mirror to stop following the rewritten log');
     expect(stopped.evidence).toMatchObject({ reason: 'inconsistent-checkpoint' });
-    expect(stopped.evidence?.kept).toContain('evil.test/kyodaku\n8\n');
-    expect(stopped.evidence?.offending).toContain('evil.test/kyodaku\n9\n');
-    expect(stopped.cursor).toBe(7);
+    expect(stopped.evidence?.kept).toContain('evil.test/kyodaku\n10\n');
+    expect(stopped.evidence?.offending).toContain('evil.test/kyodaku\n11\n');
+    expect(stopped.cursor).toBe(9);
     // What was verified before stays; nothing of the rewritten history is taken; other origins unaffected.
     expect((await decision(mirror, 'kyodaku:evil/ok', 'train.genai')).decision).toBe('allow');
     expect((await decision(mirror, 'kyodaku:evil/rewritten', 'train.genai')).decision).toBe('deny');

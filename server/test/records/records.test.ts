@@ -69,6 +69,31 @@ describe('records', () => {
     expect(await problemType(await t.postJws('/v1/records', record.jws))).toBe(P('schema-violation'));
   });
 
+  it('REQ-API-014: refuses a party update, a record and a revocation dated more than 300 s ahead; stores none; at 300 s it accepts', async () => {
+    const p = await t.party();
+    const record = await p.record({ purposes: { all: 'allow' } });
+    expect((await t.postJws('/v1/records', record.jws)).status).toBe(201);
+    const size = t.node.objects.size;
+    const far = '9999-12-31T23:59:59Z';
+    const ahead = toTimestamp(t.node.now() + 305_000);
+    for (const at of [far, ahead]) {
+      const revocation = await p.revocation(record.id, at);
+      expect(await problemType(await t.postJws('/v1/revocations', revocation.jws))).toBe(
+        P('schema-violation'),
+      );
+      const superseding = await p.record({ supersedes: record.id, issued_at: at, valid_from: at });
+      expect(await problemType(await t.postJws('/v1/records', superseding.jws))).toBe(P('schema-violation'));
+      const update = await signObject('party', { ...p.party.payload, issued_at: at }, p.signer);
+      expect(await problemType(await t.postJws('/v1/parties', update.jws))).toBe(P('schema-violation'));
+    }
+    expect(t.node.objects.size).toBe(size);
+    const view = schemas.RecordView.parse(await (await t.get(`/v1/records/${record.id}`)).json());
+    expect(view.status).toBe('current');
+    // The issuer can still correct the record at once, and a revocation at the bound is accepted.
+    const edge = await p.revocation(record.id, toTimestamp(t.node.now() + 300_000));
+    expect((await t.postJws('/v1/revocations', edge.jws)).status).toBe(201);
+  });
+
   it('REQ-API-012: refuses the same record twice', async () => {
     const p = await t.party();
     const record = await p.record();
@@ -139,7 +164,7 @@ describe('records', () => {
 });
 
 describe('revocations', () => {
-  it('REQ-API-040/041: the issuer revokes its record; nobody else can; twice is 409; unknown is 404', async () => {
+  it('REQ-API-040/041: the issuer revokes its record; nobody else can; twice or superseded is 409; unknown is 404', async () => {
     const p = await t.party();
     const other = await t.party();
     const record = await p.record({ purposes: { all: 'allow' } });
@@ -178,6 +203,14 @@ describe('revocations', () => {
 
     const again = await p.revocation(record.id, toTimestamp(Date.now() + 3000));
     expect(await problemType(await t.postJws('/v1/revocations', again.jws))).toBe(P('conflict'));
+    // A superseded record is no longer current: its issuer revokes the record that superseded it.
+    const first = await p.record({ ids: ['isbn:9784088725000'], issued_at: toTimestamp(Date.now() - 5000) });
+    expect((await t.postJws('/v1/records', first.jws)).status).toBe(201);
+    const second = await p.record({ ids: ['isbn:9784088725000'], supersedes: first.id });
+    expect((await t.postJws('/v1/records', second.jws)).status).toBe(201);
+    const ofSuperseded = await p.revocation(first.id);
+    expect(await problemType(await t.postJws('/v1/revocations', ofSuperseded.jws))).toBe(P('conflict'));
+    expect((await t.postJws('/v1/revocations', (await p.revocation(second.id)).jws)).status).toBe(201);
     const unknown = await p.revocation('d'.repeat(64));
     expect(await problemType(await t.postJws('/v1/revocations', unknown.jws))).toBe(P('not-found'));
     expect(await problemType(await t.get(`/v1/revocations/${'0'.repeat(64)}`))).toBe(P('not-found'));

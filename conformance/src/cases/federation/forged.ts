@@ -4,6 +4,7 @@
  * stops its party's records from counting.
  */
 import { randomBytes } from 'node:crypto';
+import { createRevocation, signObject } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
 import { check, equal } from '../../expect.ts';
 import { craftJws, splitJws } from '../../jws-craft.ts';
@@ -147,6 +148,42 @@ export const federationForgedCases: Case[] = defineCases([
         equal((await decide(ctx, work)).decision, 'allow', 'decision while the attestation is in force');
         await peer.revokeAttestation(party.attestation.id);
         await decisionBecomes(ctx, work, 'deny', "the peer's attestation revocation");
+      }),
+  },
+  {
+    id: 'federation-future-dated-refused',
+    requirements: ['REQ-FED-017', 'REQ-FED-013'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'a followed revocation and record dated more than 300 s ahead are refused as schema-violation; the record stays allowed',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const work = ctx.workId('kept');
+        const ok = await peer.record(member, { ids: [work] });
+        const far = '9999-12-31T23:59:59Z';
+        const revocation = await signObject(
+          'revocation',
+          createRevocation({ iss: member.kid, record: ok.id, issued_at: far }),
+          member.signer,
+        );
+        const refusedRevocation = peer.append(revocation.jws);
+        const futureWork = ctx.workId('future');
+        const future = await peer.record(member, { ids: [futureWork], issued_at: ctx.time(900) });
+        await follow(ctx, peer);
+        const status = await caughtUp(ctx, peer);
+        const reasons = new Map(
+          (status.refusals ?? []).map((r) => [r.index, r.reason] as [unknown, unknown]),
+        );
+        equal(reasons.get(refusedRevocation), 'schema-violation', 'the refusal of the revocation dated 9999');
+        equal(reasons.get(future.index), 'schema-violation', 'the refusal of the record dated 900 s ahead');
+        equal(
+          (await decide(ctx, work)).decision,
+          'allow',
+          'decision for the record the refused revocation named',
+        );
+        equal((await decide(ctx, futureWork)).decision, 'deny', 'decision for the refused record');
       }),
   },
 ]);

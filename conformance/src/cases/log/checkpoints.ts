@@ -1,10 +1,26 @@
 /** The log profile: metadata, checkpoints, consistency (spec/log.md §5, §6.2; http-api.md §9). */
-import { verifyConsistency } from '@kyodaku/client';
+import { schemas, verifyConsistency } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
-import { check } from '../../expect.ts';
+import { check, expectJson } from '../../expect.ts';
 import { fetchCheckpoint, logVerifier, proofOf } from './support.ts';
 
 export const logCheckpointCases: Case[] = defineCases([
+  {
+    id: 'log-origin-announced',
+    requirements: ['REQ-API-005'],
+    level: 'MUST',
+    profile: 'log',
+    title: 'the origin announced now is the one the served checkpoint is signed under',
+    async run(ctx) {
+      const res = await ctx.http.get('/.well-known/kyodaku');
+      const wk = expectJson(res, 200, schemas.WellKnown, 'GET /.well-known/kyodaku');
+      const cp = await fetchCheckpoint(ctx);
+      check(
+        cp.origin === wk.node.origin && wk.log?.origin === wk.node.origin,
+        `the checkpoint is signed under ${cp.origin}, the metadata announces node.origin ${wk.node.origin} and log.origin ${wk.log?.origin}`,
+      );
+    },
+  },
   {
     id: 'log-wk-verifier-key',
     requirements: ['REQ-API-070', 'REQ-LOG-008'],

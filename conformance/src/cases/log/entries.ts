@@ -1,5 +1,11 @@
 /** The log profile: entries, inclusion proofs, tiles, the entries feed (spec/log.md §3, §6.1). */
-import { leafHashOfEntry, rootFromLeafHashes, verifyInclusion } from '@kyodaku/client';
+import {
+  type AdminRequest,
+  leafHashOfEntry,
+  rootFromLeafHashes,
+  verifyInclusion,
+  verifyObject,
+} from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
@@ -24,6 +30,40 @@ async function publishLogged(ctx: Context) {
 }
 
 export const logEntryCases: Case[] = defineCases([
+  {
+    id: 'log-admin-request-verifiable',
+    requirements: ['REQ-API-004', 'REQ-LOG-001'],
+    level: 'MUST',
+    profile: 'log',
+    title: 'the admin request behind an attestation is in the log and verifies with admin_public_key alone',
+    async run(ctx) {
+      const party = await ctx.party('rights-holder', { attest: false });
+      const attestation = await ctx.attest(party.kid);
+      const index = attestation.log?.index;
+      check(index !== undefined, 'the attestation view has no log member (REQ-API-072)');
+      const before = Math.max(0, index - 8);
+      const res = await ctx.http.get(
+        `/v1/log/entries?${before === 0 ? '' : `after=${before - 1}&`}limit=${index - before}`,
+      );
+      check(res.status === 200, `GET /v1/log/entries: ${res.status} (REQ-API-076)`);
+      const entries = (res.json as { entries?: Array<{ jws?: unknown }> }).entries ?? [];
+      const key = ctx.suite.wellKnown.admin_public_key;
+      let found = false;
+      for (const entry of entries) {
+        let request: AdminRequest;
+        try {
+          request = (await verifyObject(entry.jws, 'admin', () => key)).payload;
+        } catch {
+          continue;
+        }
+        if (request.action === 'attest' && request.party === party.kid) found = true;
+      }
+      check(
+        found,
+        `no entry before the attestation (index ${index}) is an attest request for the party that verifies with admin_public_key`,
+      );
+    },
+  },
   {
     id: 'log-publish-index',
     requirements: ['REQ-API-072', 'REQ-LOG-001', 'REQ-LOG-004', 'REQ-LOG-021', 'REQ-API-076'],
