@@ -1,8 +1,8 @@
 /** Assertions for cases: each failure throws a CaseFailure that names what was expected. */
 import { canonicalJson, schemas } from '@kyodaku/client';
 import type { z } from 'zod';
-import { CaseFailure } from './outcome.ts';
 import type { HttpResponse } from './http.ts';
+import { CaseFailure } from './outcome.ts';
 
 export const PROBLEM = 'urn:kyodaku:problem:';
 
@@ -17,6 +17,7 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'invalid-utf8': 400,
   'malformed-json': 400,
   'non-canonical-json': 400,
+  'json-too-complex': 400,
   'schema-violation': 400,
   'invalid-key': 400,
   'invalid-identifier': 400,
