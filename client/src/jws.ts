@@ -99,7 +99,14 @@ function parseCanonicalObject(bytes: Uint8Array, what: string): Record<string, u
     throw new KyodakuError('ERR_PAYLOAD_JSON', `${what} is not a JSON object`);
   }
   // Canonical form also rules out duplicate members: the parsed object has fewer members than the text.
-  if (canonicalJson(value) !== text) {
+  // A number beyond the range of a double (1e400) parses to Infinity, which has no JCS form.
+  let canonical: string | undefined;
+  try {
+    canonical = canonicalJson(value);
+  } catch {
+    canonical = undefined;
+  }
+  if (canonical !== text) {
     throw new KyodakuError('ERR_PAYLOAD_NONCANONICAL', `${what} is not in JCS canonical form (RFC 8785)`);
   }
   // JCS takes I-JSON (RFC 7493): a lone surrogate, which the canonicaliser writes as an escape, has

@@ -167,6 +167,31 @@ describe('lone surrogates in signed objects (REQ-JSON-002)', () => {
   });
 });
 
+describe('numbers beyond the range of a double (REQ-SIG-005)', () => {
+  it.each(['1e400', '-1e400', '[1e309]', '{"a":123e999}'])(
+    'refuses a record with the member "x":%s as non-canonical-json, not 500',
+    async (value) => {
+      const p = await t.party();
+      const payload = `${(await recordPayload(p, {})).slice(0, -1)},"x":${value}}`;
+      await refused(
+        '/v1/records',
+        await rawJws(headerOf(p.id, RECORD), payload, p.signer),
+        'non-canonical-json',
+      );
+    },
+  );
+
+  it('refuses a header with a number beyond the range of a double as non-canonical-json', async () => {
+    const p = await t.party();
+    const header = `${headerOf(p.id, RECORD).slice(0, -1)},"x":1e400}`;
+    await refused(
+      '/v1/records',
+      await rawJws(header, await recordPayload(p, {}), p.signer),
+      'non-canonical-json',
+    );
+  });
+});
+
 describe('JSON nested too deep or too wide (REQ-JSON-001)', () => {
   it('refuses a 53 KB JWS with a 20,000-deep array in its header and a zero signature with 400, not 500', async () => {
     const jws = await rawJws(`{"alg":${deepArray(20_000)}}`, '{}');

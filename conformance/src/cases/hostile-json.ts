@@ -213,6 +213,17 @@ export const hostileJsonCases: Case[] = defineCases([
     },
   ),
   core(
+    'core-json-number-beyond-double',
+    ['REQ-SIG-005', 'REQ-ERR-002', 'REQ-API-011'],
+    'a signed record with a number beyond the range of a double (1e400) is refused as non-canonical-json, not 5xx',
+    async (ctx) => {
+      const party = await ctx.sharedParty('json-victim');
+      for (const value of ['1e400', '[-1e309]']) {
+        await refused(ctx, '/v1/records', await recordWithMember(ctx, party, value), 'non-canonical-json');
+      }
+    },
+  ),
+  core(
     'core-json-depth-boundary',
     ['REQ-JSON-001', 'REQ-SIG-010'],
     'a payload nesting 32 levels is within the limit (refused by its schema), 33 levels is json-too-complex',

@@ -777,5 +777,12 @@ async function buildJsonCases(
       'ERR_SCHEMA',
       withMember(JSON.stringify(`${'[{'.repeat(40)},,,\\"${']}'.repeat(40)}`)),
     ],
+    [
+      'payload number beyond the range of a double (1e400)',
+      ['REQ-SIG-005'],
+      'non-canonical',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withMember('1e400'),
+    ],
   ];
 }
