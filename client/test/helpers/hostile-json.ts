@@ -88,23 +88,38 @@ export const wideText = (limit: number) =>
 export const withLastMember = (objectText: string, value: string) =>
   objectText === '{}' ? `{"~":${value}}` : `${objectText.slice(0, -1)},"~":${value}}`;
 
+/** Ways to write an object as (almost) JSON text, hostile or not. */
+export type TextForm = (object: Record<string, unknown>) => string;
+
 /**
- * A JSON text (or almost) derived from `object`: its naive canonical form (lone surrogates escaped),
- * JSON.stringify forms, or that form with a deep, wide or numeric last member.
+ * A way to write an object: its naive canonical form (lone surrogates escaped), JSON.stringify
+ * forms, that form with a deep, wide, hostile or numeric last member, or a deep text instead.
  */
-export const textAround = (object: fc.Arbitrary<Record<string, unknown>>, wideLimit = 1000) =>
+export const textForm = (wideLimit = 1000): fc.Arbitrary<TextForm> =>
   fc.oneof(
-    { weight: 4, arbitrary: object.map(naiveCanonical) },
-    { weight: 1, arbitrary: object.map((o) => JSON.stringify(o)) },
-    { weight: 1, arbitrary: object.map((o) => JSON.stringify(o, null, 1)) },
+    { weight: 4, arbitrary: fc.constant<TextForm>(naiveCanonical) },
+    { weight: 1, arbitrary: fc.constant<TextForm>((o) => JSON.stringify(o)) },
+    { weight: 1, arbitrary: fc.constant<TextForm>((o) => JSON.stringify(o, null, 1)) },
     {
       weight: 3,
       arbitrary: fc
-        .tuple(
-          object,
-          fc.oneof(deepText, wideText(wideLimit), hostileNumber, hostileValue().map(naiveCanonical)),
-        )
-        .map(([o, v]) => withLastMember(naiveCanonical(o), v)),
+        .oneof(deepText, wideText(wideLimit), hostileNumber, hostileValue().map(naiveCanonical))
+        .map(
+          (value): TextForm =>
+            (o) =>
+              withLastMember(naiveCanonical(o), value),
+        ),
     },
-    { weight: 1, arbitrary: deepText },
+    {
+      weight: 1,
+      arbitrary: deepText.map(
+        (text): TextForm =>
+          () =>
+            text,
+      ),
+    },
   );
+
+/** A text of `object` written in one of the forms of textForm. */
+export const textAround = (object: fc.Arbitrary<Record<string, unknown>>, wideLimit = 1000) =>
+  fc.tuple(object, textForm(wideLimit)).map(([o, form]) => form(o));
