@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   ERR_PAYLOAD_UTF8: ['invalid-utf8', 400],
   ERR_PAYLOAD_JSON: ['malformed-json', 400],
   ERR_PAYLOAD_NONCANONICAL: ['non-canonical-json', 400],
+  ERR_JSON_TOO_COMPLEX: ['json-too-complex', 400],
   ERR_SCHEMA: ['schema-violation', 400],
   ERR_KEY_INVALID: ['invalid-key', 400],
   ERR_INVALID_IDENTIFIER: ['invalid-identifier', 400],

@@ -4,6 +4,7 @@ export * from './decide.ts';
 export * from './errors.ts';
 export * from './identifiers.ts';
 export * from './jcs.ts';
+export * from './json-limits.ts';
 export * from './jws.ts';
 export * from './keys.ts';
 export * from './log/checkpoint.ts';

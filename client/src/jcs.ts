@@ -5,7 +5,12 @@ import canonicalizeModule from 'canonicalize';
 // is the function itself, while its typings describe an ES default export.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
-/** The JCS canonical form of a JSON value. Throws on values JSON cannot carry (NaN, Infinity). */
+/**
+ * The JCS canonical form of a JSON value. Throws on values JSON cannot carry (NaN, Infinity). The
+ * canonicaliser recurses: give it only values whose depth is bounded (json-limits.ts). A string with
+ * a lone surrogate comes out as a `\uXXXX` escape, as JSON.stringify writes it; such text is not
+ * I-JSON and has no RFC 8785 form, so signers and verifiers refuse it (isWellFormedJson).
+ */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value has no JSON representation');

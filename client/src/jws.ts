@@ -6,6 +6,7 @@
 import { base64url, CompactSign, compactVerify } from 'jose';
 import { KyodakuError } from './errors.ts';
 import { canonicalJson } from './jcs.ts';
+import { checkJsonLimits, isWellFormedJson, SIGNED_JSON_LIMITS } from './json-limits.ts';
 import type { PublicJwk, Signer } from './keys.ts';
 import { importPublicKey } from './keys.ts';
 import { OBJECT_KINDS, type ObjectKind, type PayloadOf } from './object-kinds.ts';
@@ -49,6 +50,9 @@ export async function signObject<K extends ObjectKind>(
       detail: checked.error.issues,
     });
   }
+  if (!isWellFormedJson(payload)) {
+    throw new KyodakuError('ERR_PAYLOAD_NONCANONICAL', `${kind} payload: a string holds a lone surrogate`);
+  }
   const header: ProtectedHeader = { alg: 'Ed25519', kid: signer.kid, typ: OBJECT_KINDS[kind].typ };
   const jws = await new CompactSign(new TextEncoder().encode(canonicalJson(payload)))
     .setProtectedHeader({ ...header })
@@ -73,7 +77,10 @@ function decodeSegment(segment: string, what: string): Uint8Array {
   return bytes;
 }
 
-/** Parses canonical JSON object text from bytes: valid UTF-8, a JSON object, JCS form, no duplicates. */
+/**
+ * Parses canonical JSON object text from bytes: valid UTF-8, within the limits of REQ-SIG-015 (checked
+ * before anything recursive sees the text), a JSON object, JCS form, no duplicates, no lone surrogate.
+ */
 function parseCanonicalObject(bytes: Uint8Array, what: string): Record<string, unknown> {
   let text: string;
   try {
@@ -81,6 +88,7 @@ function parseCanonicalObject(bytes: Uint8Array, what: string): Record<string, u
   } catch {
     throw new KyodakuError('ERR_PAYLOAD_UTF8', `${what} is not valid UTF-8`);
   }
+  checkJsonLimits(text, SIGNED_JSON_LIMITS, what);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -91,8 +99,20 @@ function parseCanonicalObject(bytes: Uint8Array, what: string): Record<string, u
     throw new KyodakuError('ERR_PAYLOAD_JSON', `${what} is not a JSON object`);
   }
   // Canonical form also rules out duplicate members: the parsed object has fewer members than the text.
-  if (canonicalJson(value) !== text) {
+  // A number beyond the range of a double (1e400) parses to Infinity, which has no JCS form.
+  let canonical: string | undefined;
+  try {
+    canonical = canonicalJson(value);
+  } catch {
+    canonical = undefined;
+  }
+  if (canonical !== text) {
     throw new KyodakuError('ERR_PAYLOAD_NONCANONICAL', `${what} is not in JCS canonical form (RFC 8785)`);
+  }
+  // JCS takes I-JSON (RFC 7493): a lone surrogate, which the canonicaliser writes as an escape, has
+  // no canonical form (RFC 8785 verifiers refuse it).
+  if (!isWellFormedJson(value)) {
+    throw new KyodakuError('ERR_PAYLOAD_NONCANONICAL', `${what} has a string with a lone surrogate`);
   }
   return value as Record<string, unknown>;
 }

@@ -72,6 +72,7 @@ describe('spec/vectors/jws-rejections.json', () => {
       'ERR_PAYLOAD_UTF8',
       'ERR_PAYLOAD_JSON',
       'ERR_PAYLOAD_NONCANONICAL',
+      'ERR_JSON_TOO_COMPLEX',
       'ERR_SCHEMA',
       'ERR_KEY_INVALID',
     ]) {

@@ -17,6 +17,7 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'invalid-utf8': 400,
   'malformed-json': 400,
   'non-canonical-json': 400,
+  'json-too-complex': 400,
   'schema-violation': 400,
   'invalid-key': 400,
   'invalid-identifier': 400,

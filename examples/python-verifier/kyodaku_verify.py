@@ -199,12 +199,56 @@ def _bad_constant(name):
     raise ValueError(name)
 
 
+MAX_JSON_DEPTH = 32
+MAX_JSON_MEMBERS = 1000
+MAX_JSON_ELEMENTS = 1000
+
+
+def check_json_limits(text: str) -> None:
+    """REQ-JSON-001, counted on the text before parsing: every [ or { outside a
+    string opens a level, ] or } closes one, a , directly inside a container
+    starts its next member or element. Raises KyodakuError json-too-complex."""
+    counts: list[int] = []  # members/elements so far of each open container
+    arrays: list[bool] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\n\r":
+            i += 1
+            continue
+        if counts and c in "]}":
+            counts.pop()
+            arrays.pop()
+            i += 1
+            continue
+        if counts:
+            if c == ",":
+                counts[-1] += 1
+                if counts[-1] > (MAX_JSON_ELEMENTS if arrays[-1] else MAX_JSON_MEMBERS):
+                    raise KyodakuError("json-too-complex", "too many members or elements")
+                i += 1
+                continue
+            if counts[-1] == 0:
+                counts[-1] = 1
+        if c in "[{":
+            if len(counts) == MAX_JSON_DEPTH:
+                raise KyodakuError("json-too-complex", "nested too deep")
+            counts.append(0)
+            arrays.append(c == "[")
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        i += 1
+
+
 def parse_canonical_json_object(raw: bytes) -> dict:
-    """Check #3/#9: UTF-8, JSON object, JCS. Raises KyodakuError."""
+    """Check #3/#9: UTF-8, limits, JSON object, JCS. Raises KyodakuError."""
     try:
         text = raw.decode("utf-8")  # strict: rejects overlong, surrogates, truncation
     except UnicodeDecodeError:
         raise KyodakuError("invalid-utf8")
+    check_json_limits(text)
     dup = False
     try:
         value = json.loads(text, object_pairs_hook=_no_dups, parse_constant=_bad_constant,

@@ -5,6 +5,7 @@ import { batchCases } from './batch.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
+import { hostileJsonCases } from './hostile-json.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { publicationCases } from './publications.ts';
@@ -20,6 +21,7 @@ export const ALL_CASES: readonly Case[] = [
   ...recordCases,
   ...publicationCases,
   ...sigCases,
+  ...hostileJsonCases,
   ...workCases,
   ...decisionCases,
   ...batchCases,

@@ -1,5 +1,5 @@
 /** Reading request bodies at the edge: JWS bodies (application/jose) and JSON bodies, with limits. */
-import { KyodakuError, schemas } from '@kyodaku/client';
+import { BODY_JSON_LIMITS, checkJsonLimits, isWellFormedJson, KyodakuError, schemas } from '@kyodaku/client';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
@@ -57,7 +57,11 @@ export async function readJws(c: Context): Promise<string> {
   return c.req.text();
 }
 
-/** The parsed JSON of an `application/json` body; malformed JSON is 400 malformed-json. */
+/**
+ * The parsed JSON of an `application/json` body; JSON nested too deep or too wide is 400
+ * json-too-complex, checked before it is parsed (REQ-JSON-003); malformed JSON, and strings with a
+ * lone surrogate (not I-JSON, REQ-JSON-004), are 400 malformed-json.
+ */
 export async function readJson(c: Context): Promise<unknown> {
   const type = mediaTypeOf(c);
   if (type !== 'application/json' && !type.endsWith('+json')) {
@@ -69,9 +73,15 @@ export async function readJson(c: Context): Promise<unknown> {
   } catch {
     throw new KyodakuError('ERR_PAYLOAD_JSON', 'the request body is not JSON: it is not valid UTF-8');
   }
+  checkJsonLimits(text, BODY_JSON_LIMITS, 'the request body');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new KyodakuError('ERR_PAYLOAD_JSON', 'the request body is not JSON');
   }
+  if (!isWellFormedJson(value)) {
+    throw new KyodakuError('ERR_PAYLOAD_JSON', 'the request body has a string with a lone surrogate');
+  }
+  return value;
 }

@@ -8,6 +8,7 @@ import {
   type ErrorCode,
   type ObjectKind,
   problemTypeOf,
+  type SignedObject,
   signObject,
 } from '@kyodaku/client';
 import { b64, hmacWithPublicKey, malleateS, nonCanonicalBase64url, signRaw } from './hostile-jws.ts';
@@ -103,7 +104,7 @@ export async function buildRejectionVectors(keys: Record<TestKeyName, TestKey>) 
   const [goodH, goodP, goodS] = record.jws.split('.') as [string, string, string];
   const withPayload = (p: Record<string, unknown>) => signRaw(publisher, header(good), canonicalJson(p));
 
-  const cases: Array<[string, string[], string, ErrorCode | null, RejectionVector['input'] | string]> = [
+  const cases: RejectionCase[] = [
     ['the reference record', ['REQ-SIG-007'], 'valid', null, record.jws],
     [
       'alg EdDSA is accepted as a synonym for the same key type',
@@ -536,7 +537,8 @@ export async function buildRejectionVectors(keys: Record<TestKeyName, TestKey>) 
       },
     ],
   ];
-  const tests: RejectionVector[] = [...cases, ...partyCases].map(
+  const jsonCases = await buildJsonCases(keys, { record, party });
+  const tests: RejectionVector[] = [...cases, ...partyCases, ...jsonCases].map(
     ([comment, requirements, flag, error, jws]) => {
       const input =
         typeof jws === 'string' ? { kind: 'record' as const, key: 'publisher' as const, jws } : jws;
@@ -554,4 +556,233 @@ export async function buildRejectionVectors(keys: Record<TestKeyName, TestKey>) 
   return vectorFile('kyodaku-jws-verification', 'spec/kyodaku.md#5-signing', tests, {
     key: 'input.key names the test key bound to the issuer (spec/vectors/test-keys.json); any other kid is not bound',
   });
+}
+
+type RejectionCase = [string, string[], string, ErrorCode | null, RejectionVector['input'] | string];
+
+/** `[` × depth then `]` × depth: arrays nested `depth` levels deep. */
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+/**
+ * Lone surrogates (REQ-JSON-002) and JSON beyond the limits of REQ-JSON-001, one place per vector:
+ * a string value, a member name, the header, each kind a node accepts; depth, members, elements.
+ * Appended after the older vectors so that their tcIds stay as they were.
+ */
+async function buildJsonCases(
+  keys: Record<TestKeyName, TestKey>,
+  { record, party }: { record: SignedObject<'record'>; party: SignedObject<'party'> },
+): Promise<RejectionCase[]> {
+  const publisher = keys.publisher;
+  const good = { alg: 'Ed25519', kid: publisher.kid, typ: 'kyodaku-record+jws' };
+  const goodHeader = canonicalJson(good);
+  const payload = canonicalJson(record.payload);
+  // canonicalJson writes a lone surrogate as a \uXXXX escape, as JSON.stringify does: the attack.
+  const withWork = (work: Record<string, unknown>) =>
+    signRaw(
+      publisher,
+      goodHeader,
+      canonicalJson({ ...record.payload, work: { ...record.payload.work, ...work } }),
+    );
+  /** The record payload with a last member `"x"` (sorting after every other): only `value` differs. */
+  const withMember = (value: string) =>
+    signRaw(publisher, goodHeader, `${payload.slice(0, -1)},"x":${value}}`);
+  const zeroSignature = b64(new Uint8Array(64));
+  const kindOf = (kind: ObjectKind, key: TestKeyName, jws: string) => ({ kind, key, jws });
+  const revocation = await signObject(
+    'revocation',
+    createRevocation({ iss: publisher.kid, record: record.id, issued_at: '2026-02-01T00:00:00Z' }),
+    publisher.signer,
+  );
+  const admin = {
+    kind: 'admin',
+    v: 1,
+    action: 'revoke-attestation',
+    attestation: record.id,
+    issued_at: T0,
+    nonce: 'vector-nonce-0001',
+  };
+  return [
+    [
+      'payload string with an escaped lone high surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withWork({ titles: { ...record.payload.work.titles, en: 'A\ud800oi' } }),
+    ],
+    [
+      'payload string with an escaped lone low surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withWork({ aliases: { ja: ['\udc00あおい'] } }),
+    ],
+    [
+      'payload string with a low surrogate before a high one (two lone surrogates)',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withWork({ titles: { en: '\ude00\ud83d' } }),
+    ],
+    [
+      'payload member name with an escaped lone surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withWork({ titles: { 'en\udbff': 'Aoi' } }),
+    ],
+    [
+      'header string with an escaped lone surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      signRaw(publisher, canonicalJson({ ...good, typ: `${good.typ}\ud800` }), payload),
+    ],
+    [
+      'a character outside the BMP (a surrogate pair in UTF-16) written as UTF-8',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'valid',
+      null,
+      withWork({ titles: { ...record.payload.work.titles, en: 'Aoi 😀' } }),
+    ],
+    [
+      'a character outside the BMP written as an escaped surrogate pair (JCS writes it as UTF-8)',
+      ['REQ-SIG-005'],
+      'non-canonical',
+      'ERR_PAYLOAD_NONCANONICAL',
+      signRaw(publisher, goodHeader, payload.replace('"en":"Aoi"', '"en":"Aoi \\ud83d\\ude00"')),
+    ],
+    [
+      'a party whose name holds an escaped lone surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      kindOf(
+        'party',
+        'publisher',
+        signRaw(
+          publisher,
+          canonicalJson({ alg: 'Ed25519', kid: publisher.kid, typ: 'kyodaku-party+jws' }),
+          canonicalJson({ ...party.payload, names: { ...party.payload.names, en: 'Seikai \udfff' } }),
+        ),
+      ),
+    ],
+    [
+      'a record revocation whose reason holds an escaped lone surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      kindOf(
+        'revocation',
+        'publisher',
+        signRaw(
+          publisher,
+          canonicalJson({ alg: 'Ed25519', kid: publisher.kid, typ: 'kyodaku-revocation+jws' }),
+          canonicalJson({ ...revocation.payload, reason: 'licence \ud800ended' }),
+        ),
+      ),
+    ],
+    [
+      'an admin request whose reason holds an escaped lone surrogate',
+      ['REQ-JSON-002', 'REQ-SIG-005'],
+      'lone-surrogate',
+      'ERR_PAYLOAD_NONCANONICAL',
+      kindOf(
+        'admin',
+        'admin',
+        signRaw(
+          keys.admin,
+          canonicalJson({ alg: 'Ed25519', kid: keys.admin.kid, typ: 'kyodaku-admin+jws' }),
+          canonicalJson({ ...admin, reason: '\udc00' }),
+        ),
+      ),
+    ],
+    [
+      'header member nesting arrays 5,000 deep, with an all-zero signature',
+      ['REQ-JSON-001'],
+      'depth',
+      'ERR_JSON_TOO_COMPLEX',
+      `${b64(`{"alg":${nested(5_000)}}`)}.${b64('{}')}.${zeroSignature}`,
+    ],
+    [
+      'header nesting 33 levels (one more than allowed)',
+      ['REQ-JSON-001'],
+      'depth',
+      'ERR_JSON_TOO_COMPLEX',
+      signRaw(publisher, `${goodHeader.slice(0, -1)},"x":${nested(32)}}`, payload),
+    ],
+    [
+      'payload member nesting arrays 5,000 deep',
+      ['REQ-JSON-001'],
+      'depth',
+      'ERR_JSON_TOO_COMPLEX',
+      withMember(nested(5_000)),
+    ],
+    [
+      'payload member nesting objects 2,000 deep',
+      ['REQ-JSON-001'],
+      'depth',
+      'ERR_JSON_TOO_COMPLEX',
+      withMember(`${'{"a":'.repeat(2_000)}0${'}'.repeat(2_000)}`),
+    ],
+    [
+      'payload nesting 33 levels (one more than allowed)',
+      ['REQ-JSON-001'],
+      'depth',
+      'ERR_JSON_TOO_COMPLEX',
+      withMember(nested(32)),
+    ],
+    [
+      'payload nesting 32 levels: within the limit, refused by its schema',
+      ['REQ-JSON-001', 'REQ-SIG-010'],
+      'schema',
+      'ERR_SCHEMA',
+      withMember(nested(31)),
+    ],
+    [
+      'payload object with 1,001 members',
+      ['REQ-JSON-001'],
+      'members',
+      'ERR_JSON_TOO_COMPLEX',
+      withMember(
+        `{${Array.from({ length: 1_001 }, (_, i) => `"m${String(i).padStart(4, '0')}":0`).join(',')}}`,
+      ),
+    ],
+    [
+      'payload object with 1,000 members: within the limit, refused by its schema',
+      ['REQ-JSON-001', 'REQ-SIG-010'],
+      'schema',
+      'ERR_SCHEMA',
+      withMember(
+        `{${Array.from({ length: 1_000 }, (_, i) => `"m${String(i).padStart(4, '0')}":0`).join(',')}}`,
+      ),
+    ],
+    [
+      'payload array with 1,001 elements',
+      ['REQ-JSON-001'],
+      'elements',
+      'ERR_JSON_TOO_COMPLEX',
+      withMember(`[${Array(1_001).fill(0).join(',')}]`),
+    ],
+    [
+      'payload array with 1,000 elements: within the limit, refused by its schema',
+      ['REQ-JSON-001', 'REQ-SIG-010'],
+      'schema',
+      'ERR_SCHEMA',
+      withMember(`[${Array(1_000).fill(0).join(',')}]`),
+    ],
+    [
+      'brackets and commas inside strings do not count',
+      ['REQ-JSON-001', 'REQ-SIG-010'],
+      'schema',
+      'ERR_SCHEMA',
+      withMember(JSON.stringify(`${'[{'.repeat(40)},,,\\"${']}'.repeat(40)}`)),
+    ],
+    [
+      'payload number beyond the range of a double (1e400)',
+      ['REQ-SIG-005'],
+      'non-canonical',
+      'ERR_PAYLOAD_NONCANONICAL',
+      withMember('1e400'),
+    ],
+  ];
 }
