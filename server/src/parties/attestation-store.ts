@@ -72,20 +72,28 @@ export class AttestationStore {
     const a = attestation.payload;
     const stored = await this.#objects.publish({
       id: admin.id,
-      plan: () => ({
-        objects: [
-          { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
-          { id: attestation.id, kind: 'attestation', jws: attestation.jws, receivedAt },
-        ],
-        stmts: [this.#db.insert(attestations).values(attestationRowOf(attestation.id, a))],
-        after: () =>
-          this.#index.addAttestation(a.party, {
-            id: attestation.id,
-            role: a.role,
-            issuedAt: a.issued_at,
-            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
-          }),
-      }),
+      plan: async (g) => {
+        // Two requests in one second for the same party and role make the same attestation.
+        if (g.ids.has(attestation.id) || (await this.#objects.objectById(attestation.id))) {
+          throw new KyodakuError('ERR_DUPLICATE', 'this node already made this attestation', {
+            detail: { id: attestation.id },
+          });
+        }
+        return {
+          objects: [
+            { id: admin.id, kind: 'admin', jws: admin.jws, receivedAt },
+            { id: attestation.id, kind: 'attestation', jws: attestation.jws, receivedAt },
+          ],
+          stmts: [this.#db.insert(attestations).values(attestationRowOf(attestation.id, a))],
+          after: () =>
+            this.#index.addAttestation(a.party, {
+              id: attestation.id,
+              role: a.role,
+              issuedAt: a.issued_at,
+              ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
+            }),
+        };
+      },
     });
     return stored[1]!;
   }

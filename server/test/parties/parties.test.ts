@@ -155,6 +155,26 @@ describe('attestations', () => {
     expect(((await response.json()) as { attestation: { role: string } }).attestation.role).toBe('agency');
   });
 
+  it('REQ-API-012: a second attest in the same second makes the same attestation: 409 naming it, not 500', async () => {
+    const frozen = Date.now();
+    const still = await makeNode({ now: () => frozen });
+    try {
+      const p = await still.party('rights-holder', false);
+      const attest = async () =>
+        still.postJws('/v1/attestations', (await still.admin({ action: 'attest', party: p.id })).jws);
+      const first = await attest();
+      expect(first.status).toBe(201);
+      const { id } = (await first.json()) as { id: string };
+      const size = still.node.objects.size;
+      const second = await attest();
+      expect(second.status).toBe(409);
+      expect(await second.json()).toMatchObject({ type: P('duplicate-object'), id });
+      expect(still.node.objects.size).toBe(size);
+    } finally {
+      still.close();
+    }
+  });
+
   it('REQ-API-052: 404 for an unregistered party', async () => {
     const response = await t.postJws(
       '/v1/attestations',

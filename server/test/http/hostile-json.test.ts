@@ -13,9 +13,9 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signedParty } from '../../client/test/helpers/parties.ts';
-import { verifyPage } from '../src/federation/verify-page.ts';
-import { makeNode, P, problemType, type TestNode } from './helpers.ts';
+import { signedParty } from '../../../client/test/helpers/parties.ts';
+import { verifyPage } from '../../src/federation/verify-page.ts';
+import { makeNode, P, problemType, type TestNode } from '../helpers.ts';
 
 let t: TestNode;
 beforeEach(async () => {
@@ -45,11 +45,11 @@ async function recordPayload(p: Awaited<ReturnType<TestNode['party']>>, patch: R
 
 /** Posts a JWS, expects a 400 problem of `slug`, and that the node stored nothing. */
 async function refused(path: string, jws: string, slug: string) {
-  const before = t.node.store.size;
+  const before = t.node.objects.size;
   const response = await t.postJws(path, jws);
   expect(response.status).toBe(400);
   expect(await problemType(response)).toBe(P(slug));
-  expect(t.node.store.size).toBe(before);
+  expect(t.node.objects.size).toBe(before);
 }
 
 const deepArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -147,14 +147,14 @@ describe('lone surrogates in signed objects (REQ-JSON-002)', () => {
       }),
       p.signer,
     );
-    const before = t.node.store.size;
+    const before = t.node.objects.size;
     const response = await t.postJson('/v1/publications', { objects: [bad, good.jws] });
     expect(response.status).toBe(200);
     const { results } = schemas.PublicationResponse.parse(await response.json());
     expect(results[0]!.status).toBe(400);
     expect((results[0] as { problem: { type: string } }).problem.type).toBe(P('non-canonical-json'));
     expect(results[1]!.status).toBe(201);
-    expect(t.node.store.size).toBe(before + 1);
+    expect(t.node.objects.size).toBe(before + 1);
   });
 
   it('accepts paired surrogates (an astral character) in a title', async () => {
@@ -278,22 +278,22 @@ describe('JSON request bodies nested too deep or too wide (REQ-JSON-003)', () =>
   ];
   for (const path of ['/v1/decisions', '/v1/publications']) {
     it.each(bodies)(`refuses on ${path} %s with 400 json-too-complex`, async (_, body) => {
-      const before = t.node.store.size;
+      const before = t.node.objects.size;
       const response = await t.postJson(path, body);
       expect(response.status).toBe(400);
       expect(await problemType(response)).toBe(P('json-too-complex'));
-      expect(t.node.store.size).toBe(before);
+      expect(t.node.objects.size).toBe(before);
     });
   }
 
   it('refuses a receipt request with a deep body without signing or logging anything', async () => {
-    const before = t.node.store.size;
+    const before = t.node.objects.size;
     const response = await t.postJson(
       '/v1/decisions',
       `{"ids":["isbn:9784088725093"],"purposes":["train"],"receipt":{"nonce":"${'n'.repeat(16)}","x":${deepArray(50)}}}`,
     );
     expect(await problemType(response)).toBe(P('json-too-complex'));
-    expect(t.node.store.size).toBe(before);
+    expect(t.node.objects.size).toBe(before);
   });
 
   it('still answers a batch of max_batch_ids identifiers', async () => {
@@ -322,11 +322,11 @@ describe('lone surrogates in JSON request bodies (REQ-JSON-004)', () => {
       `{"ids":["\\udbff"],"purposes":["train"],"receipt":{"nonce":"${'n'.repeat(16)}"}}`,
     ],
   ])('refuses on /v1/decisions %s with 400 malformed-json, logging nothing', async (_, body) => {
-    const before = t.node.store.size;
+    const before = t.node.objects.size;
     const response = await t.postJson('/v1/decisions', body);
     expect(response.status).toBe(400);
     expect(await problemType(response)).toBe(P('malformed-json'));
-    expect(t.node.store.size).toBe(before);
+    expect(t.node.objects.size).toBe(before);
   });
 
   it('refuses a bulk publication whose body holds a lone surrogate outside the JWS strings', async () => {
@@ -377,6 +377,7 @@ describe('followed pages (spec/federation.md §5)', () => {
         attestedRole: () => 'rights-holder',
         recordIssuer: () => undefined,
       },
+      Date.now(),
     );
     expect(page.refusals.map(({ index, reason }) => ({ index, reason }))).toEqual([
       { index: 0, reason: 'non-canonical-json' },
