@@ -1,8 +1,9 @@
 /**
- * Bounds on the shape of JSON text (spec/kyodaku.md REQ-SIG-015, spec/http-api.md REQ-ERR-007),
+ * Bounds on the shape of JSON text (spec/kyodaku.md REQ-JSON-001, spec/http-api.md REQ-JSON-003),
  * checked by one iterative scan of the text before anything parses or walks it, so that no
  * recursive step (a canonicaliser, a schema, a serializer) ever sees input nested deeper than the
- * limit; and the check that every string of a parsed value is well-formed Unicode (REQ-SIG-005).
+ * limit; for request bodies the same scan refuses duplicate member names (REQ-API-007); and the
+ * check that every string of a parsed value is well-formed Unicode (REQ-JSON-002, REQ-JSON-004).
  */
 import { KyodakuError } from './errors.ts';
 
@@ -13,16 +14,22 @@ export interface JsonLimits {
   maxMembers: number;
   /** Most elements of one array. */
   maxElements: number;
+  /** Refuse an object that names a member twice (400 malformed-json; I-JSON, RFC 7493 §2.3). */
+  uniqueMembers?: boolean;
 }
 
-/** The limits of a signed object's protected header and payload (REQ-SIG-015). */
+/** The limits of a signed object's protected header and payload (REQ-JSON-001). */
 export const SIGNED_JSON_LIMITS: Readonly<JsonLimits> = { maxDepth: 32, maxMembers: 1000, maxElements: 1000 };
 
-/** The limits of a JSON request body (REQ-ERR-007): arrays as long as the largest batch allows. */
+/**
+ * The limits of a JSON request body (REQ-JSON-003): arrays as long as the largest batch allows, and
+ * no member named twice (REQ-API-007).
+ */
 export const BODY_JSON_LIMITS: Readonly<JsonLimits> = {
   maxDepth: 32,
   maxMembers: 1000,
   maxElements: 100_000,
+  uniqueMembers: true,
 };
 
 const QUOTE = 0x22;
@@ -48,6 +55,9 @@ export function checkJsonLimits(text: string, limits: Readonly<JsonLimits>, what
   // counts[d - 1]: members or elements so far of the open container at depth d (0: none yet).
   const counts: number[] = [];
   const isArray: boolean[] = [];
+  // With uniqueMembers: the member names so far of each open object, and whether a name comes next.
+  const names: Array<Set<string> | undefined> = [];
+  const nameNext: boolean[] = [];
   let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -59,6 +69,7 @@ export function checkJsonLimits(text: string, limits: Readonly<JsonLimits>, what
     }
     if (depth > 0) {
       if (c === COMMA) {
+        nameNext[depth - 1] = !isArray[depth - 1];
         const count = ++counts[depth - 1]!;
         if (isArray[depth - 1] ? count > limits.maxElements : count > limits.maxMembers) {
           tooComplex(
@@ -77,8 +88,11 @@ export function checkJsonLimits(text: string, limits: Readonly<JsonLimits>, what
         tooComplex(what, `nests arrays and objects deeper than ${limits.maxDepth}`);
       counts[depth] = 0;
       isArray[depth] = c === OPEN_ARRAY;
+      nameNext[depth] = c === OPEN_OBJECT;
+      names[depth] = limits.uniqueMembers && c === OPEN_OBJECT ? new Set() : undefined;
       depth++;
     } else if (c === QUOTE) {
+      const start = i;
       // Skip to the closing quote; a backslash escapes the character after it.
       for (;;) {
         STRING_END.lastIndex = i + 1;
@@ -87,6 +101,23 @@ export function checkJsonLimits(text: string, limits: Readonly<JsonLimits>, what
         i = end.index;
         if (text.charCodeAt(i) === BACKSLASH) i++;
         else break;
+      }
+      const seen = depth > 0 && nameNext[depth - 1] ? names[depth - 1] : undefined;
+      if (depth > 0) nameNext[depth - 1] = false;
+      if (seen !== undefined) {
+        let name: string;
+        try {
+          name = JSON.parse(text.slice(start, i + 1)) as string;
+        } catch {
+          return; // not a JSON string: the parser refuses it
+        }
+        if (seen.has(name)) {
+          throw new KyodakuError(
+            'ERR_PAYLOAD_JSON',
+            `${what} names the member ${JSON.stringify(name)} twice`,
+          );
+        }
+        seen.add(name);
       }
     }
   }

@@ -10,6 +10,7 @@ import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
+import { requestSyntaxCases } from './request-syntax.ts';
 import { sigCases } from './sig.ts';
 import { wellKnownCases } from './well-known.ts';
 import { workCases } from './works.ts';
@@ -26,6 +27,7 @@ export const ALL_CASES: readonly Case[] = [
   ...decisionCases,
   ...batchCases,
   ...errorCases,
+  ...requestSyntaxCases,
   ...logCases,
   ...federationCases,
 ];
