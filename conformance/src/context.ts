@@ -18,9 +18,9 @@ import {
   signObject,
   toTimestamp,
 } from '@kyodaku/client';
-import { CaseSkip } from './outcome.ts';
 import { check, expectJson } from './expect.ts';
 import { Http, type HttpResponse } from './http.ts';
+import { CaseSkip } from './outcome.ts';
 
 export const JOSE = 'application/jose';
 

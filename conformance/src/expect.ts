@@ -1,8 +1,8 @@
 /** Assertions for cases: each failure throws a CaseFailure that names what was expected. */
 import { canonicalJson, schemas } from '@kyodaku/client';
 import type { z } from 'zod';
-import { CaseFailure } from './outcome.ts';
 import type { HttpResponse } from './http.ts';
+import { CaseFailure } from './outcome.ts';
 
 export const PROBLEM = 'urn:kyodaku:problem:';
 

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { importSigner, type PrivateJwk, schemas } from '@kyodaku/client';
 import { type Case, type CaseResult, KNOWN_PROFILES, type Profile } from './case.ts';
-import { CaseFailure, CaseSkip } from './outcome.ts';
 import { ALL_CASES } from './cases/index.ts';
 import { Context, type SuiteState } from './context.ts';
 import { expectJson } from './expect.ts';
 import { Http } from './http.ts';
+import { CaseFailure, CaseSkip } from './outcome.ts';
 
 export const SUITE_VERSION = '0.1.0';
 export const SPEC_VERSION = '0.1';

@@ -5,9 +5,9 @@
  */
 import { inclusionProof, leafHashOfEntry, verifyInclusion, verifyReceipt } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
-import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
+import { CaseFailure } from '../../outcome.ts';
 import {
   caughtUp,
   checkKeptCheckpoint,

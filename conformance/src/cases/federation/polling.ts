@@ -4,8 +4,8 @@
  * reads the times at which the target asked again.
  */
 import { type Case, defineCases } from '../../case.ts';
-import { CaseFailure } from '../../outcome.ts';
 import { check, equal } from '../../expect.ts';
+import { CaseFailure } from '../../outcome.ts';
 import type { SuitePeer } from '../../peer/peer.ts';
 import { caughtUp, decisionBecomes, eventually, follow, unfollow, withPeer } from './support.ts';
 

@@ -4,10 +4,10 @@
  * status (§6.4) and bounded waiting.
  */
 import { rawPublicKey, signObject, verifyCheckpoint } from '@kyodaku/client';
-import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import type { HttpResponse } from '../../http.ts';
+import { CaseFailure } from '../../outcome.ts';
 import { SuitePeer } from '../../peer/peer.ts';
 
 /**

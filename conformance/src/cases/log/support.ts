@@ -8,9 +8,9 @@ import {
   rawPublicKey,
   verifyCheckpoint,
 } from '@kyodaku/client';
-import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check } from '../../expect.ts';
+import { CaseFailure } from '../../outcome.ts';
 
 /** The log key the node advertises (REQ-API-070), checked to be node.key named by node.origin. */
 export function logVerifier(ctx: Context): NoteVerifier {
