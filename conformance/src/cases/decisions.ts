@@ -294,6 +294,7 @@ export const decisionCases: Case[] = defineCases([
   {
     id: 'core-decide-bad-parameters',
     requirements: ['REQ-QUERY-002', 'REQ-PURPOSE-003'],
+    refuses: ['REQ-QUERY-002', 'REQ-PURPOSE-003'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -313,6 +314,7 @@ export const decisionCases: Case[] = defineCases([
   {
     id: 'core-decide-limits',
     requirements: ['REQ-QUERY-005'],
+    refuses: ['REQ-QUERY-005'],
     level: 'MUST',
     profile: 'core',
     title:

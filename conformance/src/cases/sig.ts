@@ -50,6 +50,7 @@ function hostile(
   return {
     id,
     requirements: [...requirements, 'REQ-API-011', 'REQ-ERR-001'],
+    refuses: [...requirements, 'REQ-API-011'],
     level: 'MUST',
     profile: 'core',
     title,

@@ -7,9 +7,9 @@ import {
   verifyReceipt,
 } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
-import { CaseFailure } from '../../outcome.ts';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
+import { CaseFailure } from '../../outcome.ts';
 import { fetchCheckpoint, proofOf, unb64 } from './support.ts';
 
 async function verified(ctx: Context, jws: unknown, nonce: string, query: unknown) {
@@ -125,6 +125,7 @@ export const logReceiptCases: Case[] = defineCases([
   {
     id: 'log-receipt-bad-nonce',
     requirements: ['REQ-API-077', 'REQ-API-078'],
+    refuses: ['REQ-API-077', 'REQ-API-078'],
     level: 'MUST',
     profile: 'log',
     title: 'a receipt request without a valid nonce is 400 invalid-request; no receipt without asking',
