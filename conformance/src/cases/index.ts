@@ -10,6 +10,7 @@ import { partyCases } from './parties.ts';
 import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
 import { sigCases } from './sig.ts';
+import { signedObjectCases } from './signed-objects.ts';
 import { wellKnownCases } from './well-known.ts';
 import { workCases } from './works.ts';
 
@@ -20,6 +21,7 @@ export const ALL_CASES: readonly Case[] = [
   ...recordCases,
   ...publicationCases,
   ...sigCases,
+  ...signedObjectCases,
   ...workCases,
   ...decisionCases,
   ...batchCases,
