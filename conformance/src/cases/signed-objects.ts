@@ -27,7 +27,7 @@ type Header = Record<string, unknown>;
 type Payload = Record<string, unknown>;
 
 /** A valid object for a route, not yet sent, and how to see that a refused mutation of it changed nothing. */
-interface Subject {
+export interface Subject {
   header: Header;
   payload: Payload;
   /** The key that may sign it (the issuer's, or the admin key). */
@@ -64,8 +64,11 @@ interface Route {
   acceptedAs: number;
 }
 
+/** What a mutation needs to know of the place the object goes to. */
+export type Place = Pick<Route, 'kind' | 'otherTyp'>;
+
 /** A mutation: what it changes and which check of kyodaku.md §5.3 must catch it. */
-interface Mutation {
+export interface Mutation {
   name: string;
   /** The mutated object, for titles ("with one bit of its signature flipped"). */
   what: string;
@@ -74,7 +77,7 @@ interface Mutation {
   requirements(route: Route): string[];
   /** The problem types a node answers (names after urn:kyodaku:problem:), or `accepted`. */
   expect(route: Route): string[] | 'accepted';
-  build(ctx: Context, route: Route, subject: Subject): Promise<string>;
+  build(ctx: Context, place: Place, subject: Subject): Promise<string>;
   /** The id, title and requirements this case had on the record endpoint before the table. */
   recordCase?: { id: string; title: string };
 }
