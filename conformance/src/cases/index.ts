@@ -2,6 +2,7 @@
 import type { Case } from '../case.ts';
 import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
+import { boundCases } from './bounds.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
@@ -27,5 +28,6 @@ export const ALL_CASES: readonly Case[] = [
   ...batchCases,
   ...errorCases,
   ...logCases,
+  ...boundCases,
   ...federationCases,
 ];
