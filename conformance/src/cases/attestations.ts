@@ -123,7 +123,7 @@ export const attestationCases: Case[] = defineCases([
       const other = await ctx.newKey();
       const jws = await ctx.adminRequest(
         { action: 'attest', party: p.kid },
-        { signer: { kid: ctx.suite.admin.kid, privateKey: other.signer.privateKey } },
+        { signer: { kid: ctx.admin.kid, privateKey: other.signer.privateKey } },
       );
       expectProblem(await ctx.post('/v1/attestations', jws), 'invalid-signature');
     },
