@@ -28,8 +28,8 @@ export interface SuiteState {
   target: string;
   timeoutMs: number;
   wellKnown: schemas.WellKnown;
-  /** The node's admin key, when the suite was given it. */
-  admin: Signer | undefined;
+  /** The node's admin key (with its public `x`), when the suite was given it. */
+  admin: (Signer & { x: string }) | undefined;
   /** Random per run, so that the suite can run again and again against the same node. */
   runId: string;
   counter: { n: number };
@@ -74,7 +74,7 @@ export class Context {
   }
 
   /** The node's admin key; a case that needs it is SKIPPED when the suite was not given it. */
-  get admin(): Signer {
+  get admin(): Signer & { x: string } {
     if (this.suite.admin === undefined) this.skip('needs the admin key of the node (--admin-key)');
     return this.suite.admin;
   }

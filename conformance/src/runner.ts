@@ -95,7 +95,10 @@ export async function runSuite(options: RunOptions): Promise<Report> {
     target: options.target,
     timeoutMs,
     wellKnown,
-    admin: options.adminKey === undefined ? undefined : await importSigner(options.adminKey),
+    admin:
+      options.adminKey === undefined
+        ? undefined
+        : { ...(await importSigner(options.adminKey)), x: options.adminKey.x },
     runId: randomBytes(6).toString('hex'),
     counter: { n: 0 },
     shared: new Map(),

@@ -156,9 +156,6 @@ async function revocationSubject(ctx: Context): Promise<Subject> {
   });
 }
 
-/** The secret of an HMAC forged over an admin request: the suite holds no public JWK of the admin key, so its kid. */
-const adminKeyX = async (ctx: Context) => ctx.admin.kid;
-
 async function attestSubject(ctx: Context): Promise<Subject> {
   const party = await ctx.party('rights-holder', { attest: false });
   const payload = {
@@ -169,7 +166,7 @@ async function attestSubject(ctx: Context): Promise<Subject> {
     issued_at: ctx.time(),
     nonce: ctx.nonce(),
   };
-  return subjectOf('admin', payload, ctx.admin, await adminKeyX(ctx), async (c) => {
+  return subjectOf('admin', payload, ctx.admin, ctx.admin.x, async (c) => {
     const view = expectJson(
       await c.http.get(`/v1/parties/${party.kid}`),
       200,
@@ -191,7 +188,7 @@ async function revokeAttestationSubject(ctx: Context): Promise<Subject> {
     issued_at: ctx.time(),
     nonce: ctx.nonce(),
   };
-  return subjectOf('admin', payload, ctx.admin, await adminKeyX(ctx), async (c) => {
+  return subjectOf('admin', payload, ctx.admin, ctx.admin.x, async (c) => {
     const view = expectJson(
       await c.http.get(`/v1/attestations/${attestation}`),
       200,
@@ -206,7 +203,7 @@ async function unfollowSubject(ctx: Context): Promise<Subject> {
   ctx.suite.counter.n += 1;
   const url = `http://127.0.0.1:9/never-followed/${ctx.suite.runId}/${ctx.suite.counter.n}`;
   const payload = { kind: 'admin', v: 1, action: 'unfollow', url, issued_at: ctx.time(), nonce: ctx.nonce() };
-  return subjectOf('admin', payload, ctx.admin, await adminKeyX(ctx), async () => {});
+  return subjectOf('admin', payload, ctx.admin, ctx.admin.x, async () => {});
 }
 
 /** A bulk publication of one entry; its result reads as the answer of a single endpoint. */

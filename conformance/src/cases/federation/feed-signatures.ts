@@ -21,10 +21,25 @@ import type { SuitePeer } from '../../peer/peer.ts';
 import { MUTATIONS, type Subject } from '../signed-objects.ts';
 import { caughtUp, decide, follow, withPeer } from './support.ts';
 
-/** The mutations that forge who signed an object; a `typ` decides the kind in a feed, so not those. */
-const FEED_MUTATIONS = MUTATIONS.filter((m) => m.family !== 'typ' && m.name !== 'alg-eddsa');
+/**
+ * The mutations of the table but those a follower does not refuse: a `typ` no kind has is a kind it
+ * does not know and skips (REQ-FED-014), and EdDSA it accepts. A `typ` of another known kind over
+ * this kind's payload it refuses (REQ-OBJ-002).
+ */
+const FEED_MUTATIONS = MUTATIONS.filter(
+  (m) => (m.family !== 'typ' || m.name === 'typ-other-kind') && m.name !== 'alg-eddsa',
+);
 
 type FeedKind = 'record' | 'revocation' | 'party' | 'attestation' | 'attestation-revocation';
+
+/** A `typ` of another kind that a follower knows, for each kind. */
+const OTHER: Record<FeedKind, FeedKind> = {
+  record: 'revocation',
+  revocation: 'record',
+  party: 'record',
+  attestation: 'attestation-revocation',
+  'attestation-revocation': 'attestation',
+};
 
 const TYP: Record<FeedKind, string> = {
   party: 'kyodaku-party+jws',
@@ -250,6 +265,7 @@ const COMMON = [
   'REQ-SIG-003',
   'REQ-SIG-007',
   'REQ-SIG-008',
+  'REQ-OBJ-002',
 ];
 
 export const federationFeedSignatureCases: Case[] = (Object.keys(PLANS) as FeedKind[]).map((kind): Case => {
@@ -269,7 +285,9 @@ export const federationFeedSignatureCases: Case[] = (Object.keys(PLANS) as FeedK
         for (const s of p.subjects) {
           for (const m of FEED_MUTATIONS) {
             forged.push({
-              index: peer.append(await m.build(ctx, { kind: kind as ObjectKind, otherTyp: '' }, s)),
+              index: peer.append(
+                await m.build(ctx, { kind: kind as ObjectKind, otherTyp: TYP[OTHER[kind]] }, s),
+              ),
               what: m.name,
             });
           }

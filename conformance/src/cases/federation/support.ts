@@ -3,7 +3,7 @@
  * requests on peers (`follow`, `unfollow`, `resume`; spec/federation.md §7), the target's peer
  * status (§6.4) and bounded waiting.
  */
-import { rawPublicKey, signObject, verifyCheckpoint } from '@kyodaku/client';
+import { rawPublicKey, type Signer, signObject, verifyCheckpoint } from '@kyodaku/client';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import type { HttpResponse } from '../../http.ts';
@@ -72,7 +72,7 @@ export async function followRequest(
   ctx: Context,
   url: string,
   nodeKey: string,
-  options: { signer?: Context['admin']; issuedAt?: string; action?: string } = {},
+  options: { signer?: Signer; issuedAt?: string; action?: string } = {},
 ): Promise<string> {
   const payload = {
     kind: 'admin',
@@ -94,7 +94,7 @@ export async function postFollow(ctx: Context, jws: string): Promise<HttpRespons
 export async function peerRequest(
   ctx: Context,
   members: Record<string, unknown>,
-  options: { signer?: Context['admin'] } = {},
+  options: { signer?: Signer } = {},
 ): Promise<string> {
   const payload = { kind: 'admin', v: 1, issued_at: ctx.time(), nonce: ctx.nonce(), ...members };
   // biome-ignore lint/suspicious/noExplicitAny: the payload is an AdminRequest of some action
