@@ -1,4 +1,7 @@
-/** Every MUST requirement of the core documents has a case, and every cited id exists in the spec. */
+/**
+ * Every MUST requirement of the core documents has a case, every rejection requirement a negative
+ * one (spec/conformance.md §7), and every cited id exists in the spec.
+ */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES } from '../src/cases/index.ts';
