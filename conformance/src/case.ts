@@ -18,6 +18,12 @@ export interface Case {
   /** Stable id, `<profile>-<area>-<what>`; never renamed. */
   id: string;
   requirements: readonly string[];
+  /**
+   * The requirement ids (a subset of `requirements`) that the case tests negatively: it sends what
+   * the requirement says to refuse and fails unless the node refuses it (spec/conformance.md §7).
+   * Its other requirements it tests positively.
+   */
+  refuses?: readonly string[];
   level: Level;
   profile: Profile;
   title: string;

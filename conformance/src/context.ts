@@ -28,7 +28,8 @@ export interface SuiteState {
   target: string;
   timeoutMs: number;
   wellKnown: schemas.WellKnown;
-  admin: Signer;
+  /** The node's admin key (with its public `x`), when the suite was given it. */
+  admin: (Signer & { x: string }) | undefined;
   /** Random per run, so that the suite can run again and again against the same node. */
   runId: string;
   counter: { n: number };
@@ -70,6 +71,12 @@ export class Context {
 
   skip(reason: string): never {
     throw new CaseSkip(reason);
+  }
+
+  /** The node's admin key; a case that needs it is SKIPPED when the suite was not given it. */
+  get admin(): Signer & { x: string } {
+    if (this.suite.admin === undefined) this.skip('needs the admin key of the node (--admin-key)');
+    return this.suite.admin;
   }
 
   /** A timestamp `offsetSeconds` from now (whole seconds, UTC). */
@@ -157,7 +164,7 @@ export class Context {
       nonce: this.nonce(),
       ...body,
     };
-    return (await signObject('admin', payload, options.signer ?? this.suite.admin)).jws;
+    return (await signObject('admin', payload, options.signer ?? this.admin)).jws;
   }
 
   /** Attests a registered party with the admin key; asserts 201 and returns the attestation view. */

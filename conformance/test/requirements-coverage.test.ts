@@ -1,8 +1,13 @@
-/** Every MUST requirement of the core documents has a case, and every cited id exists in the spec. */
+/**
+ * Every MUST requirement of the core documents has a case, every rejection requirement a negative
+ * one (spec/conformance.md §7), and every cited id exists in the spec.
+ */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES } from '../src/cases/index.ts';
+import { MUTATIONS, ROUTES } from '../src/cases/signed-objects.ts';
 import { IDENTIFIER_VECTOR_REQUIREMENTS } from '../src/cases/works.ts';
+import { coverageReport, negativeCoverage } from '../src/coverage.ts';
 import {
   CORE_DOCUMENTS,
   DEPRECATED,
@@ -88,5 +93,52 @@ describe('requirement coverage', () => {
       expect(c.id).toMatch(/^(core|log|federation|generation|snapshot|interop)-[a-z0-9-]+$/);
       expect(c.requirements.length).toBeGreaterThan(0);
     }
+  });
+
+  it('tests every rejection requirement negatively (--coverage lists none)', () => {
+    const coverage = negativeCoverage(ALL_CASES);
+    expect(coverage.rejections.length).toBeGreaterThan(70);
+    expect(
+      coverage.uncovered.map((r) => r.id),
+      coverageReport(coverage),
+    ).toEqual([]);
+  });
+
+  it('says a case tests negatively only requirements it cites', () => {
+    const stray = ALL_CASES.flatMap((c) =>
+      (c.refuses ?? []).filter((r) => !c.requirements.includes(r)).map((r) => `${c.id}: ${r}`),
+    );
+    expect(stray).toEqual([]);
+  });
+
+  it('has a case for every route and mutation of the signed-object table', () => {
+    const ids = new Set(ALL_CASES.map((c) => c.id));
+    const generated = ROUTES.flatMap((r) => MUTATIONS.map((m) => `${r.profile}-jws-${r.name}-${m.name}`));
+    const onRecords = MUTATIONS.filter((m) => m.recordCase).map((m) => `core-jws-record-${m.name}`);
+    expect(generated.filter((id) => !ids.has(id) && !onRecords.includes(id))).toEqual([]);
+  });
+
+  it('keeps the ids and requirements of the record cases the table took over', () => {
+    const byId = new Map(ALL_CASES.map((c) => [c.id, c.requirements]));
+    const sig = (...reqs: string[]) => [...reqs, 'REQ-API-011', 'REQ-ERR-001'];
+    const before: Record<string, string[]> = {
+      'core-sig-alg-none': sig('REQ-SIG-002'),
+      'core-sig-alg-hs256': sig('REQ-SIG-002'),
+      'core-sig-alg-eddsa': ['REQ-SIG-002'],
+      'core-sig-header-jwk': sig('REQ-SIG-001'),
+      'core-sig-header-jku': sig('REQ-SIG-001'),
+      'core-sig-header-x5c': sig('REQ-SIG-001'),
+      'core-sig-header-crit': sig('REQ-SIG-001'),
+      'core-sig-typ-party': sig('REQ-SIG-004'),
+      'core-sig-typ-jwt': sig('REQ-SIG-004'),
+      'core-sig-typ-missing': sig('REQ-SIG-004'),
+      'core-sig-kid-not-thumbprint': sig('REQ-SIG-003'),
+      'core-sig-kid-other-party': sig('REQ-SIG-003', 'REQ-API-030'),
+      'core-sig-signature-other-key': sig('REQ-SIG-007'),
+      'core-sig-tampered-payload': sig('REQ-SIG-008'),
+      'core-sig-signature-bit-flip': sig('REQ-SIG-007'),
+      'core-sig-signature-malleated': sig('REQ-SIG-007'),
+    };
+    for (const [id, requirements] of Object.entries(before)) expect(byId.get(id), id).toEqual(requirements);
   });
 });

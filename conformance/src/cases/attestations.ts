@@ -79,6 +79,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-attest-unknown-party',
     requirements: ['REQ-API-052'],
+    refuses: ['REQ-API-052'],
     level: 'MUST',
     profile: 'core',
     title: 'attesting an unregistered party is 404 not-found',
@@ -93,6 +94,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-not-admin-key',
     requirements: ['REQ-API-050'],
+    refuses: ['REQ-API-050'],
     level: 'MUST',
     profile: 'core',
     title: 'an admin request signed by another key is 401 unauthorized (a party cannot attest itself)',
@@ -112,6 +114,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-bad-signature',
     requirements: ['REQ-API-050', 'REQ-SIG-007'],
+    refuses: ['REQ-API-050', 'REQ-SIG-007'],
     level: 'MUST',
     profile: 'core',
     title: "an admin request with the admin key's kid but another key's signature is 400 invalid-signature",
@@ -120,7 +123,7 @@ export const attestationCases: Case[] = defineCases([
       const other = await ctx.newKey();
       const jws = await ctx.adminRequest(
         { action: 'attest', party: p.kid },
-        { signer: { kid: ctx.suite.admin.kid, privateKey: other.signer.privateKey } },
+        { signer: { kid: ctx.admin.kid, privateKey: other.signer.privateKey } },
       );
       expectProblem(await ctx.post('/v1/attestations', jws), 'invalid-signature');
     },
@@ -128,6 +131,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-stale',
     requirements: ['REQ-API-051'],
+    refuses: ['REQ-API-051'],
     level: 'MUST',
     profile: 'core',
     title: 'an admin request issued more than 300 s before (or after) the node clock is 401 unauthorized',
@@ -145,6 +149,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-replay',
     requirements: ['REQ-API-051', 'REQ-API-012'],
+    refuses: ['REQ-API-051', 'REQ-API-012'],
     level: 'MUST',
     profile: 'core',
     title: 'an admin request executed once is refused when replayed: 409 duplicate-object',
@@ -158,6 +163,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-wrong-action',
     requirements: ['REQ-API-054'],
+    refuses: ['REQ-API-054'],
     level: 'MUST',
     profile: 'core',
     title: "an admin request whose action is not the endpoint's is 400 invalid-request",
@@ -172,6 +178,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-admin-wrong-typ',
     requirements: ['REQ-SIG-004', 'REQ-API-011'],
+    refuses: ['REQ-SIG-004', 'REQ-API-011'],
     level: 'MUST',
     profile: 'core',
     title: 'a party object posted to the attestation endpoint is refused as type-mismatch',
@@ -183,6 +190,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-attest-revoke',
     requirements: ['REQ-API-053', 'REQ-OBJ-004'],
+    refuses: ['REQ-API-053'],
     level: 'MUST',
     profile: 'core',
     title: 'revoke-attestation: the node signs a revocation; unknown is 404, twice is 409 conflict',
@@ -223,6 +231,7 @@ export const attestationCases: Case[] = defineCases([
   {
     id: 'core-attest-revoked-stops-records',
     requirements: ['REQ-API-053', 'REQ-API-031', 'REQ-DECIDE-002'],
+    refuses: ['REQ-API-053', 'REQ-API-031'],
     level: 'MUST',
     profile: 'core',
     title:

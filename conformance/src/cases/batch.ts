@@ -53,6 +53,7 @@ export const batchCases: Case[] = defineCases([
   {
     id: 'core-batch-too-large',
     requirements: ['REQ-QUERY-011'],
+    refuses: ['REQ-QUERY-011'],
     level: 'MUST',
     profile: 'core',
     title: 'a batch of max_batch_ids + 1 identifiers is 413 batch-too-large',
@@ -137,6 +138,7 @@ export const batchCases: Case[] = defineCases([
   {
     id: 'core-batch-malformed',
     requirements: ['REQ-QUERY-013', 'REQ-ERR-001'],
+    refuses: ['REQ-QUERY-013'],
     level: 'MUST',
     profile: 'core',
     title:

@@ -1,8 +1,8 @@
 /** Decisions for one item (http-api.md §5.1, kyodaku.md §7, §8). */
-import { PURPOSE_LEAVES, PURPOSES, type RecordInput, type schemas } from '@kyodaku/client';
+import { PURPOSE_LEAVES, PURPOSES, type RecordInput, schemas } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
 import { type Context, decisionPath, type Published } from '../context.ts';
-import { check, equal, expectProblem } from '../expect.ts';
+import { check, equal, expectJson, expectProblem } from '../expect.ts';
 
 const CONDITIONS = {
   attribution: { required: true },
@@ -205,6 +205,41 @@ export const decisionCases: Case[] = defineCases([
     },
   },
   {
+    id: 'core-decide-tie-greater-id',
+    requirements: ['REQ-DECIDE-009', 'REQ-DECIDE-004', 'REQ-DECIDE-007'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'two records of one issuer with the same issued_at: the greater object id decides, whichever the node received first',
+    async run(ctx) {
+      const p = await ctx.party();
+      const issuedAt = ctx.time(-150);
+      for (const greaterFirst of [true, false]) {
+        const work = ctx.workId('tie');
+        const [a, b] = await Promise.all(
+          (['allow', 'deny'] as const).map(async (value) => ({
+            value,
+            ...(await ctx.signRecord(p, {
+              work: { type: 'work', ids: [work] },
+              purposes: { train: value },
+              issued_at: issuedAt,
+            })),
+          })),
+        );
+        const [greater, lesser] = a!.id > b!.id ? [a!, b!] : [b!, a!];
+        for (const r of greaterFirst ? [greater, lesser] : [lesser, greater]) {
+          expectJson(await ctx.post('/v1/records', r.jws), 201, schemas.RecordView, 'publishing a record');
+        }
+        const d = await ctx.decision(work, 'train.genai');
+        equal(
+          [d.decision, d.records, d.disputed],
+          [greater.value, [greater.id], false],
+          `decision when the record with the ${greaterFirst ? 'greater' : 'lesser'} id was received first (REQ-DECIDE-009)`,
+        );
+      }
+    },
+  },
+  {
     id: 'core-decide-disputed',
     requirements: ['REQ-DECIDE-005', 'REQ-DECIDE-007'],
     level: 'MUST',
@@ -294,6 +329,7 @@ export const decisionCases: Case[] = defineCases([
   {
     id: 'core-decide-bad-parameters',
     requirements: ['REQ-QUERY-002', 'REQ-PURPOSE-003'],
+    refuses: ['REQ-QUERY-002', 'REQ-PURPOSE-003'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -313,6 +349,7 @@ export const decisionCases: Case[] = defineCases([
   {
     id: 'core-decide-limits',
     requirements: ['REQ-QUERY-005'],
+    refuses: ['REQ-QUERY-005'],
     level: 'MUST',
     profile: 'core',
     title:

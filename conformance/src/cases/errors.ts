@@ -51,6 +51,7 @@ export const errorCases: Case[] = defineCases([
   {
     id: 'core-err-body-too-large',
     requirements: ['REQ-ERR-003', 'REQ-ERR-006'],
+    refuses: ['REQ-ERR-003', 'REQ-ERR-006'],
     level: 'MUST',
     profile: 'core',
     title: 'a JSON body larger than max_body_bytes is refused with 413 payload-too-large',
@@ -63,6 +64,7 @@ export const errorCases: Case[] = defineCases([
   {
     id: 'core-err-jose-body-too-large',
     requirements: ['REQ-ERR-003', 'REQ-ERR-006', 'REQ-SIG-009'],
+    refuses: ['REQ-ERR-003', 'REQ-ERR-006', 'REQ-SIG-009'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -83,6 +85,7 @@ export const errorCases: Case[] = defineCases([
   {
     id: 'core-err-media-type-first',
     requirements: ['REQ-ERR-006', 'REQ-API-010'],
+    refuses: ['REQ-ERR-006', 'REQ-API-010'],
     level: 'MUST',
     profile: 'core',
     title: 'a publishing endpoint checks the media type before anything else (garbage as text/plain is 415)',
@@ -102,6 +105,7 @@ export const errorCases: Case[] = defineCases([
   {
     id: 'core-err-no-internals',
     requirements: ['REQ-ERR-002', 'REQ-ERR-001'],
+    refuses: ['REQ-ERR-002'],
     level: 'MUST',
     profile: 'core',
     title: 'hostile input never gives a 5xx, and problems carry no stack traces or file paths',

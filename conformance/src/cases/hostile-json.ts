@@ -151,7 +151,7 @@ export const hostileJsonCases: Case[] = defineCases([
     async (ctx) => {
       const party = await ctx.party();
       const jws = await craftJws({
-        header: { alg: 'Ed25519', kid: ctx.suite.admin.kid, typ: 'kyodaku-admin+jws' },
+        header: { alg: 'Ed25519', kid: ctx.admin.kid, typ: 'kyodaku-admin+jws' },
         payload: {
           kind: 'admin',
           v: 1,
@@ -161,7 +161,7 @@ export const hostileJsonCases: Case[] = defineCases([
           issued_at: ctx.time(),
           nonce: ctx.nonce(),
         },
-        signer: ctx.suite.admin,
+        signer: ctx.admin,
       });
       expectProblem(await ctx.post('/v1/attestations/revocations', jws), 'non-canonical-json');
       const record = await ctx.publishRecord(party);

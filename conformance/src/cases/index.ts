@@ -2,6 +2,7 @@
 import type { Case } from '../case.ts';
 import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
+import { boundCases } from './bounds.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
@@ -12,6 +13,7 @@ import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
 import { requestSyntaxCases } from './request-syntax.ts';
 import { sigCases } from './sig.ts';
+import { signedObjectCases } from './signed-objects.ts';
 import { wellKnownCases } from './well-known.ts';
 import { workCases } from './works.ts';
 
@@ -23,11 +25,13 @@ export const ALL_CASES: readonly Case[] = [
   ...publicationCases,
   ...sigCases,
   ...hostileJsonCases,
+  ...signedObjectCases,
   ...workCases,
   ...decisionCases,
   ...batchCases,
   ...errorCases,
   ...requestSyntaxCases,
   ...logCases,
+  ...boundCases,
   ...federationCases,
 ];

@@ -98,6 +98,7 @@ export const partyCases: Case[] = defineCases([
     ({ id, requirements, title, name, x, signature, problems }): Case => ({
       id,
       requirements,
+      refuses: requirements,
       level: 'MUST',
       profile: 'core',
       title,
@@ -126,6 +127,7 @@ export const partyCases: Case[] = defineCases([
   {
     id: 'core-party-kid-not-its-key',
     requirements: ['REQ-OBJ-003', 'REQ-API-021', 'REQ-SIG-003'],
+    refuses: ['REQ-OBJ-003', 'REQ-API-021', 'REQ-SIG-003'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -146,6 +148,7 @@ export const partyCases: Case[] = defineCases([
   {
     id: 'core-party-wrong-typ',
     requirements: ['REQ-SIG-004', 'REQ-API-011'],
+    refuses: ['REQ-SIG-004', 'REQ-API-011'],
     level: 'MUST',
     profile: 'core',
     title: 'a party object sent with the record typ is refused as type-mismatch',
@@ -163,6 +166,7 @@ export const partyCases: Case[] = defineCases([
   {
     id: 'core-party-duplicate',
     requirements: ['REQ-API-012'],
+    refuses: ['REQ-API-012'],
     level: 'MUST',
     profile: 'core',
     title: 'registering the same party JWS twice is 409 duplicate-object naming the existing id',
@@ -177,6 +181,7 @@ export const partyCases: Case[] = defineCases([
   {
     id: 'core-party-update',
     requirements: ['REQ-API-022'],
+    refuses: ['REQ-API-022'],
     level: 'MUST',
     profile: 'core',
     title: 'a later registration updates the party; one not later than the current is 409 conflict',

@@ -77,6 +77,7 @@ export const publicationCases: Case[] = defineCases([
   {
     id: 'core-publications-entry-problems',
     requirements: ['REQ-API-081', 'REQ-API-083'],
+    refuses: ['REQ-API-081'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -121,6 +122,7 @@ export const publicationCases: Case[] = defineCases([
   {
     id: 'core-publications-order',
     requirements: ['REQ-API-082'],
+    refuses: ['REQ-API-082'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -151,6 +153,7 @@ export const publicationCases: Case[] = defineCases([
   {
     id: 'core-publications-refused-request',
     requirements: ['REQ-API-080'],
+    refuses: ['REQ-API-080'],
     level: 'MUST',
     profile: 'core',
     title:

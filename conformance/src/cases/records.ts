@@ -110,6 +110,7 @@ export const recordCases: Case[] = defineCases([
     ({ id, requirements, title, issuer, problem }): Case => ({
       id,
       requirements,
+      refuses: requirements,
       level: 'MUST',
       profile: 'core',
       title,
@@ -123,6 +124,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-record-replay',
     requirements: ['REQ-API-012'],
+    refuses: ['REQ-API-012'],
     level: 'MUST',
     profile: 'core',
     title: 'replaying an accepted record is 409 duplicate-object with the existing id',
@@ -137,6 +139,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-record-wrong-media-type',
     requirements: ['REQ-API-010', 'REQ-ERR-006'],
+    refuses: ['REQ-API-010', 'REQ-ERR-006'],
     level: 'MUST',
     profile: 'core',
     title: 'a valid record sent as application/json (or without a media type) is 415 and not stored',
@@ -189,6 +192,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-record-supersede-foreign',
     requirements: ['REQ-RECORD-003', 'REQ-API-033'],
+    refuses: ['REQ-RECORD-003', 'REQ-API-033'],
     level: 'MUST',
     profile: 'core',
     title: "superseding another issuer's record is 403 forbidden and changes nothing",
@@ -213,6 +217,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-record-supersede-unknown-or-done',
     requirements: ['REQ-API-033'],
+    refuses: ['REQ-API-033'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -321,6 +326,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-record-listing-invalid',
     requirements: ['REQ-API-036'],
+    refuses: ['REQ-API-036'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -366,6 +372,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-revoke-foreign',
     requirements: ['REQ-RECORD-004', 'REQ-API-040'],
+    refuses: ['REQ-RECORD-004', 'REQ-API-040'],
     level: 'MUST',
     profile: 'core',
     title: "revoking another issuer's record is 403 forbidden (also with a forged iss)",
@@ -384,6 +391,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-revoke-unknown-or-twice',
     requirements: ['REQ-API-041'],
+    refuses: ['REQ-API-041'],
     level: 'MUST',
     profile: 'core',
     title: 'revoking an unknown record is 404; revoking a revoked record is 409 conflict',

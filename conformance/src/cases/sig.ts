@@ -1,13 +1,14 @@
 /**
  * Hostile JWS on the record endpoint (spec/kyodaku.md §5, http-api.md REQ-API-011): every one must be
- * refused with the problem type of the verification order, and nothing may be stored.
+ * refused with the problem type of the verification order, and nothing may be stored. Signature,
+ * header, typ and key mutations run on every route that takes a signed object (signed-objects.ts);
+ * these are the encoding, payload and size checks, which do not depend on the kind.
  */
-import { createHmac } from 'node:crypto';
 import { objectIdOf } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
 import type { Context, TestParty } from '../context.ts';
 import { check, expectProblem } from '../expect.ts';
-import { b64, bytesOf, craftJws, malleateSignature, splitJws } from '../jws-craft.ts';
+import { b64, bytesOf, craftJws, splitJws } from '../jws-craft.ts';
 
 const RECORD_TYP = 'kyodaku-record+jws';
 
@@ -50,6 +51,7 @@ function hostile(
   return {
     id,
     requirements: [...requirements, 'REQ-API-011', 'REQ-ERR-001'],
+    refuses: [...requirements, 'REQ-API-011'],
     level: 'MUST',
     profile: 'core',
     title,
@@ -107,25 +109,6 @@ export const sigCases: Case[] = defineCases([
       check(res.status === 201, `expected 201, got ${res.status} ${res.text.slice(0, 200)}`);
     },
   },
-  hostile(
-    'core-sig-alg-none',
-    ['REQ-SIG-002'],
-    'alg "none" with an empty signature is refused',
-    ['unsupported-algorithm'],
-    (f) => craftJws({ header: { ...f.header, alg: 'none' }, payload: f.payload }),
-  ),
-  hostile(
-    'core-sig-alg-hs256',
-    ['REQ-SIG-002'],
-    'alg HS256 keyed with the public key (algorithm confusion) is refused',
-    ['unsupported-algorithm'],
-    async (f) => {
-      const header = b64(JSON.stringify({ alg: 'HS256', kid: f.victim.kid, typ: RECORD_TYP }));
-      const input = `${header}.${b64(JSON.stringify(sortDeep(f.payload)))}`;
-      const mac = createHmac('sha256', Buffer.from(f.victim.publicJwk.x, 'base64url')).update(input).digest();
-      return `${input}.${b64(new Uint8Array(mac))}`;
-    },
-  ),
   hostile('core-sig-alg-es256', ['REQ-SIG-002'], 'alg ES256 is refused', ['unsupported-algorithm'], (f) =>
     withHeader(f, { ...f.header, alg: 'ES256' }),
   ),
@@ -139,29 +122,11 @@ export const sigCases: Case[] = defineCases([
     ['unsupported-algorithm'],
     (f) => withHeader(f, { kid: f.victim.kid, typ: RECORD_TYP }),
   ),
-  {
-    id: 'core-sig-alg-eddsa',
-    requirements: ['REQ-SIG-002'],
-    level: 'MUST',
-    profile: 'core',
-    title:
-      'alg "EdDSA" for the same key is either accepted or refused as unsupported-algorithm, nothing else',
-    async run(ctx) {
-      const f = await fixture(ctx);
-      const jws = await withHeader(f, { ...f.header, alg: 'EdDSA' });
-      const res = await ctx.post('/v1/records', jws);
-      if (res.status === 201) return;
-      expectProblem(res, 'unsupported-algorithm');
-    },
-  },
   ...(
     [
-      ['jwk', 'an embedded attacker key (jwk)'],
-      ['jku', 'a key URL (jku)'],
+      // jwk, jku, x5c and crit: every route, in signed-objects.ts
       ['x5u', 'a certificate URL (x5u)'],
-      ['x5c', 'a certificate chain (x5c)'],
       ['x5t', 'a certificate thumbprint (x5t)'],
-      ['crit', 'a crit member'],
       ['b64', 'b64: false with crit'],
       ['extra', 'an unknown member'],
     ] as const
@@ -172,109 +137,17 @@ export const sigCases: Case[] = defineCases([
       `a header with ${what} is refused as forbidden-header`,
       ['forbidden-header'],
       async (f) => {
-        const attacker = await f.ctx.newKey();
         const extra: Record<string, unknown> = {
-          jwk: attacker.publicJwk,
-          jku: 'https://attacker.example/keys.json',
           x5u: 'https://attacker.example/cert.pem',
-          x5c: ['MIIBszCCAVmgAwIBAgIUQ0Zk'],
           x5t: 'dGh1bWJwcmludA',
-          crit: ['exp'],
           b64: false,
           extra: 'member',
         };
         const header: Record<string, unknown> = { ...f.header, [member]: extra[member] };
-        if (member === 'crit') header.exp = 1;
         if (member === 'b64') header.crit = ['b64'];
-        // signed by the attacker when the header carries its key, else by the victim
-        return craftJws({
-          header,
-          payload: f.payload,
-          signer: member === 'jwk' ? attacker.signer : f.victim.signer,
-        });
+        return craftJws({ header, payload: f.payload, signer: f.victim.signer });
       },
     ),
-  ),
-  hostile(
-    'core-sig-typ-party',
-    ['REQ-SIG-004'],
-    'a party typ on the record endpoint is refused',
-    ['type-mismatch'],
-    (f) => withHeader(f, { ...f.header, typ: 'kyodaku-party+jws' }),
-  ),
-  hostile('core-sig-typ-jwt', ['REQ-SIG-004'], 'typ "JWT" is refused', ['type-mismatch'], (f) =>
-    withHeader(f, { ...f.header, typ: 'JWT' }),
-  ),
-  hostile(
-    'core-sig-typ-missing',
-    ['REQ-SIG-004'],
-    'a header without typ is refused',
-    ['type-mismatch'],
-    (f) => withHeader(f, { alg: 'Ed25519', kid: f.victim.kid }),
-  ),
-  hostile(
-    'core-sig-kid-not-thumbprint',
-    ['REQ-SIG-003'],
-    'a kid that is not a thumbprint is refused',
-    ['forbidden-header'],
-    (f) => withHeader(f, { ...f.header, kid: 'key-1' }),
-  ),
-  hostile(
-    'core-sig-kid-other-party',
-    ['REQ-SIG-003', 'REQ-API-030'],
-    "a record of the victim signed with another attested party's key (and kid) is refused as unknown-key",
-    ['unknown-key'],
-    async (f) => {
-      const attacker = await f.ctx.sharedParty('sig-attacker');
-      return craftJws({
-        header: { ...f.header, kid: attacker.kid },
-        payload: f.payload,
-        signer: attacker.signer,
-      });
-    },
-  ),
-  hostile(
-    'core-sig-signature-other-key',
-    ['REQ-SIG-007'],
-    "the victim's kid with a signature by another key is refused as invalid-signature",
-    ['invalid-signature'],
-    async (f) => {
-      const attacker = await f.ctx.newKey();
-      return craftJws({ header: f.header, payload: f.payload, signer: attacker.signer });
-    },
-  ),
-  hostile(
-    'core-sig-tampered-payload',
-    ['REQ-SIG-008'],
-    'a payload changed after signing (deny turned into allow) is refused as invalid-signature',
-    ['invalid-signature'],
-    async (f) => {
-      const [h, , s] = splitJws(f.valid);
-      const changed = JSON.stringify(sortDeep({ ...f.payload, purposes: { all: 'allow', search: 'allow' } }));
-      return `${h}.${b64(changed)}.${s}`;
-    },
-  ),
-  hostile(
-    'core-sig-signature-bit-flip',
-    ['REQ-SIG-007'],
-    'a signature with one bit flipped is refused',
-    ['invalid-signature'],
-    async (f) => {
-      const [h, p, s] = splitJws(f.valid);
-      const sig = new Uint8Array(Buffer.from(s, 'base64url'));
-      sig[10]! ^= 0x01;
-      return `${h}.${p}.${b64(sig)}`;
-    },
-  ),
-  hostile(
-    'core-sig-signature-malleated',
-    ['REQ-SIG-007'],
-    'a malleated signature (S + L) is refused: strict RFC 8032, S < L',
-    ['invalid-signature'],
-    async (f) => {
-      const [h, p, s] = splitJws(f.valid);
-      return `${h}.${p}.${b64(malleateSignature(new Uint8Array(Buffer.from(s, 'base64url'))))}`;
-    },
   ),
   hostile(
     'core-sig-signature-63-bytes',

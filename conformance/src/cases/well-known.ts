@@ -73,11 +73,7 @@ export const wellKnownCases: Case[] = defineCases([
     profile: 'core',
     title: 'the admin key given to the suite is the one the node publishes, and attests a fresh party',
     async run(ctx) {
-      equal(
-        ctx.suite.admin.kid,
-        ctx.suite.wellKnown.admin_key,
-        'thumbprint of the given admin key vs admin_key',
-      );
+      equal(ctx.admin.kid, ctx.suite.wellKnown.admin_key, 'thumbprint of the given admin key vs admin_key');
       await ctx.party('rights-holder');
     },
   },

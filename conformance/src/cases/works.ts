@@ -68,6 +68,10 @@ export const IDENTIFIER_VECTOR_REQUIREMENTS = [
 const vectorCases: Case[] = IDENTIFIER_VECTOR_REQUIREMENTS.map((req) => ({
   id: `core-id-vectors-${req.slice('REQ-ID-'.length)}`,
   requirements: [req, 'REQ-API-060', 'REQ-ID-005'],
+  // Negative for the requirement when one of its vectors is an identifier to refuse.
+  refuses: vectors.some((v) => v.requirements.includes(req) && v.result === 'invalid')
+    ? [req, 'REQ-API-060']
+    : [],
   level: 'MUST' as const,
   profile: 'core' as const,
   title: `GET /v1/decision and /v1/works normalize or refuse every identifier vector of ${req} (spec/vectors/identifiers.json)`,
@@ -184,6 +188,7 @@ export const workCases: Case[] = defineCases([
   {
     id: 'core-works-invalid',
     requirements: ['REQ-API-060', 'REQ-ID-002'],
+    refuses: ['REQ-API-060', 'REQ-ID-002'],
     level: 'MUST',
     profile: 'core',
     title: 'an identifier that does not normalize is 400 invalid-identifier',
@@ -196,6 +201,7 @@ export const workCases: Case[] = defineCases([
   {
     id: 'core-id-invalid-utf8',
     requirements: ['REQ-ID-008', 'REQ-ID-002'],
+    refuses: ['REQ-ID-008', 'REQ-ID-002'],
     level: 'MUST',
     profile: 'core',
     title:

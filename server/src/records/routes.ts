@@ -6,6 +6,14 @@ import type { NodeContext } from '../node-context.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import { recordView } from './views.ts';
 
+/** The one value of a query parameter; a parameter given more than once is refused (REQ-API-079). */
+function single(values: string[] | undefined, name: string): string | undefined {
+  if (values !== undefined && values.length > 1) {
+    throw new KyodakuError('ERR_INVALID_REQUEST', `${name} is given more than once`);
+  }
+  return values?.[0];
+}
+
 export function recordRoutes(node: NodeContext, publisher: Publisher) {
   async function view(id: string) {
     const row = await node.records.recordRow(id);
@@ -25,16 +33,16 @@ export function recordRoutes(node: NodeContext, publisher: Publisher) {
       return c.json(published.view(), 201, { location: published.location });
     })
     .get('/v1/records', async (c) => {
-      const issuer = c.req.query('issuer');
+      const issuer = single(c.req.queries('issuer'), 'issuer');
       if (issuer === undefined || !schemas.KeyId.safeParse(issuer).success) {
         throw new KyodakuError('ERR_INVALID_REQUEST', 'issuer must be a party id');
       }
-      const limitText = c.req.query('limit') ?? '100';
+      const limitText = single(c.req.queries('limit'), 'limit') ?? '100';
       const limit = /^[1-9]\d{0,6}$/.test(limitText) ? Number(limitText) : 0;
       if (limit < 1 || limit > schemas.LIMITS.maxPageSize) {
         throw new KyodakuError('ERR_INVALID_REQUEST', `limit must be 1..${schemas.LIMITS.maxPageSize}`);
       }
-      const cursor = c.req.query('cursor');
+      const cursor = single(c.req.queries('cursor'), 'cursor');
       if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) {
         throw new KyodakuError('ERR_INVALID_REQUEST', 'cursor is not one this node issued');
       }

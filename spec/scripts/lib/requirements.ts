@@ -14,6 +14,8 @@ export interface Requirement {
   section: string;
   text: string;
   deprecated: boolean;
+  /** A rejection requirement: it obliges a node to refuse something (see rejectsInput). */
+  rejects: boolean;
 }
 
 export interface Block {
@@ -77,6 +79,44 @@ export function specDocuments(): Array<{ document: string; markdown: string }> {
     .map((document) => ({ document, markdown: readFileSync(`${SPEC_DIR}${document}`, 'utf8') }));
 }
 
+/** The text without its parenthetical remarks (innermost first), which are never the obligation. */
+function withoutParentheses(text: string): string {
+  let previous: string;
+  let out = text;
+  do {
+    previous = out;
+    out = out.replace(/\([^()]*\)/g, '');
+  } while (out !== previous);
+  return out;
+}
+
+const ABSOLUTE = /\b(MUST|SHALL|REQUIRED)\b/;
+
+/** The wordings of a refusal: a verb the sentence's keyword governs, never a noun ("refused entries"). */
+const REFUSAL = [
+  /\b(refuse|reject)\b/, // "MUST refuse …", "MUST verify … and reject …", "If it fails, reject."
+  /\b(be|is|are) (refused|rejected)\b/, // "MUST be refused with 400 …", "… is refused with 400"
+  /\band (refused|rejected) (if|when|unless|on)\b/, // "MUST be normalized …, and rejected if …"
+  /\bMUST NOT (accept|store)\b/,
+];
+
+/**
+ * Whether a MUST requirement is a **rejection requirement** (spec/conformance.md §7): one of its sentences,
+ * parenthetical remarks set aside, carries an absolute keyword and a refusal wording (REFUSAL), and
+ * its subject, the words before the keyword, is not a client ("A client MUST reject …": the suite is
+ * that client). A conformance suite must test each rejection requirement negatively: send what it says to
+ * refuse and fail the node that accepts it.
+ */
+export function rejectsInput(text: string, level: Requirement['level']): boolean {
+  if (level !== 'MUST') return false;
+  const body = withoutParentheses(text.replace(/^REQ-[A-Z]+-\d{3}:\s*/, ''));
+  return body.split(/(?<=[.:;])\s+(?=[A-Z`])/).some((sentence) => {
+    const keyword = sentence.search(ABSOLUTE);
+    if (keyword < 0 || !REFUSAL.some((wording) => wording.test(sentence))) return false;
+    return !/^(a|the|every)?\s*clients?\b/i.test(sentence.slice(0, keyword).trim());
+  });
+}
+
 function levelOf(text: string): Requirement['level'] {
   if (/\b(MUST|MUST NOT|REQUIRED|SHALL|SHALL NOT)\b/.test(text)) return 'MUST';
   if (/\b(SHOULD|SHOULD NOT|RECOMMENDED)\b/.test(text)) return 'SHOULD';
@@ -89,13 +129,17 @@ export function extractRequirements(): Requirement[] {
     for (const block of blocksOf(document, markdown)) {
       const ids = [...block.text.matchAll(ID_MARK)].map((m) => m[1]!);
       for (const id of ids) {
+        const level = levelOf(block.text);
+        const text = block.text.replace(ID_MARK, '$1');
+        const deprecated = /\(deprecated\b/i.test(block.text);
         requirements.push({
           id,
-          level: levelOf(block.text),
+          level,
           document,
           section: block.section,
-          text: block.text.replace(ID_MARK, '$1'),
-          deprecated: /\(deprecated\b/i.test(block.text),
+          text,
+          deprecated,
+          rejects: !deprecated && rejectsInput(text, level),
         });
       }
     }

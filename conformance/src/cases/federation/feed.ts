@@ -97,6 +97,7 @@ export const federationFeedCases: Case[] = defineCases([
   {
     id: 'federation-feed-bad-params',
     requirements: ['REQ-FED-004'],
+    refuses: ['REQ-FED-004'],
     level: 'MUST',
     profile: 'federation',
     title: 'the feed accepts limit 1 to 1000 and refuses other limits and malformed after/limit with 400',

@@ -12,6 +12,7 @@ export const federationFollowCases: Case[] = defineCases([
   {
     id: 'federation-follow-admin-request',
     requirements: ['REQ-FED-041', 'REQ-FED-042', 'REQ-FED-001', 'REQ-FED-002'],
+    refuses: ['REQ-FED-002'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -67,6 +68,7 @@ export const federationFollowCases: Case[] = defineCases([
   {
     id: 'federation-follow-refuses-bad-peer',
     requirements: ['REQ-FED-002', 'REQ-FED-041'],
+    refuses: ['REQ-FED-002', 'REQ-FED-041'],
     level: 'MUST',
     profile: 'federation',
     title:

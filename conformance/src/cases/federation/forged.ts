@@ -15,6 +15,7 @@ export const federationForgedCases: Case[] = defineCases([
   {
     id: 'federation-forged-objects-refused',
     requirements: ['REQ-FED-011', 'REQ-FED-012', 'REQ-FED-013', 'REQ-FED-014', 'REQ-FED-040'],
+    refuses: ['REQ-FED-011', 'REQ-FED-012', 'REQ-FED-013'],
     level: 'MUST',
     profile: 'federation',
     title:

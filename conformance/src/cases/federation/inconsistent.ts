@@ -71,6 +71,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-inconsistent-rewritten-log',
     requirements: ['REQ-FED-022', 'REQ-FED-043', 'REQ-FED-010', 'REQ-FED-013'],
+    refuses: ['REQ-FED-022', 'REQ-FED-010', 'REQ-FED-013'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -100,6 +101,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-inconsistent-shrunk-checkpoint',
     requirements: ['REQ-FED-022', 'REQ-FED-043'],
+    refuses: ['REQ-FED-022'],
     level: 'MUST',
     profile: 'federation',
     title: 'a peer that signs a checkpoint smaller than the kept one is stopped, keeping both notes',
@@ -124,6 +126,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-inconsistent-bad-checkpoint-signature',
     requirements: ['REQ-FED-022', 'REQ-FED-043', 'REQ-FED-010'],
+    refuses: ['REQ-FED-022', 'REQ-FED-010'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -147,6 +150,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-feed-substituted-entry',
     requirements: ['REQ-FED-005', 'REQ-FED-010', 'REQ-FED-022', 'REQ-FED-043'],
+    refuses: ['REQ-FED-005', 'REQ-FED-010', 'REQ-FED-022'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -170,6 +174,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-feed-beyond-checkpoint',
     requirements: ['REQ-FED-005', 'REQ-FED-010'],
+    refuses: ['REQ-FED-005', 'REQ-FED-010'],
     level: 'MUST',
     profile: 'federation',
     title: 'an entry the feed serves beyond the signed checkpoint counts only once a checkpoint covers it',
@@ -191,6 +196,7 @@ export const federationInconsistentCases: Case[] = defineCases([
   {
     id: 'federation-feed-not-contiguous',
     requirements: ['REQ-FED-005', 'REQ-FED-023'],
+    refuses: ['REQ-FED-005', 'REQ-FED-023'],
     level: 'MUST',
     profile: 'federation',
     title:

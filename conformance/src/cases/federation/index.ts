@@ -1,6 +1,7 @@
 /** Every case of the `federation` profile, in run order. */
 import type { Case } from '../../case.ts';
 import { federationFeedCases } from './feed.ts';
+import { federationFeedSignatureCases } from './feed-signatures.ts';
 import { federationFollowCases } from './follow.ts';
 import { federationForgedCases } from './forged.ts';
 import { federationInconsistentCases } from './inconsistent.ts';
@@ -13,6 +14,7 @@ export const federationCases: readonly Case[] = [
   ...federationFollowCases,
   ...federationMirrorCases,
   ...federationForgedCases,
+  ...federationFeedSignatureCases,
   ...federationInconsistentCases,
   ...federationPeerAdminCases,
   ...federationPollingCases,

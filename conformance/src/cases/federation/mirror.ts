@@ -285,6 +285,91 @@ export const federationMirrorCases: Case[] = defineCases([
       }),
   },
   {
+    id: 'federation-mirror-leaf-hashes',
+    requirements: ['REQ-LOG-021', 'REQ-API-072', 'REQ-FED-033', 'REQ-FED-034'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      "the leaf hashes a mirror names for followed records (views, works, receipt refs) are those of the origin's entries, recomputed by the suite",
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const party = await peer.party();
+        const work = ctx.workId('leaf');
+        // Records at several indexes, with other entries between them.
+        const records = [];
+        for (let i = 0; i < 3; i++) {
+          records.push(
+            await peer.record(party, {
+              ids: [work],
+              purposes: { train: 'allow' },
+              issued_at: peer.time(-300 + i),
+            }),
+          );
+          await peer.party();
+        }
+        await follow(ctx, peer);
+        await caughtUp(ctx, peer);
+        const leafOf = (index: number) => b64(leafHashOfEntry(peer.entries[index]!));
+        const checkView = (view: unknown, where: string) => {
+          const v = view as {
+            id?: unknown;
+            jws?: unknown;
+            log?: { leaf_hash?: unknown };
+            origin?: { index?: unknown };
+          };
+          const index = v.origin?.index;
+          check(
+            typeof index === 'number',
+            `${where}: the view of a followed record names no origin index (REQ-FED-033)`,
+          );
+          check(
+            v.jws === peer.entries[index],
+            `${where}: the entry at origin index ${index} is not the record (REQ-LOG-021)`,
+          );
+          equal(
+            v.log?.leaf_hash,
+            leafOf(index),
+            `${where}: log.leaf_hash, recomputed from the origin's entry ${index} (REQ-LOG-021, REQ-API-072)`,
+          );
+        };
+        for (const r of records) {
+          const res = await ctx.http.get(`/v1/records/${r.id}`);
+          check(res.status === 200, `GET /v1/records/${r.id}: ${res.status}`);
+          checkView(res.json, `GET /v1/records/${r.id}`);
+        }
+        for (const view of await workRecords(ctx, work)) checkView(view, `GET /v1/works/${work}`);
+        if (!ctx.suite.wellKnown.profiles.includes('log')) return;
+        const nonce = ctx.nonce();
+        const res = await ctx.http.get(
+          `/v1/decision?id=${encodeURIComponent(work)}&purpose=train.genai&receipt=1&nonce=${nonce}`,
+        );
+        check(res.status === 200, `a decision with a receipt: ${res.status}`);
+        let receipt: Awaited<ReturnType<typeof verifyReceipt>>;
+        try {
+          receipt = await verifyReceipt(
+            (res.json as { receipt?: string }).receipt ?? '',
+            ctx.suite.wellKnown.node.key,
+            {
+              nonce,
+              query: { ids: [work], purpose: 'train.genai' },
+            },
+          );
+        } catch (error) {
+          throw new CaseFailure(`the receipt does not verify: ${(error as Error).message}`);
+        }
+        const refs = receipt.payload.results.flatMap((r) => r.refs);
+        check(refs.length > 0, 'the receipt names no record (REQ-FED-034)');
+        for (const ref of refs) {
+          equal(ref.origin, peer.origin, 'origin of a receipt ref');
+          equal(
+            ref.leaf_hash,
+            leafOf(ref.index),
+            `leaf_hash of the receipt ref at index ${ref.index} (REQ-LOG-021)`,
+          );
+        }
+      }),
+  },
+  {
     id: 'federation-poll-interval',
     requirements: ['REQ-FED-020'],
     level: 'SHOULD',

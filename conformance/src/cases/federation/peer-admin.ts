@@ -75,6 +75,7 @@ export const federationPeerAdminCases: Case[] = defineCases([
   {
     id: 'federation-unfollow',
     requirements: ['REQ-FED-050', 'REQ-FED-051', 'REQ-FED-052', 'REQ-FED-053', 'REQ-FED-015'],
+    refuses: ['REQ-FED-050', 'REQ-FED-051', 'REQ-FED-053'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -179,6 +180,7 @@ export const federationPeerAdminCases: Case[] = defineCases([
   {
     id: 'federation-resume-consistent',
     requirements: ['REQ-FED-054', 'REQ-FED-055', 'REQ-FED-051', 'REQ-FED-050', 'REQ-FED-043'],
+    refuses: ['REQ-FED-055', 'REQ-FED-050', 'REQ-FED-051'],
     level: 'MUST',
     profile: 'federation',
     title:
@@ -249,6 +251,7 @@ export const federationPeerAdminCases: Case[] = defineCases([
   {
     id: 'federation-resume-rewritten-refused',
     requirements: ['REQ-FED-054', 'REQ-FED-055', 'REQ-FED-022'],
+    refuses: ['REQ-FED-054', 'REQ-FED-055', 'REQ-FED-022'],
     level: 'MUST',
     profile: 'federation',
     title:

@@ -3,7 +3,7 @@
  * requests on peers (`follow`, `unfollow`, `resume`; spec/federation.md §7), the target's peer
  * status (§6.4) and bounded waiting.
  */
-import { rawPublicKey, signObject, verifyCheckpoint } from '@kyodaku/client';
+import { rawPublicKey, type Signer, signObject, verifyCheckpoint } from '@kyodaku/client';
 import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import type { HttpResponse } from '../../http.ts';
@@ -72,7 +72,7 @@ export async function followRequest(
   ctx: Context,
   url: string,
   nodeKey: string,
-  options: { signer?: Context['suite']['admin']; issuedAt?: string; action?: string } = {},
+  options: { signer?: Signer; issuedAt?: string; action?: string } = {},
 ): Promise<string> {
   const payload = {
     kind: 'admin',
@@ -83,7 +83,7 @@ export async function followRequest(
     ...(options.action === 'attest' ? { party: nodeKey } : { url, node_key: nodeKey }),
   };
   // biome-ignore lint/suspicious/noExplicitAny: the payload is an AdminRequest of some action
-  return (await signObject('admin', payload as any, options.signer ?? ctx.suite.admin)).jws;
+  return (await signObject('admin', payload as any, options.signer ?? ctx.admin)).jws;
 }
 
 export async function postFollow(ctx: Context, jws: string): Promise<HttpResponse> {
@@ -94,11 +94,11 @@ export async function postFollow(ctx: Context, jws: string): Promise<HttpRespons
 export async function peerRequest(
   ctx: Context,
   members: Record<string, unknown>,
-  options: { signer?: Context['suite']['admin'] } = {},
+  options: { signer?: Signer } = {},
 ): Promise<string> {
   const payload = { kind: 'admin', v: 1, issued_at: ctx.time(), nonce: ctx.nonce(), ...members };
   // biome-ignore lint/suspicious/noExplicitAny: the payload is an AdminRequest of some action
-  return (await signObject('admin', payload as any, options.signer ?? ctx.suite.admin)).jws;
+  return (await signObject('admin', payload as any, options.signer ?? ctx.admin)).jws;
 }
 
 /** Unfollows the peer; asserts 200 and the status in state `unfollowed` (REQ-FED-051). */

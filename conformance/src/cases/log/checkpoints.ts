@@ -103,6 +103,7 @@ export const logCheckpointCases: Case[] = defineCases([
   {
     id: 'log-proof-beyond-checkpoint',
     requirements: ['REQ-API-074'],
+    refuses: ['REQ-API-074'],
     level: 'MUST',
     profile: 'log',
     title: 'proof requests beyond the latest checkpoint or from size 0 are 400 invalid-request',

@@ -23,6 +23,29 @@ async function verified(ctx: Context, jws: unknown, nonce: string, query: unknow
   }
 }
 
+/**
+ * The receipt of an answer is in the node's log where `receipt_log` says: its leaf hash, and an
+ * inclusion proof at that index against the next signed checkpoint (REQ-RECEIPT-004, REQ-API-077).
+ */
+async function checkLogged(ctx: Context, body: { receipt?: unknown; receipt_log?: unknown }) {
+  const ref = body.receipt_log as { index?: unknown; leaf_hash?: unknown } | undefined;
+  const index = ref?.index;
+  check(typeof index === 'number', 'the answer has no receipt_log.index (REQ-API-077)');
+  const leaf = leafHashOfEntry(body.receipt as string);
+  equal(
+    ref?.leaf_hash,
+    Buffer.from(leaf).toString('base64'),
+    'receipt_log.leaf_hash (the leaf hash of the receipt)',
+  );
+  const cp = await fetchCheckpoint(ctx);
+  check(index < cp.size, `the receipt entry ${index} is not in the next checkpoint (REQ-RECEIPT-004)`);
+  const own = await ctx.http.get(`/v1/log/proof/inclusion?index=${index}&size=${cp.size}`);
+  check(
+    verifyInclusion(leaf, index, cp.size, proofOf(own.json, 'inclusion proof'), cp.rootHash),
+    'the receipt is not in the log at receipt_log.index (REQ-RECEIPT-004)',
+  );
+}
+
 export const logReceiptCases: Case[] = defineCases([
   {
     id: 'log-receipt-single',
@@ -90,28 +113,16 @@ export const logReceiptCases: Case[] = defineCases([
         ),
         `ref ${ref.index} is not in the evaluated tree (REQ-RECEIPT-003)`,
       );
-      const index = body.receipt_log?.index;
-      check(typeof index === 'number', 'the answer has no receipt_log.index (REQ-API-077)');
-      check(index < cp.size, `the receipt entry ${index} is not in the next checkpoint (REQ-RECEIPT-004)`);
-      const own = await ctx.http.get(`/v1/log/proof/inclusion?index=${index}&size=${cp.size}`);
-      check(
-        verifyInclusion(
-          leafHashOfEntry(body.receipt as string),
-          index,
-          cp.size,
-          proofOf(own.json, 'inclusion proof'),
-          cp.rootHash,
-        ),
-        'the receipt is not in the log at receipt_log.index (REQ-RECEIPT-004)',
-      );
+      await checkLogged(ctx, body);
     },
   },
   {
     id: 'log-receipt-batch',
-    requirements: ['REQ-API-077', 'REQ-RECEIPT-002'],
+    requirements: ['REQ-API-077', 'REQ-RECEIPT-002', 'REQ-RECEIPT-004'],
     level: 'MUST',
     profile: 'log',
-    title: 'a batch with a receipt: one result per pair, query_hash of the body without "receipt"',
+    title:
+      'a batch with a receipt: one result per pair, query_hash of the body without "receipt", the receipt itself in the log',
     async run(ctx) {
       const query = { ids: [ctx.workId('b1'), ctx.workId('b2')], purposes: ['train.genai', 'search'] };
       const nonce = ctx.nonce();
@@ -120,11 +131,13 @@ export const logReceiptCases: Case[] = defineCases([
       const receipt = await verified(ctx, (res.json as { receipt?: unknown }).receipt, nonce, query);
       equal(receipt.payload.results.length, 4, 'number of receipt results');
       equal(receipt.payload.query_hash, receiptQueryHash(query), 'query_hash');
+      await checkLogged(ctx, res.json as { receipt?: unknown; receipt_log?: unknown });
     },
   },
   {
     id: 'log-receipt-bad-nonce',
     requirements: ['REQ-API-077', 'REQ-API-078'],
+    refuses: ['REQ-API-077', 'REQ-API-078'],
     level: 'MUST',
     profile: 'log',
     title: 'a receipt request without a valid nonce is 400 invalid-request; no receipt without asking',
