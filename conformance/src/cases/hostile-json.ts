@@ -70,7 +70,17 @@ async function refusedBody(ctx: Context, path: string, body: string, type: strin
 }
 
 function core(id: string, requirements: string[], title: string, run: (ctx: Context) => Promise<void>): Case {
-  return { id, requirements: [...requirements, 'REQ-ERR-001'], level: 'MUST', profile: 'core', title, run };
+  // Every case here sends what a JSON requirement says to refuse.
+  const refuses = requirements.filter((r) => r.startsWith('REQ-JSON-'));
+  return {
+    id,
+    requirements: [...requirements, 'REQ-ERR-001'],
+    refuses,
+    level: 'MUST',
+    profile: 'core',
+    title,
+    run,
+  };
 }
 
 export const hostileJsonCases: Case[] = defineCases([
@@ -324,6 +334,7 @@ export const hostileJsonCases: Case[] = defineCases([
   {
     id: 'federation-json-hostile-entries-refused',
     requirements: ['REQ-FED-011', 'REQ-FED-013', 'REQ-JSON-001', 'REQ-JSON-002'],
+    refuses: ['REQ-FED-013', 'REQ-JSON-001', 'REQ-JSON-002'],
     level: 'MUST',
     profile: 'federation',
     title:

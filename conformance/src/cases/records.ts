@@ -408,6 +408,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-revoke-future-dated',
     requirements: ['REQ-API-014'],
+    refuses: ['REQ-API-014'],
     level: 'MUST',
     profile: 'core',
     title:
@@ -435,6 +436,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-party-update-future-dated',
     requirements: ['REQ-API-014'],
+    refuses: ['REQ-API-014'],
     level: 'MUST',
     profile: 'core',
     title: 'a party update dated more than 300 s ahead is 400 schema-violation; an update dated now is taken',
@@ -449,6 +451,7 @@ export const recordCases: Case[] = defineCases([
   {
     id: 'core-revoke-superseded',
     requirements: ['REQ-API-041'],
+    refuses: ['REQ-API-041'],
     level: 'MUST',
     profile: 'core',
     title: 'revoking a superseded record is 409 conflict; its issuer revokes the superseding record',

@@ -33,6 +33,7 @@ export const requestSyntaxCases: Case[] = defineCases([
   {
     id: 'core-json-duplicate-member',
     requirements: ['REQ-API-007'],
+    refuses: ['REQ-API-007'],
     level: 'MUST',
     profile: 'core',
     title: 'a JSON body naming a member twice (also through an escape) is 400 malformed-json',

@@ -6,6 +6,7 @@ import { KyodakuError } from '@kyodaku/client';
 import { and, asc, gte, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { objects } from '../db/schema.ts';
+import { singleQuery } from '../http/query.ts';
 import type { NodeContext } from '../node-context.ts';
 
 /** Hashes or entries per full tile (C2SP tlog-tiles). */
@@ -28,12 +29,6 @@ function integerParam(value: string | undefined, name: string): number | undefin
     invalid(`${name} must be a non-negative decimal integer`);
   }
   return Number(value);
-}
-
-/** The one value of a query parameter; a parameter given more than once is refused (REQ-API-079). */
-function single(values: string[] | undefined, name: string): string | undefined {
-  if (values !== undefined && values.length > 1) invalid(`${name} is given more than once`);
-  return values?.[0];
 }
 
 function requiredInteger(value: string | undefined, name: string): number {
@@ -135,8 +130,8 @@ export function logRoutes(node: NodeContext) {
       return c.body(new Uint8Array(await tree.hashesOfLevel(level, start, tile.width)), 200, headers);
     })
     .get('/v1/log/proof/inclusion', async (c) => {
-      const index = requiredInteger(single(c.req.queries('index'), 'index'), 'index');
-      const size = requiredInteger(single(c.req.queries('size'), 'size'), 'size');
+      const index = requiredInteger(singleQuery(c, 'index'), 'index');
+      const size = requiredInteger(singleQuery(c, 'size'), 'size');
       if (size > signedSize()) invalid(`size ${size} is beyond the latest checkpoint (${signedSize()})`);
       if (index >= size) invalid('index must be below size');
       const [leaf, proof] = await Promise.all([tree.leafHash(index), tree.inclusionProof(index, size)]);
@@ -145,16 +140,16 @@ export function logRoutes(node: NodeContext) {
       });
     })
     .get('/v1/log/proof/consistency', async (c) => {
-      const from = requiredInteger(single(c.req.queries('from'), 'from'), 'from');
-      const to = requiredInteger(single(c.req.queries('to'), 'to'), 'to');
+      const from = requiredInteger(singleQuery(c, 'from'), 'from');
+      const to = requiredInteger(singleQuery(c, 'to'), 'to');
       if (to > signedSize()) invalid(`to ${to} is beyond the latest checkpoint (${signedSize()})`);
       if (from === 0 || from > to) invalid('a consistency proof needs 0 < from <= to');
       const proof = await tree.consistencyProof(from, to);
       return c.json({ from, to, proof: proof.map(base64) }, 200, { 'cache-control': IMMUTABLE });
     })
     .get('/v1/log/entries', async (c) => {
-      const after = integerParam(single(c.req.queries('after'), 'after'), 'after');
-      const limit = integerParam(single(c.req.queries('limit'), 'limit'), 'limit') ?? 100;
+      const after = integerParam(singleQuery(c, 'after'), 'after');
+      const limit = integerParam(singleQuery(c, 'limit'), 'limit') ?? 100;
       if (limit < 1 || limit > MAX_ENTRIES_PAGE) invalid(`limit must be 1..${MAX_ENTRIES_PAGE}`);
       const start = after === undefined ? 0 : after + 1;
       const end = Math.min(tree.size, start + limit);

@@ -2,17 +2,10 @@
 import { KyodakuError, schemas } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { publishBodyLimit, readJws } from '../http/body.ts';
+import { singleQuery } from '../http/query.ts';
 import type { NodeContext } from '../node-context.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import { recordView } from './views.ts';
-
-/** The one value of a query parameter; a parameter given more than once is refused (REQ-API-079). */
-function single(values: string[] | undefined, name: string): string | undefined {
-  if (values !== undefined && values.length > 1) {
-    throw new KyodakuError('ERR_INVALID_REQUEST', `${name} is given more than once`);
-  }
-  return values?.[0];
-}
 
 export function recordRoutes(node: NodeContext, publisher: Publisher) {
   async function view(id: string) {
@@ -33,16 +26,16 @@ export function recordRoutes(node: NodeContext, publisher: Publisher) {
       return c.json(published.view(), 201, { location: published.location });
     })
     .get('/v1/records', async (c) => {
-      const issuer = single(c.req.queries('issuer'), 'issuer');
+      const issuer = singleQuery(c, 'issuer');
       if (issuer === undefined || !schemas.KeyId.safeParse(issuer).success) {
         throw new KyodakuError('ERR_INVALID_REQUEST', 'issuer must be a party id');
       }
-      const limitText = single(c.req.queries('limit'), 'limit') ?? '100';
+      const limitText = singleQuery(c, 'limit') ?? '100';
       const limit = /^[1-9]\d{0,6}$/.test(limitText) ? Number(limitText) : 0;
       if (limit < 1 || limit > schemas.LIMITS.maxPageSize) {
         throw new KyodakuError('ERR_INVALID_REQUEST', `limit must be 1..${schemas.LIMITS.maxPageSize}`);
       }
-      const cursor = single(c.req.queries('cursor'), 'cursor');
+      const cursor = singleQuery(c, 'cursor');
       if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) {
         throw new KyodakuError('ERR_INVALID_REQUEST', 'cursor is not one this node issued');
       }

@@ -154,6 +154,7 @@ export const federationForgedCases: Case[] = defineCases([
   {
     id: 'federation-future-dated-refused',
     requirements: ['REQ-FED-017', 'REQ-FED-013'],
+    refuses: ['REQ-FED-017', 'REQ-FED-013'],
     level: 'MUST',
     profile: 'federation',
     title:
