@@ -4,6 +4,7 @@
  * gate, and the limits to publish in the metadata.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
+import { problem } from '../http/problem.ts';
 import type { ReceiptGate } from '../log/receipts.ts';
 import type { NodeContext } from '../node-context.ts';
 import { AccessLog, type AccessLogLevel } from './access-log.ts';
@@ -57,14 +58,14 @@ export function createOps(node: NodeContext, options: OpsOptions = {}): Ops {
     },
   });
   const routes = new Hono().route('/', healthRoutes(node, { maxUnsignedMs: 30_000, ...options.readiness }));
-  if (metrics !== undefined) {
-    routes.get('/metrics', async (c) =>
-      c.body(await metrics.registry.metrics(), 200, {
-        'content-type': metrics.registry.contentType,
-        'cache-control': 'no-store',
-      }),
-    );
-  }
+  routes.get('/metrics', async (c) =>
+    metrics === undefined
+      ? problem('ERR_NOT_FOUND', 'metrics are off on this node (KYODAKU_METRICS=off)')
+      : c.body(await metrics.registry.metrics(), 200, {
+          'content-type': metrics.registry.contentType,
+          'cache-control': 'no-store',
+        }),
+  );
   return {
     observe:
       metrics === undefined && !accessLog.enabled
