@@ -5,6 +5,7 @@ import { batchCases } from './batch.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
+import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { publicationCases } from './publications.ts';
@@ -26,4 +27,6 @@ export const ALL_CASES: readonly Case[] = [
   ...errorCases,
   ...logCases,
   ...federationCases,
+  // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
+  ...limitCases,
 ];
