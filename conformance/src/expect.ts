@@ -35,6 +35,7 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'unsupported-media-type': 415,
   'rate-limited': 429,
   'internal-error': 500,
+  unavailable: 503,
 };
 
 export function check(condition: unknown, message: string): asserts condition {

@@ -44,7 +44,15 @@ let adminKey: PrivateJwk;
 const budget = process.env.KYODAKU_CONFORMANCE_FEDERATION_WAIT_MS;
 
 beforeAll(async () => {
-  server = await startServer({ env: { KYODAKU_FOLLOW_POLL_MS: '100', KYODAKU_FOLLOW_BACKOFF_MS: '200' } });
+  server = await startServer({
+    env: {
+      KYODAKU_FOLLOW_POLL_MS: '100',
+      KYODAKU_FOLLOW_BACKOFF_MS: '200',
+      // A receipt budget small enough for the suite to exhaust, refilled within a second.
+      KYODAKU_RATE_RECEIPT_BURST: '20',
+      KYODAKU_RATE_RECEIPTS_PER_MINUTE: '1200',
+    },
+  });
   adminKey = JSON.parse(readFileSync(server.adminKeyPath, 'utf8')) as PrivateJwk;
   proxy = await startLenientProxy(server.url);
   mirror = await startBrokenMirror();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// kyodaku-server start | seed — the Kyodaku reference registry node.
+// kyodaku-server start | seed | backup DEST — the Kyodaku reference registry node.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -10,7 +10,10 @@ if (command === 'start') {
 } else if (command === 'seed') {
   const { seedMain } = await import('../src/seed.ts');
   await seedMain(rest);
+} else if (command === 'backup') {
+  const { backupMain } = await import('../src/ops/backup.ts');
+  await backupMain(rest);
 } else {
-  console.error('usage: kyodaku-server start | seed');
+  console.error('usage: kyodaku-server start | seed | backup DEST');
   process.exit(2);
 }

@@ -8,6 +8,7 @@ import { wellKnownRoutes } from './http/well-known.ts';
 import { batchReceipt, singleReceipt } from './log/receipts.ts';
 import { logRoutes } from './log/routes.ts';
 import type { NodeContext } from './node-context.ts';
+import { createOps, type OpsOptions } from './ops/ops.ts';
 import { attestationRoutes } from './parties/attestation-routes.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { publisher as createPublisher } from './publish/publisher.ts';
@@ -41,14 +42,25 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/peers', 'GET, POST'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
+  ['/healthz', 'GET'],
+  ['/readyz', 'GET'],
+  ['/metrics', 'GET'],
 ];
 
-export function createApp(node: NodeContext) {
+/**
+ * The node's app. `ops` adds rate limits, access logs and process metrics (ops/ops.ts); without it
+ * the app has metrics and health routes but no limits and no access log (tests, benchmarks).
+ */
+export function createApp(node: NodeContext, ops: OpsOptions = {}) {
   const publisher = createPublisher(node);
+  const operations = createOps(node, ops);
   const app = new Hono()
-    .use('/v1/decision', singleReceipt(node))
-    .use('/v1/decisions', batchReceipt(node))
-    .route('/', wellKnownRoutes(node))
+    .use('*', operations.observe)
+    .route('/', operations.routes)
+    .use('*', operations.limit)
+    .use('/v1/decision', singleReceipt(node, operations.receiptGate))
+    .use('/v1/decisions', batchReceipt(node, operations.receiptGate))
+    .route('/', wellKnownRoutes(node, operations.publishedLimits))
     .route('/', partyRoutes(node, publisher))
     .route('/', attestationRoutes(node))
     .route('/', recordRoutes(node, publisher))

@@ -1,6 +1,7 @@
 /** The node's configuration: one object read from the environment, with defaults that run. */
 import { resolve } from 'node:path';
 import { type PeerConfig, PeerConfigError, parsePeersSetting } from './federation/peer-config.ts';
+import { loadOpsConfig, type OpsConfig, OpsConfigError } from './ops/config.ts';
 
 export interface Config {
   /** TCP port; 0 picks an ephemeral port (tests). */
@@ -28,6 +29,8 @@ export interface Config {
   followBackoffMs: number;
   /** Entries asked for per page of a peer's feed (`KYODAKU_FOLLOW_PAGE_SIZE`, 1..1000, default 1000). */
   followPageSize: number;
+  /** Rate limits, trusted proxies, access log and metrics (ops/config.ts; server/README.md). */
+  ops: OpsConfig;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +78,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^\d{1,4}$/.test(pageText) || Number(pageText) < 1 || Number(pageText) > 1000) {
     throw new ConfigError(`KYODAKU_FOLLOW_PAGE_SIZE must be 1..1000, got ${JSON.stringify(pageText)}`);
   }
+  let ops: OpsConfig;
+  try {
+    ops = loadOpsConfig(env);
+  } catch (error) {
+    if (error instanceof OpsConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     port: Number(portText),
     host,
@@ -87,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     followPollMs: Number(pollText),
     followBackoffMs: Number(backoffText),
     followPageSize: Number(pageText),
+    ops,
   };
 }

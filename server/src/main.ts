@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
 import { OriginError } from './node-origin.ts';
+import { describeOps } from './ops/config.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -39,7 +40,12 @@ export async function start(env: Record<string, string | undefined> = process.en
     }
     throw error;
   }
-  const app = createApp(node);
+  const app = createApp(node, {
+    rateLimits: config.ops.rateLimits,
+    trustProxy: config.ops.trustProxy,
+    accessLog: config.ops.accessLog,
+    metrics: config.ops.metrics && { process: true },
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     console.log(`kyodaku-server: database ${config.db} (journal_mode=${node.pragmas.journal_mode})`);
@@ -54,6 +60,7 @@ export async function start(env: Record<string, string | undefined> = process.en
       `kyodaku-server: ${node.objects.size} objects, ${node.index.size} records indexed in ${Date.now() - started} ms`,
     );
     console.log(`kyodaku-server: log ${node.log.verifierKey} at size ${node.log.checkpoints.latest?.size}`);
+    console.log(`kyodaku-server: ${describeOps(config.ops)}`);
     console.log(`kyodaku-server: following ${node.federation?.statuses().length ?? 0} peers`);
     console.log(`listening on http://${host}:${info.port}`);
     node.federation?.start(config.peers);

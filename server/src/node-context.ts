@@ -24,6 +24,8 @@ export interface NodeContext {
   log: { checkpoints: Checkpointer; verifierKey: string };
   /** The node's clock in milliseconds (injectable for tests). */
   now: () => number;
+  /** Answers when the database does (a read of the log's head); for readiness (ops/). */
+  ping?: () => Promise<void>;
   /** The peers this node follows and the objects it verified from them (spec/federation.md). */
   federation?: Federation;
 }

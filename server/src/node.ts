@@ -102,6 +102,9 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },
     now,
     federation,
+    ping: async () => {
+      await client.execute('SELECT max(size) FROM log_checkpoints');
+    },
     client,
     pragmas,
     keyFiles: {

@@ -62,6 +62,12 @@ export const WellKnown = z
       max_batch_purposes: z.number().int(),
       max_page_size: z.number().int(),
       max_batch_objects: z.number().int(),
+      /** Per-client request rate (spec/http-api.md §10): a token bucket of this size, refilled per second. */
+      request_burst: z.number().int().min(1).optional(),
+      requests_per_second: z.number().positive().optional(),
+      /** Per-client receipt budget (spec/log.md REQ-RECEIPT-006): the receipts a client may get at once and per minute. */
+      receipt_burst: z.number().int().min(1).optional(),
+      receipts_per_minute: z.number().positive().optional(),
     }),
   })
   .meta({ id: 'WellKnown', title: 'Node metadata at /.well-known/kyodaku' });

@@ -7,6 +7,7 @@ import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { hostileJsonCases } from './hostile-json.ts';
+import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
 import { publicationCases } from './publications.ts';
@@ -34,4 +35,6 @@ export const ALL_CASES: readonly Case[] = [
   ...logCases,
   ...boundCases,
   ...federationCases,
+  // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
+  ...limitCases,
 ];

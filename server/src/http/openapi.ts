@@ -190,7 +190,10 @@ export function buildOpenApi(): Json {
             { name: 'purpose', in: 'query', required: true, schema: ref('Purpose') },
             { name: 'at', in: 'query', schema: ref('Timestamp') },
           ],
-          responses: { '200': { description: 'The decision', content: json('Decision') }, ...problems(400) },
+          responses: {
+            '200': { description: 'The decision', content: json('Decision') },
+            ...problems(400, 429),
+          },
         },
       },
       '/v1/decisions': {
@@ -199,7 +202,7 @@ export function buildOpenApi(): Json {
           requestBody: { required: true, content: json('BatchDecisionRequest') },
           responses: {
             '200': { description: 'One result per (id, purpose)', content: json('BatchDecisionResponse') },
-            ...problems(400, 413, 415),
+            ...problems(400, 413, 415, 429),
           },
         },
       },
@@ -265,6 +268,28 @@ export function buildOpenApi(): Json {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
       '/docs': { get: { summary: 'Browsable API reference', responses: { '200': { description: 'HTML' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Liveness: the process serves HTTP (never rate-limited)',
+          responses: { '200': { description: '{"status": "ok"}' } },
+        },
+      },
+      '/readyz': {
+        get: {
+          summary:
+            'Readiness: the database answers and every appended entry is soon covered by a signed checkpoint (never rate-limited)',
+          responses: {
+            '200': { description: '{"status": "ready", "checks": {database, log}}' },
+            ...problems(503),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (text exposition format 0.0.4; never rate-limited)',
+          responses: { '200': { description: 'metrics', content: { 'text/plain': {} } }, ...problems(404) },
+        },
+      },
     },
     components: {
       schemas: components,

@@ -3,7 +3,8 @@ import { schemas } from '@kyodaku/client';
 import { Hono } from 'hono';
 import type { NodeContext } from '../node-context.ts';
 
-export function wellKnownRoutes(node: NodeContext) {
+/** `rateLimits`: the limits members of spec/http-api.md §10 that the node applies (ops/). */
+export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, number> = {}) {
   const { LIMITS } = schemas;
   const body: schemas.WellKnown = {
     spec_version: '0.1',
@@ -24,6 +25,7 @@ export function wellKnownRoutes(node: NodeContext) {
       max_batch_purposes: LIMITS.maxBatchPurposes,
       max_page_size: LIMITS.maxPageSize,
       max_batch_objects: LIMITS.maxBatchObjects,
+      ...rateLimits,
     },
   };
   return new Hono().get('/.well-known/kyodaku', (c) => {

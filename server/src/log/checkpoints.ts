@@ -60,6 +60,10 @@ export class Checkpointer {
   readonly #now: () => number;
   readonly #intervalMs: number;
   #latest: SignedCheckpoint | undefined;
+  /** When the latest checkpoint was signed (ms), the last signing failure, the oldest unsigned append. */
+  #signedAt: number | undefined;
+  #lastError: { message: string; at: number } | undefined;
+  #unsignedSince: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
@@ -81,6 +85,15 @@ export class Checkpointer {
     this.#seed = options.seed;
     this.#now = options.now;
     this.#intervalMs = options.intervalMs ?? 250;
+  }
+
+  /** For readiness and metrics (ops/): how current the signed checkpoint is, and why not. */
+  status(): {
+    signedAt: number | undefined;
+    lastError: { message: string; at: number } | undefined;
+    unsignedSince: number | undefined;
+  } {
+    return { signedAt: this.#signedAt, lastError: this.#lastError, unsignedSince: this.#unsignedSince };
   }
 
   /** The latest signed checkpoint (after load()). */
@@ -110,12 +123,14 @@ export class Checkpointer {
         );
       }
       this.#latest = { size, root, note: row.note };
+      this.#signedAt = Date.parse(row.signedAt);
     }
     return this.sign();
   }
 
   /** Schedules a checkpoint of the grown tree within the interval (called after appends). */
   schedule(): void {
+    this.#unsignedSince ??= this.#now();
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -129,16 +144,31 @@ export class Checkpointer {
   /** A checkpoint of the current tree: the latest one if the tree did not grow, else a new one. */
   sign(): Promise<SignedCheckpoint> {
     const run = this.#queue.then(() => this.#signNow());
+    run.then(
+      () => {
+        this.#lastError = undefined;
+      },
+      (error: unknown) => {
+        this.#lastError = {
+          message: error instanceof Error ? error.message : String(error),
+          at: this.#now(),
+        };
+      },
+    );
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
   async #signNow(): Promise<SignedCheckpoint> {
     const previous = this.#latest;
+    const startedAt = this.#now();
     const size = this.#tree.size;
     const root = this.#tree.root();
     assertMaySign(previous, { size, root });
-    if (previous !== undefined && previous.size === size) return previous;
+    if (previous !== undefined && previous.size === size) {
+      this.#unsignedSince = undefined;
+      return previous;
+    }
     if (previous !== undefined && previous.size > 0) {
       const proof = await this.#tree.consistencyProof(previous.size, size);
       if (!verifyConsistency(previous.size, size, proof, previous.root, root)) {
@@ -158,6 +188,9 @@ export class Checkpointer {
       ),
     ]);
     this.#latest = { size, root, note };
+    this.#signedAt = this.#now();
+    // Entries appended while this one was signed wait for the next.
+    this.#unsignedSince = this.#tree.size > size ? startedAt : undefined;
     return this.#latest;
   }
 

@@ -19,6 +19,12 @@ import { logRefOf } from '../objects/views.ts';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
+/**
+ * Asked before a receipt is signed and appended: a response (429, the client is over its receipt
+ * budget: spec/log.md REQ-RECEIPT-006) refuses the receipt, and nothing is appended.
+ */
+export type ReceiptGate = (c: Context) => Response | undefined;
+
 interface DecisionLike {
   decision?: Receipt['results'][number]['decision'];
   records?: string[];
@@ -110,7 +116,7 @@ async function issue(
 }
 
 /** After GET /v1/decision: a receipt when the query asks for one (`receipt=1&nonce=…`). */
-export function singleReceipt(node: NodeContext): MiddlewareHandler {
+export function singleReceipt(node: NodeContext, gate?: ReceiptGate): MiddlewareHandler {
   return async (c, next) => {
     await next();
     if (!c.req.url.includes('receipt=') || c.res.status !== 200) return;
@@ -119,6 +125,11 @@ export function singleReceipt(node: NodeContext): MiddlewareHandler {
       throw new KyodakuError('ERR_INVALID_REQUEST', 'receipt must be 1');
     }
     const nonce = validNonce(query.nonce?.length === 1 ? query.nonce[0] : undefined);
+    const refused = gate?.(c);
+    if (refused !== undefined) {
+      c.res = refused;
+      return;
+    }
     const answer = (await c.res.json()) as { ids: string[]; purpose: string; at: string } & DecisionLike;
     const hashed = {
       ids: query.id ?? [],
@@ -130,7 +141,7 @@ export function singleReceipt(node: NodeContext): MiddlewareHandler {
 }
 
 /** After POST /v1/decisions: a receipt when the body asks for one (`"receipt": {"nonce": …}`). */
-export function batchReceipt(node: NodeContext): MiddlewareHandler {
+export function batchReceipt(node: NodeContext, gate?: ReceiptGate): MiddlewareHandler {
   return async (c, next) => {
     await next();
     if (c.req.method !== 'POST' || c.res.status !== 200) return;
@@ -141,6 +152,11 @@ export function batchReceipt(node: NodeContext): MiddlewareHandler {
     const { receipt, ...query } = body;
     const parsed = schemas.BatchDecisionRequest.shape.receipt.safeParse(receipt);
     if (!parsed.success || parsed.data === undefined) validNonce(undefined);
+    const refused = gate?.(c);
+    if (refused !== undefined) {
+      c.res = refused;
+      return;
+    }
     const answer = (await c.res.json()) as {
       at: string;
       results: Array<{ id: string; purpose: string } & DecisionLike>;

@@ -112,7 +112,9 @@ export function rejectsInput(text: string, level: Requirement['level']): boolean
   const body = withoutParentheses(text.replace(/^REQ-[A-Z]+-\d{3}:\s*/, ''));
   return body.split(/(?<=[.:;])\s+(?=[A-Z`])/).some((sentence) => {
     const keyword = sentence.search(ABSOLUTE);
-    if (keyword < 0 || !REFUSAL.some((wording) => wording.test(sentence))) return false;
+    // "MUST NOT refuse" obliges a node to accept: no refusal.
+    const said = sentence.replace(/\b(MUST|SHALL) NOT (refuse|reject)\b/g, '');
+    if (keyword < 0 || !REFUSAL.some((wording) => wording.test(said))) return false;
     return !/^(a|the|every)?\s*clients?\b/i.test(sentence.slice(0, keyword).trim());
   });
 }
