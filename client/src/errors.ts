@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   ERR_RATE_LIMITED: ['rate-limited', 429],
   ERR_INTERNAL: ['internal-error', 500],
   ERR_UNAVAILABLE: ['unavailable', 503],
+  ERR_STORAGE: ['storage-unavailable', 503],
   ERR_NETWORK: ['network-error', 502],
 } as const satisfies Record<string, readonly [string, number]>;
 
