@@ -34,6 +34,7 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'unsupported-media-type': 415,
   'rate-limited': 429,
   'internal-error': 500,
+  'request-timeout': 408,
   'storage-unavailable': 503,
 };
 

@@ -69,7 +69,16 @@ export function problemOf(error: KyodakuError): Response {
   return response;
 }
 
-export const onError: ErrorHandler = (error: Error, _c: Context) => {
+/**
+ * Whether the client went away in the middle of its request (it closed the connection while its
+ * body was on its way): not a fault of the node, and nobody is left to read an answer.
+ */
+function clientGone(error: Error, c: Context): boolean {
+  const { code, message } = error as Error & { code?: unknown };
+  return (code === 'ECONNRESET' && message === 'aborted') || c.req.raw.signal?.aborted === true;
+}
+
+export const onError: ErrorHandler = (error: Error, c: Context) => {
   if (error instanceof KyodakuError) return problemOf(error);
   if (error instanceof HTTPException) {
     const code = codeOfStatus(error.status);
@@ -77,6 +86,8 @@ export const onError: ErrorHandler = (error: Error, _c: Context) => {
   }
   const fault = storageFaultOf(error);
   if (fault !== undefined) return problemOf(fault);
+  if (clientGone(error, c))
+    return problem('ERR_INVALID_REQUEST', 'the client closed the connection mid-request');
   console.error('kyodaku-server: unexpected error:', error);
   return problem('ERR_INTERNAL', 'the node failed to answer; the fault is logged');
 };
