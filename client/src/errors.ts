@@ -28,12 +28,14 @@ export const ERROR_CODES = {
   ERR_METHOD: ['method-not-allowed', 405],
   ERR_CONFLICT: ['conflict', 409],
   ERR_DUPLICATE: ['duplicate-object', 409],
+  ERR_REQUEST_TIMEOUT: ['request-timeout', 408],
   ERR_UNSUPPORTED_MEDIA_TYPE: ['unsupported-media-type', 415],
   ERR_TOO_LARGE: ['payload-too-large', 413],
   ERR_BATCH_TOO_LARGE: ['batch-too-large', 413],
   ERR_RATE_LIMITED: ['rate-limited', 429],
   ERR_INTERNAL: ['internal-error', 500],
   ERR_UNAVAILABLE: ['unavailable', 503],
+  ERR_STORAGE: ['storage-unavailable', 503],
   ERR_NETWORK: ['network-error', 502],
 } as const satisfies Record<string, readonly [string, number]>;
 
@@ -78,6 +80,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   403: 'ERR_FORBIDDEN',
   404: 'ERR_NOT_FOUND',
   405: 'ERR_METHOD',
+  408: 'ERR_REQUEST_TIMEOUT',
   409: 'ERR_CONFLICT',
   413: 'ERR_TOO_LARGE',
   415: 'ERR_UNSUPPORTED_MEDIA_TYPE',

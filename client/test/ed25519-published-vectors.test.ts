@@ -1,12 +1,12 @@
 /**
  * Ed25519 as Kyodaku verifies it (spec/kyodaku.md REQ-SIG-007, REQ-SIG-014): the key check of
  * assertAcceptablePublicKey, then the WebCrypto verification that jose uses. Checked against the
- * Wycheproof and C2SP/CCTV vectors in ../shared/vectors/ed25519.
+ * Wycheproof and C2SP/CCTV vectors in spec/vectors/published/ (c2sp-wycheproof, c2sp-cctv).
  */
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { assertAcceptablePublicKey } from '../src/index.ts';
-import { readJson, SHARED_VECTORS } from './helpers/vectors.ts';
+import { PUBLISHED_VECTORS, readJson } from './helpers/vectors.ts';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 
@@ -40,7 +40,7 @@ interface WycheproofFile {
 }
 
 describe('Wycheproof ed25519_test.json', () => {
-  const file = readJson<WycheproofFile>(SHARED_VECTORS, 'ed25519/wycheproof-ed25519_test.json');
+  const file = readJson<WycheproofFile>(PUBLISHED_VECTORS, 'c2sp-wycheproof/ed25519_test.json');
   const cases = file.testGroups.flatMap((group) =>
     group.tests.map((test) => ({ pk: group.publicKey.pk, ...test })),
   );
@@ -65,7 +65,7 @@ interface CctvVector {
 }
 
 describe('C2SP CCTV ed25519vectors.json', () => {
-  const vectors = readJson<CctvVector[]>(SHARED_VECTORS, 'ed25519/cctv-ed25519vectors.json');
+  const vectors = readJson<CctvVector[]>(PUBLISHED_VECTORS, 'c2sp-cctv/ed25519vectors.json');
 
   it.each(vectors)('vector $number $flags', async ({ key, sig, msg, flags }) => {
     const accepted = await kyodakuAccepts(hex(key), new TextEncoder().encode(msg), hex(sig));

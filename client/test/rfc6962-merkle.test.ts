@@ -1,7 +1,8 @@
 /**
  * RFC 6962 / RFC 9162 Merkle trees: the published transparency-dev vectors
- * (../shared/vectors/merkle), proofs generated for every tree up to 64 leaves checked against a
- * literal transcription of the RFC's definitions, hostile arguments, and spec/vectors/merkle-tree.json.
+ * (spec/vectors/published/transparency-dev-merkle), proofs generated for every tree up to 64
+ * leaves checked against a literal transcription of the RFC's definitions, hostile arguments, and
+ * spec/vectors/merkle-tree.json.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../src/log/merkle.ts';
-import { SHARED_VECTORS, SPEC_VECTORS } from './helpers/vectors.ts';
+import { PUBLISHED_VECTORS, SPEC_VECTORS } from './helpers/vectors.ts';
 
-const PUBLISHED = new URL('merkle/', SHARED_VECTORS);
+const PUBLISHED = new URL('transparency-dev-merkle/', PUBLISHED_VECTORS);
 const MERKLE_TREE_VECTORS = new URL('merkle-tree.json', SPEC_VECTORS);
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));

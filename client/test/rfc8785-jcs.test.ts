@@ -1,10 +1,10 @@
-/** JCS (RFC 8785) against the published cyberphone/json-canonicalization vectors in ../shared/vectors/jcs. */
+/** JCS (RFC 8785) against the published cyberphone/json-canonicalization vectors in spec/vectors/published/cyberphone-json-canonicalization. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes, canonicalJson } from '../src/index.ts';
-import { SHARED_VECTORS } from './helpers/vectors.ts';
+import { PUBLISHED_VECTORS } from './helpers/vectors.ts';
 
-const dir = new URL('jcs/', SHARED_VECTORS);
+const dir = new URL('cyberphone-json-canonicalization/', PUBLISHED_VECTORS);
 const names = readdirSync(new URL('input/', dir)).filter((n) => n.endsWith('.json'));
 
 describe('RFC 8785 published vectors', () => {

@@ -36,6 +36,8 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'rate-limited': 429,
   'internal-error': 500,
   unavailable: 503,
+  'request-timeout': 408,
+  'storage-unavailable': 503,
 };
 
 export function check(condition: unknown, message: string): asserts condition {

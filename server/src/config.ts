@@ -31,6 +31,33 @@ export interface Config {
   followPageSize: number;
   /** Rate limits, trusted proxies, access log and metrics (ops/config.ts; server/README.md). */
   ops: OpsConfig;
+  /** Most time to receive a whole request, headers and body (`KYODAKU_REQUEST_TIMEOUT_MS`, default 30000). */
+  requestTimeoutMs: number;
+  /** Most time to receive a request's headers (`KYODAKU_HEADERS_TIMEOUT_MS`, default 10000, at most the request timeout). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (`KYODAKU_KEEP_ALIVE_TIMEOUT_MS`, default 5000). */
+  keepAliveTimeoutMs: number;
+  /** Most open connections; more are closed at once (`KYODAKU_MAX_CONNECTIONS`, default 1024). */
+  maxConnections: number;
+  /** Most bytes the database may hold (`KYODAKU_DB_MAX_BYTES`); unlimited by default. */
+  dbMaxBytes: number | undefined;
+}
+
+/** An integer setting in min..max, or `fallback` when unset. */
+function intSetting(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  unit = '',
+): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  if (!/^\d{1,16}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`${name} must be an integer ${min}..${max}${unit}, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 export class ConfigError extends Error {
@@ -85,7 +112,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (error instanceof OpsConfigError) throw new ConfigError(error.message);
     throw error;
   }
+  const requestTimeoutMs = intSetting(env, 'KYODAKU_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000, ' ms');
+  const headersTimeoutMs = intSetting(env, 'KYODAKU_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000, ' ms');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `KYODAKU_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than KYODAKU_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  const dbMaxText = env.KYODAKU_DB_MAX_BYTES;
   return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: intSetting(env, 'KYODAKU_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000, ' ms'),
+    maxConnections: intSetting(env, 'KYODAKU_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    dbMaxBytes:
+      dbMaxText === undefined
+        ? undefined
+        : intSetting(env, 'KYODAKU_DB_MAX_BYTES', 0, 65_536, Number.MAX_SAFE_INTEGER, ' bytes'),
     port: Number(portText),
     host,
     db,

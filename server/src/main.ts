@@ -1,14 +1,16 @@
 /** `kyodaku-server start`: read the config, open the node, bind the port, print the config once. */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { onClientError } from './http/client-error.ts';
 import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
 import { OriginError } from './node-origin.ts';
 import { describeOps } from './ops/config.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig(env);
   } catch (error) {
@@ -32,6 +34,7 @@ export async function start(env: Record<string, string | undefined> = process.en
         backoffMs: config.followBackoffMs,
         pageSize: config.followPageSize,
       },
+      maxDbBytes: config.dbMaxBytes,
     });
   } catch (error) {
     if (error instanceof LogIntegrityError || error instanceof OriginError) {
@@ -46,9 +49,16 @@ export async function start(env: Record<string, string | undefined> = process.en
     accessLog: config.ops.accessLog,
     metrics: config.ops.metrics && { process: true },
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const listen = {
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: timeouts(config),
+  };
+  const server = serve(listen, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    console.log(`kyodaku-server: database ${config.db} (journal_mode=${node.pragmas.journal_mode})`);
+    console.log(`kyodaku-server: database ${config.db} (${databaseSettings(config, node.pragmas)})`);
+    console.log(`kyodaku-server: ${connectionSettings(config)}`);
     console.log(
       `kyodaku-server: ${node.keyFiles.created ? 'created' : 'using'} node key ${node.keyFiles.node}`,
     );
@@ -65,6 +75,10 @@ export async function start(env: Record<string, string | undefined> = process.en
     console.log(`listening on http://${host}:${info.port}`);
     node.federation?.start(config.peers);
   });
+  // Connections past the limit are closed as they arrive (node:http drops them).
+  (server as Server).maxConnections = config.maxConnections;
+  (server as Server).keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.on('clientError', onClientError);
   const stop = () => {
     void node.federation?.close();
     server.close(() => {
@@ -75,6 +89,32 @@ export async function start(env: Record<string, string | undefined> = process.en
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * node:http's timeouts: a request must arrive whole within `requestTimeout` and its headers within
+ * `headersTimeout` (else 408 and the connection closes), checked every `connectionsCheckingInterval`.
+ */
+function timeouts(config: Config) {
+  return {
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: config.headersTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+  };
+}
+
+/** The names of `PRAGMA synchronous` values. */
+const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+function databaseSettings(config: Config, pragmas: Record<string, unknown>): string {
+  const synchronous = SYNCHRONOUS[Number(pragmas.synchronous)] ?? String(pragmas.synchronous);
+  const cap = config.dbMaxBytes === undefined ? '' : `, at most ${config.dbMaxBytes} bytes`;
+  return `journal_mode=${pragmas.journal_mode}, synchronous=${synchronous}${cap}`;
+}
+
+function connectionSettings(config: Config): string {
+  return `timeouts: request ${config.requestTimeoutMs} ms, headers ${config.headersTimeoutMs} ms, keep-alive ${config.keepAliveTimeoutMs} ms; at most ${config.maxConnections} connections`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await start();

@@ -2,7 +2,7 @@
 import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
-import { openWriter } from './db/writer.ts';
+import { openWriter, type Writer } from './db/writer.ts';
 import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
 import { Federation } from './federation/federation.ts';
@@ -29,17 +29,24 @@ export interface OpenNodeOptions {
   checkpointIntervalMs?: number;
   /** Polling and back-off of the followers (spec/federation.md §6.1). */
   follower?: Partial<FollowerOptions>;
+  /** Most bytes the database may hold (KYODAKU_DB_MAX_BYTES); past it, writes are answered 503. */
+  maxDbBytes?: number | undefined;
 }
 
 export interface OpenNode extends NodeContext {
   client: Client;
+  /** The main connection's pragmas as read back at start (open.ts CHECKED_PRAGMAS). */
   pragmas: Record<string, unknown>;
+  /** The pragmas of every connection that writes, read back now (the writer thread's included). */
+  writerPragmas: Writer['pragmas'];
   keyFiles: { node: string; admin: string; created: boolean };
   close(): void;
 }
 
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
-  const { client, db, pragmas } = await openDb(options.db);
+  const { client, db, pragmas, connectionPragmas } = await openDb(options.db, {
+    maxBytes: options.maxDbBytes,
+  });
   const keys = await loadNodeKeys(options.dataDir);
   let origin: string;
   try {
@@ -53,7 +60,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     client.close();
     throw error;
   }
-  const writer = openWriter(options.db, client);
+  const writer = openWriter(options.db, client, connectionPragmas);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
   const registry = {
@@ -107,6 +114,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     },
     client,
     pragmas,
+    writerPragmas: () => writer.pragmas(),
     keyFiles: {
       node: keys.node.path,
       admin: keys.admin.path,

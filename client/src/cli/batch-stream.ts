@@ -5,7 +5,7 @@
  */
 import { KyodakuError } from '../errors.ts';
 
-const RETRYABLE = new Set(['ERR_RATE_LIMITED', 'ERR_UNAVAILABLE', 'ERR_NETWORK']);
+const RETRYABLE = new Set(['ERR_RATE_LIMITED', 'ERR_UNAVAILABLE', 'ERR_STORAGE', 'ERR_NETWORK']);
 const RETRIES = 3;
 
 /** Runs a request again, after 250 ms, 500 ms and 1 s, while the node is busy or unreachable. */

@@ -12,11 +12,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
-import { FILE_PRAGMAS, isFileUrl } from './open.ts';
+import { FILE_PRAGMAS, isFileUrl, readPragmas, reopenConnection } from './open.ts';
 
 export interface Writer {
   /** Runs the statements in one transaction; resolves once it has committed. */
   batch(stmts: InStatement[]): Promise<void>;
+  /**
+   * The per-connection pragmas (open.ts CHECKED_PRAGMAS) as read back from every connection that
+   * writes: `main`, and `thread` for a writer thread (started if it was not).
+   */
+  pragmas(): Promise<{ main: Record<string, unknown>; thread?: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -37,11 +42,22 @@ export class WriteError extends Error {
   }
 }
 
-function inlineWriter(client: Client): Writer {
+/** Whether a failed statement left its connection unable to commit (see reopenConnection). */
+const leavesConnectionStuck = (code: unknown) =>
+  typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+
+function inlineWriter(client: Client, pragmas: readonly string[]): Writer {
   return {
     batch: async (stmts) => {
-      await client.batch(stmts, 'deferred');
+      try {
+        await client.batch(stmts, 'deferred');
+      } catch (error) {
+        if (leavesConnectionStuck((error as { code?: unknown }).code))
+          await reopenConnection(client, pragmas);
+        throw error;
+      }
     },
+    pragmas: async () => ({ main: await readPragmas(client) }),
     close: async () => {},
   };
 }
@@ -49,6 +65,8 @@ function inlineWriter(client: Client): Writer {
 interface Reply {
   id: number;
   error?: { message: string; code?: string };
+  /** The answer to a `pragmas` message. */
+  pragmas?: Record<string, unknown>;
 }
 
 /** Most bound values of a transaction that may run inline (about a dozen records). */
@@ -57,19 +75,26 @@ const INLINE_MAX_VALUES = 400;
 const valuesOf = (stmts: InStatement[]) =>
   stmts.reduce((n, s) => n + (typeof s === 'string' ? 0 : Array.isArray(s.args) ? s.args.length : 1), 0);
 
-/** The writer of the database at `url`: a writer thread for a file, else `client` itself. */
-export function openWriter(url: string, client: Client): Writer {
-  return isFileUrl(url) ? threadWriter(url, inlineWriter(client)) : inlineWriter(client);
+/**
+ * The writer of the database at `url`: a writer thread for a file, else `client` itself. `pragmas`
+ * are the statements every writing connection runs first (OpenDb.connectionPragmas).
+ */
+export function openWriter(url: string, client: Client, pragmas: readonly string[] = FILE_PRAGMAS): Writer {
+  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : []);
+  return isFileUrl(url) ? threadWriter(url, inline, pragmas) : inline;
 }
 
 /**
  * A writer thread on the database file at `url`, with the connection pragmas of the main one,
  * started with the first transaction too large to run inline.
  */
-function threadWriter(url: string, inline: Writer): Writer {
-  /** Transactions sent and not answered yet, with the thread they were sent to. */
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void; thread: Worker }>();
-  const inFlight = new Set<Promise<void>>();
+function threadWriter(url: string, inline: Writer, pragmas: readonly string[]): Writer {
+  /** Messages sent and not answered yet, with the thread they were sent to. */
+  const pending = new Map<
+    number,
+    { resolve: (reply: Reply) => void; reject: (error: Error) => void; thread: Worker }
+  >();
+  const inFlight = new Set<Promise<unknown>>();
   let worker: Worker | undefined;
   let next = 0;
   let closed = false;
@@ -84,7 +109,7 @@ function threadWriter(url: string, inline: Writer): Writer {
   };
   const start = () => {
     const thread = new Worker(new URL('./write-worker.js', import.meta.url), {
-      workerData: { url, pragmas: FILE_PRAGMAS },
+      workerData: { url, pragmas },
       // Plain JavaScript: none of the parent's loaders (tsx), which would cost a start-up per thread.
       execArgv: [],
     });
@@ -93,31 +118,40 @@ function threadWriter(url: string, inline: Writer): Writer {
       if (p === undefined) return;
       pending.delete(reply.id);
       if (pending.size === 0) thread.unref();
-      if (reply.error === undefined) p.resolve();
+      if (reply.error === undefined) p.resolve(reply);
       else p.reject(new WriteError(reply.error.message, reply.error.code));
     });
     thread.on('error', (error) => lost(thread, error));
     thread.on('exit', (code) => lost(thread, new Error(`the database writer thread exited (${code})`)));
     return thread;
   };
+  /** Sends a message to the thread (starting it if needed) and resolves with its reply. */
+  const send = (message: { stmts: InStatement[] } | { pragmas: true }): Promise<Reply> => {
+    worker ??= start();
+    const thread = worker;
+    const id = next++;
+    const done = new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject, thread });
+      // The thread keeps the process alive only while a message is on its way; messages sent
+      // before it has started wait in its queue.
+      thread.ref();
+      thread.postMessage({ id, ...message });
+    });
+    inFlight.add(done);
+    const forget = () => inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
+  };
   return {
-    batch(stmts) {
-      if (closed) return Promise.reject(new Error('the database writer is closed'));
+    async batch(stmts) {
+      if (closed) throw new Error('the database writer is closed');
       if (pending.size === 0 && valuesOf(stmts) <= INLINE_MAX_VALUES) return inline.batch(stmts);
-      worker ??= start();
-      const thread = worker;
-      const id = next++;
-      const done = new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject, thread });
-        // The thread keeps the process alive only while a transaction is on its way; messages
-        // sent before it has started wait in its queue.
-        thread.ref();
-        thread.postMessage({ id, stmts });
-      });
-      inFlight.add(done);
-      const forget = () => inFlight.delete(done);
-      done.then(forget, forget);
-      return done;
+      await send({ stmts });
+    },
+    async pragmas() {
+      if (closed) throw new Error('the database writer is closed');
+      const { main } = await inline.pragmas();
+      return { main, thread: (await send({ pragmas: true })).pragmas ?? {} };
     },
     /** Lets the transactions already sent commit, then ends the thread. */
     async close() {

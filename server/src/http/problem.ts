@@ -1,6 +1,7 @@
 /**
  * The one error path: every failure becomes an RFC 9457 `application/problem+json` response with
- * a stable `type` from the library's ERROR_CODES. Never a stack trace; an unexpected error is a 500
+ * a stable `type` from the library's ERROR_CODES. Never a stack trace; a storage fault is a 503
+ * `storage-unavailable` with Retry-After (REQ-ERR-007); an unexpected error is a 500
  * `internal-error` with a generic detail, logged to stderr.
  */
 import {
@@ -16,6 +17,7 @@ type Problem = schemas.Problem;
 
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { storageFaultOf } from '../db/storage-fault.ts';
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
@@ -59,17 +61,33 @@ export function problemBodyOf(error: KyodakuError): Problem {
   return problemBody(error.code, error.message, extra);
 }
 
-/** A KyodakuError as a problem response. */
+/** A KyodakuError as a problem response; a `retryAfter` (seconds) in its detail becomes Retry-After. */
 export function problemOf(error: KyodakuError): Response {
-  return problemResponse(problemBodyOf(error));
+  const response = problemResponse(problemBodyOf(error));
+  const retryAfter = (error.detail as { retryAfter?: unknown } | undefined)?.retryAfter;
+  if (typeof retryAfter === 'number') response.headers.set('retry-after', String(retryAfter));
+  return response;
 }
 
-export const onError: ErrorHandler = (error: Error, _c: Context) => {
+/**
+ * Whether the client went away in the middle of its request (it closed the connection while its
+ * body was on its way): not a fault of the node, and nobody is left to read an answer.
+ */
+function clientGone(error: Error, c: Context): boolean {
+  const { code, message } = error as Error & { code?: unknown };
+  return (code === 'ECONNRESET' && message === 'aborted') || c.req.raw.signal?.aborted === true;
+}
+
+export const onError: ErrorHandler = (error: Error, c: Context) => {
   if (error instanceof KyodakuError) return problemOf(error);
   if (error instanceof HTTPException) {
     const code = codeOfStatus(error.status);
     return problem(code, code === 'ERR_INTERNAL' ? 'the node failed to answer' : error.message || undefined);
   }
+  const fault = storageFaultOf(error);
+  if (fault !== undefined) return problemOf(fault);
+  if (clientGone(error, c))
+    return problem('ERR_INVALID_REQUEST', 'the client closed the connection mid-request');
   console.error('kyodaku-server: unexpected error:', error);
   return problem('ERR_INTERNAL', 'the node failed to answer; the fault is logged');
 };

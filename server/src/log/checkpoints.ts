@@ -17,6 +17,21 @@ export interface SignedCheckpoint {
   note: string;
 }
 
+/** Why the last checkpoint could not be signed or stored (Checkpointer.lastError). */
+export interface CheckpointError {
+  /** When it failed last (RFC 3339). */
+  at: string;
+  /** When the failures in a row began. */
+  since: string;
+  message: string;
+  /** The log's size it tried to sign, and the size of the latest checkpoint it did sign. */
+  size: number;
+  signedSize: number;
+}
+
+/** Longest wait between tries after a failed signing. */
+const RETRY_MAX_MS = 60_000;
+
 /** The node refuses to start or to sign: its stored log contradicts what it signed. */
 export class LogIntegrityError extends Error {
   override name = 'LogIntegrityError';
@@ -62,10 +77,13 @@ export class Checkpointer {
   #latest: SignedCheckpoint | undefined;
   /** When the latest checkpoint was signed (ms), the last signing failure, the oldest unsigned append. */
   #signedAt: number | undefined;
-  #lastError: { message: string; at: number } | undefined;
   #unsignedSince: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  /** Failed scheduled signings in a row (the wait before the next try doubles with each). */
+  #failures = 0;
+  #lastError: CheckpointError | undefined;
+  #closed = false;
 
   constructor(options: {
     db: Db;
@@ -90,7 +108,7 @@ export class Checkpointer {
   /** For readiness and metrics (ops/): how current the signed checkpoint is, and why not. */
   status(): {
     signedAt: number | undefined;
-    lastError: { message: string; at: number } | undefined;
+    lastError: CheckpointError | undefined;
     unsignedSince: number | undefined;
   } {
     return { signedAt: this.#signedAt, lastError: this.#lastError, unsignedSince: this.#unsignedSince };
@@ -99,6 +117,14 @@ export class Checkpointer {
   /** The latest signed checkpoint (after load()). */
   get latest(): SignedCheckpoint | undefined {
     return this.#latest;
+  }
+
+  /**
+   * The last failure to sign or store a checkpoint, until a checkpoint is signed again (for a health
+   * endpoint: while it is set, the log has entries no checkpoint covers).
+   */
+  get lastError(): CheckpointError | undefined {
+    return this.#lastError;
   }
 
   /**
@@ -128,35 +154,62 @@ export class Checkpointer {
     return this.sign();
   }
 
-  /** Schedules a checkpoint of the grown tree within the interval (called after appends). */
+  /**
+   * Schedules a checkpoint of the grown tree within the interval (called after appends). A failed
+   * signing is logged, kept in `lastError` and tried again after a wait that doubles up to
+   * RETRY_MAX_MS, so the log's last entries get a checkpoint once the fault (a full or read-only
+   * database) is gone, even if nothing is appended meanwhile.
+   */
   schedule(): void {
     this.#unsignedSince ??= this.#now();
     if (this.#timer !== undefined) return;
+    const wait = Math.min(this.#intervalMs * 2 ** this.#failures, RETRY_MAX_MS);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.sign().catch((error: unknown) =>
-        console.error('kyodaku-server: signing a checkpoint failed:', error),
+      this.sign().then(
+        () => {
+          this.#failures = 0;
+        },
+        () => {
+          this.#failures = Math.min(this.#failures + 1, 16);
+          if (this.#closed) return;
+          this.schedule();
+          if (this.#failures > 1) {
+            console.error(
+              `kyodaku-server: signing a checkpoint failed ${this.#failures} times in a row: ${this.#lastError?.message}; trying again in ${Math.round(Math.min(this.#intervalMs * 2 ** this.#failures, RETRY_MAX_MS) / 1000)} s`,
+            );
+          }
+        },
       );
-    }, this.#intervalMs);
+    }, wait);
     this.#timer.unref();
   }
 
   /** A checkpoint of the current tree: the latest one if the tree did not grow, else a new one. */
   sign(): Promise<SignedCheckpoint> {
     const run = this.#queue.then(() => this.#signNow());
+    this.#queue = run.catch(() => undefined);
     run.then(
       () => {
         this.#lastError = undefined;
       },
-      (error: unknown) => {
-        this.#lastError = {
-          message: error instanceof Error ? error.message : String(error),
-          at: this.#now(),
-        };
-      },
+      (error: unknown) => this.#failed(error),
     );
-    this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  #failed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const first = this.#lastError === undefined;
+    this.#lastError = {
+      at: toTimestamp(this.#now()),
+      message,
+      size: this.#tree.size,
+      signedSize: this.#latest?.size ?? 0,
+      since: this.#lastError?.since ?? toTimestamp(this.#now()),
+    };
+    // The first failure in a row with its cause; the retries of schedule() report the rest.
+    if (first) console.error('kyodaku-server: signing a checkpoint failed:', error);
   }
 
   async #signNow(): Promise<SignedCheckpoint> {
@@ -195,6 +248,7 @@ export class Checkpointer {
   }
 
   close(): void {
+    this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }

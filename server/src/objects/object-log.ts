@@ -12,6 +12,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/open.ts';
 import { chunks, RowInserter } from '../db/row-inserter.ts';
 import { logHashes, objects } from '../db/schema.ts';
+import { storageFaultOf } from '../db/storage-fault.ts';
 import { statementOf, type Writer } from '../db/writer.ts';
 import { type LogHashRow, LogTree } from '../log/tree.ts';
 
@@ -113,6 +114,8 @@ export class ObjectLog {
   /** Publications waiting for the next group commit, in arrival order. */
   #queue: QueuedJob[] = [];
   #draining = false;
+  /** A group commit whose outcome could not be read back after its writer failed (see #settleUncertain). */
+  #uncertain: { start: number; end: number; committed: () => void } | undefined;
 
   constructor(db: Db, writer: Writer) {
     this.db = db;
@@ -226,7 +229,11 @@ export class ObjectLog {
         const together = this.#queue[n - 1]!.together;
         while (together !== undefined && n < this.#queue.length && this.#queue[n]!.together === together) n++;
         const jobs = this.#queue.splice(0, n);
-        await this.exclusive(() => this.#commitGroup(jobs));
+        // A job still waiting when its group fails unexpectedly gets the failure, never silence
+        // (a job already answered keeps its answer).
+        await this.exclusive(() => this.#commitGroup(jobs)).catch((error: unknown) => {
+          for (const job of jobs) job.reject(error);
+        });
       }
     } finally {
       this.#draining = false;
@@ -239,9 +246,12 @@ export class ObjectLog {
    * multi-row INSERTs of objects, log hashes and the capabilities' rows, then the other statements.
    * Object ids are left to the UNIQUE index: if the transaction fails, the duplicates are found
    * with one SELECT and the rest is planned and committed again; a second failure commits the jobs
-   * one by one so that each gets its own answer.
+   * one by one so that each gets its own answer. A storage fault (a full, read-only or locked
+   * database) is no job's own: every job of the group is refused with it and nothing is retried,
+   * so a bulk publication is stored whole or not at all (REQ-API-080, REQ-API-085).
    */
   async #commitGroup(queued: QueuedJob[], retry = true): Promise<void> {
+    await this.#settleUncertain();
     const jobs = dependenciesFirst(queued);
     const g = new Group(this.#nextSeq);
     const accepted: Array<{ job: QueuedJob; planned: Planned; stored: StoredObject[] }> = [];
@@ -280,10 +290,39 @@ export class ObjectLog {
       ...rowStatements(accepted.map((a) => a.planned)),
       ...accepted.flatMap((a) => (a.planned.stmts ?? []).map((stmt) => statementOf(stmt as never))),
     ];
+    const committed = () => {
+      this.#nextSeq = g.seq;
+      prepared.commit();
+      objs.forEach((o, i) => {
+        o.leafHash = prepared.leafHashes[i];
+      });
+      for (const a of accepted) runAfter(a.planned);
+      this.onAppend?.();
+    };
     try {
       await this.#writer.batch(stmts);
     } catch (error) {
       const again = [...accepted.map((a) => a.job), ...later.map((l) => l.job)];
+      // Whether the transaction committed although the writer failed to say so (a writer thread
+      // lost after its commit): memory must follow the database, never run ahead or fall behind.
+      let outcome: 'committed' | 'not-committed' | 'unknown';
+      try {
+        outcome = (await this.#storedThrough()) === g.seq ? 'committed' : 'not-committed';
+      } catch {
+        outcome = 'unknown';
+      }
+      if (outcome === 'committed') {
+        committed();
+        for (const a of accepted) a.job.resolve(a.stored);
+        for (const { job, first } of later) job.resolve(first);
+        return;
+      }
+      if (outcome === 'unknown') this.#uncertain = { start, end: g.seq, committed };
+      const fault = storageFaultOf(error);
+      if (fault !== undefined || outcome === 'unknown') {
+        for (const job of again) job.reject(fault ?? error);
+        return;
+      }
       if (!retry || again.length === 1) {
         // One job alone: a duplicate, or a failure that is this job's own.
         for (const job of again) await this.#answerFailed(job, error);
@@ -302,13 +341,7 @@ export class ObjectLog {
       for (const job of rest) await this.#commitGroup([job], false);
       return;
     }
-    this.#nextSeq = g.seq;
-    prepared.commit();
-    objs.forEach((o, i) => {
-      o.leafHash = prepared.leafHashes[i];
-    });
-    for (const a of accepted) a.planned.after?.();
-    this.onAppend?.();
+    committed();
     for (const a of accepted) a.job.resolve(a.stored);
     for (const { job, first } of later) job.resolve(first);
   }
@@ -317,12 +350,37 @@ export class ObjectLog {
   async #answerFailed(job: QueuedJob, error: unknown): Promise<void> {
     try {
       const existing = await this.objectById(job.id);
-      if (existing === undefined) job.reject(error);
+      if (existing === undefined) job.reject(storageFaultOf(error) ?? error);
       else if (job.existingIsAnswer) job.resolve([existing]);
       else job.reject(duplicate(job.id));
     } catch (e) {
-      job.reject(e);
+      job.reject(storageFaultOf(e) ?? e);
     }
+  }
+
+  /** The next seq as the database has it (one past the largest stored). */
+  async #storedThrough(): Promise<number> {
+    const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
+    return max?.max == null ? 0 : Number(max.max) + 1;
+  }
+
+  /**
+   * Before the next group commit after one whose outcome could not be read back: adopts it in
+   * memory if it did commit (its publications were answered with the fault; sent again, each is a
+   * duplicate naming its id), forgets it if not, and refuses to write while the database cannot
+   * say.
+   */
+  async #settleUncertain(): Promise<void> {
+    const uncertain = this.#uncertain;
+    if (uncertain === undefined) return;
+    const through = await this.#storedThrough();
+    if (through === uncertain.end) uncertain.committed();
+    else if (through !== uncertain.start) {
+      throw new Error(
+        `log: the database holds ${through} objects, memory ${uncertain.start}; restart the node`,
+      );
+    }
+    this.#uncertain = undefined;
   }
 
   async #existingIds(ids: readonly string[]): Promise<Map<string, StoredObject>> {
@@ -332,6 +390,18 @@ export class ObjectLog {
         found.set(row.id, row);
     }
     return found;
+  }
+}
+
+/**
+ * Runs a committed plan's in-memory effects. A failure there is a bug, logged; it does not change
+ * that the objects are stored, so their publications are still answered as accepted.
+ */
+function runAfter(planned: Planned): void {
+  try {
+    planned.after?.();
+  } catch (error) {
+    console.error('kyodaku-server: updating memory after a commit failed:', error);
   }
 }
 

@@ -54,9 +54,7 @@ export async function readiness(node: NodeContext, options: ReadinessOptions): P
           },
     unsigned_for_ms: unsignedForMs,
     signing_error:
-      status.lastError === undefined
-        ? null
-        : { message: status.lastError.message, at: toTimestamp(status.lastError.at) },
+      status.lastError === undefined ? null : { message: status.lastError.message, at: status.lastError.at },
   };
   return { ready: database.ok && log.ok, checks: { database, log } };
 }
