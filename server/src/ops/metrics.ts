@@ -118,64 +118,36 @@ export class OpsMetrics {
         this.set(node.index.size);
       },
     });
-    const peers = (set: (origin: string, value: number) => void, value: (p: PeerStatus) => number | null) => {
-      for (const p of node.federation?.statuses() ?? []) {
-        const v = value(p);
-        if (v !== null) set(p.origin, v);
-      }
-    };
-    new Gauge({
-      name: 'kyodaku_peer_lag_entries',
-      help: "Entries of a followed peer's latest checkpoint not yet processed",
-      labelNames: ['origin'],
-      registers,
-      collect() {
-        this.reset();
-        peers(
-          (origin, v) => this.set({ origin }, v),
-          (p) => p.lag,
-        );
-      },
-    });
-    new Gauge({
-      name: 'kyodaku_peer_objects',
-      help: 'Objects verified and kept from a followed peer',
-      labelNames: ['origin'],
-      registers,
-      collect() {
-        this.reset();
-        peers(
-          (origin, v) => this.set({ origin }, v),
-          (p) => p.objects,
-        );
-      },
-    });
-    new Gauge({
-      name: 'kyodaku_peer_refused',
-      help: "Entries of a followed peer's log that the node refused",
-      labelNames: ['origin'],
-      registers,
-      collect() {
-        this.reset();
-        peers(
-          (origin, v) => this.set({ origin }, v),
-          (p) => p.refused,
-        );
-      },
-    });
-    new Gauge({
-      name: 'kyodaku_peer_last_success_timestamp_seconds',
-      help: 'When a round with a followed peer last succeeded (Unix time)',
-      labelNames: ['origin'],
-      registers,
-      collect() {
-        this.reset();
-        peers(
-          (origin, v) => this.set({ origin }, v),
-          (p) => (p.last_success_at === null ? null : Date.parse(p.last_success_at) / 1000),
-        );
-      },
-    });
+    /** One gauge per followed peer's number, labelled by its origin. */
+    const PEER_GAUGES: Array<[name: string, help: string, value: (p: PeerStatus) => number | null]> = [
+      [
+        'kyodaku_peer_lag_entries',
+        "Entries of a followed peer's latest checkpoint not yet processed",
+        (p) => p.lag,
+      ],
+      ['kyodaku_peer_objects', 'Objects verified and kept from a followed peer', (p) => p.objects],
+      ['kyodaku_peer_refused', "Entries of a followed peer's log that the node refused", (p) => p.refused],
+      [
+        'kyodaku_peer_last_success_timestamp_seconds',
+        'When a round with a followed peer last succeeded (Unix time)',
+        (p) => (p.last_success_at === null ? null : Date.parse(p.last_success_at) / 1000),
+      ],
+    ];
+    for (const [name, help, value] of PEER_GAUGES) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['origin'],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of node.federation?.statuses() ?? []) {
+            const v = value(p);
+            if (v !== null) this.set({ origin: p.origin }, v);
+          }
+        },
+      });
+    }
     new Gauge({
       name: 'kyodaku_peer_state',
       help: 'The state of a followed peer (1 for its current state)',
