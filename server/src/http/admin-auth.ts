@@ -4,7 +4,7 @@
  */
 import { type AdminRequest, KyodakuError, type SignedObject, verifyObject } from '@kyodaku/client';
 import type { NodeContext } from '../node-context.ts';
-import type { StoredObject } from '../objects/object-log.ts';
+import type { StoredObject } from '../objects/job.ts';
 
 /** Largest difference between an admin request's issued_at and the node's clock, in seconds. */
 export const ADMIN_CLOCK_WINDOW_S = 300;

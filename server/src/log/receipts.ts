@@ -14,7 +14,7 @@ import {
 } from '@kyodaku/client';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { NodeContext } from '../node-context.ts';
-import type { StoredObject } from '../objects/object-log.ts';
+import type { StoredObject } from '../objects/job.ts';
 import { logRefOf } from '../objects/views.ts';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');

@@ -1,7 +1,7 @@
 /** What every view of a stored object shares (spec/http-api.md): its payload, id, JWS and log entry. */
 import { type ObjectKind, type PayloadOf, parseJws } from '@kyodaku/client';
 import { leafHashOfJws } from '../log/tree.ts';
-import type { StoredObject } from './object-log.ts';
+import type { StoredObject } from './job.ts';
 
 /** The payload of a stored object (verified when it was accepted). */
 export function payloadOf<K extends ObjectKind>(jws: string, kind: K): PayloadOf<K> {

@@ -12,7 +12,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { type AttestationRow, attestationRevocations, attestations } from '../db/schema.ts';
 import type { DecisionIndex } from '../decisions/decision-index.ts';
-import { groupState, type ObjectLog, type StoredObject } from '../objects/object-log.ts';
+import { groupState, type StoredObject } from '../objects/job.ts';
+import type { ObjectLog } from '../objects/object-log.ts';
 
 /** The attestations revoked earlier in the same group commit. */
 const revokedInGroup = groupState(() => new Set<string>());

@@ -4,7 +4,8 @@ import { KyodakuError, type Party, type SignedObject } from '@kyodaku/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { parties } from '../db/schema.ts';
-import { groupState, type ObjectLog, type StoredObject } from '../objects/object-log.ts';
+import { groupState, type StoredObject } from '../objects/job.ts';
+import type { ObjectLog } from '../objects/object-log.ts';
 import { keyObjectOf } from '../objects/verify.ts';
 import { payloadOf } from '../objects/views.ts';
 

@@ -1,7 +1,7 @@
 /** Views of parties, attestations and attestation revocations (spec/http-api.md §3.1, §3.4). */
 import type { schemas } from '@kyodaku/client';
 import type { AttestationRow } from '../db/schema.ts';
-import type { StoredObject } from '../objects/object-log.ts';
+import type { StoredObject } from '../objects/job.ts';
 import { payloadOf, storedView } from '../objects/views.ts';
 
 export function attestationView(row: AttestationRow, obj: StoredObject): schemas.AttestationView {

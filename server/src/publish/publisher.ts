@@ -7,7 +7,7 @@
  */
 import { KyodakuError, kindOfTyp, type schemas, toTimestamp, verifyParty } from '@kyodaku/client';
 import type { NodeContext } from '../node-context.ts';
-import type { StoredObject } from '../objects/object-log.ts';
+import type { StoredObject } from '../objects/job.ts';
 import { assertNotFutureDated } from '../objects/time-bound.ts';
 import { verifySigned } from '../objects/verify.ts';
 import { logRefOf } from '../objects/views.ts';

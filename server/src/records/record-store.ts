@@ -9,13 +9,8 @@ import type { Db } from '../db/open.ts';
 import { RowInserter } from '../db/row-inserter.ts';
 import { objects, type RecordRow, recordIds, records, revocations } from '../db/schema.ts';
 import { type DecisionIndex, indexedRecordOf } from '../decisions/decision-index.ts';
-import {
-  type Group,
-  groupState,
-  type ObjectLog,
-  type Stmt,
-  type StoredObject,
-} from '../objects/object-log.ts';
+import { type Group, groupState, type Stmt, type StoredObject } from '../objects/job.ts';
+import type { ObjectLog } from '../objects/object-log.ts';
 
 /** What a record's later objects need of it, as committed or as changed earlier in the group. */
 interface RecordState {

@@ -1,7 +1,7 @@
 /** Views of records and their revocations (spec/http-api.md §3.2, §3.3). */
 import { type schemas, toTimestamp } from '@kyodaku/client';
 import type { RecordRow } from '../db/schema.ts';
-import type { StoredObject } from '../objects/object-log.ts';
+import type { StoredObject } from '../objects/job.ts';
 import { payloadOf, storedView } from '../objects/views.ts';
 
 export function recordStatus(row: RecordRow, now: string): schemas.RecordView['status'] {
