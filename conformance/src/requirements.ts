@@ -4,6 +4,10 @@
  */
 export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   'REQ-ID-033': 'generation (name folding is used by the prompt check; core only checks REQ-ID-034)',
+  'REQ-ID-035': 'generation (match keys of names and prompts)',
+  'REQ-ID-036': 'generation (romanization of kana in match keys)',
+  'REQ-ID-037': 'generation (romaji spellings merged in match keys)',
+  'REQ-ID-038': 'generation (honorifics after names)',
 };
 
 /** Documents whose requirements the `core` profile covers. */

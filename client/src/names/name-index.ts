@@ -1,0 +1,128 @@
+/**
+ * A name index: names by match key (spec/identifiers.md §5.1), each key with the values added under
+ * it, and the search for every name inside a text (spec/generation.md REQ-GEN-003). Keys can be
+ * added at any time: they go to a small automaton that is rebuilt on the next search, and are merged
+ * into the large one when they grow past a quarter of it, so that adding n names costs O(n log n)
+ * in all and a search looks at two automata.
+ */
+import { Automaton } from './automaton.ts';
+import { nameKey, type TextKey, textKey } from './name-key.ts';
+
+/** A name found in a text: the key, its span in clusters, code points and UTF-16 code units. */
+export interface KeyMatch {
+  key: number;
+  /** Span in code points (end exclusive). */
+  start: number;
+  end: number;
+  /** Span in UTF-16 code units of the text (end exclusive). */
+  startU16: number;
+  endU16: number;
+}
+
+/** Fewest keys added before the large automaton is rebuilt with them. */
+const MIN_MERGE = 4096;
+
+export class NameIndex<T> {
+  readonly #keys: string[] = [];
+  readonly #keyNumber = new Map<string, number>();
+  readonly #values: T[][] = [];
+  #base: Automaton | undefined;
+  #baseCount = 0;
+  #delta: Automaton | undefined;
+  #deltaCount = 0;
+  /** Time spent building automata (ms), for the benchmark. */
+  buildMs = 0;
+
+  /** Number of distinct match keys. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /** Adds a value under a name; false (nothing added) when the name's match key is empty. */
+  add(name: string, value: T): boolean {
+    return this.addKey(nameKey(name), value);
+  }
+
+  /** Adds a value under a match key already computed (nameKey); false when it is empty. */
+  addKey(key: string, value: T): boolean {
+    if (key.length === 0) return false;
+    let k = this.#keyNumber.get(key);
+    if (k === undefined) {
+      k = this.#keys.length;
+      this.#keys.push(key);
+      this.#keyNumber.set(key, k);
+      this.#values.push([value]);
+    } else this.#values[k]!.push(value);
+    return true;
+  }
+
+  /** The values added under key number k (the array itself: callers may update it in place). */
+  valuesOf(k: number): T[] {
+    return this.#values[k]!;
+  }
+
+  keyOf(k: number): string {
+    return this.#keys[k]!;
+  }
+
+  /** Builds what searches need now (also done by the first search after an add). */
+  build(): void {
+    const n = this.#keys.length;
+    if (n === this.#baseCount + this.#deltaCount) return;
+    const started = performance.now();
+    if (n - this.#baseCount >= Math.max(MIN_MERGE, this.#baseCount / 4) || this.#base === undefined) {
+      this.#base = Automaton.build(this.#keys);
+      this.#baseCount = n;
+      this.#delta = undefined;
+      this.#deltaCount = 0;
+    } else {
+      this.#delta = Automaton.build(this.#keys.slice(this.#baseCount));
+      this.#deltaCount = n - this.#baseCount;
+    }
+    this.buildMs += performance.now() - started;
+  }
+
+  /** Bytes held by the automata. */
+  get automatonBytes(): number {
+    return (this.#base?.byteLength ?? 0) + (this.#delta?.byteLength ?? 0);
+  }
+
+  /** Every occurrence of a name in a text, aligned and bounded as REQ-GEN-003 says, in no order. */
+  search(text: string): KeyMatch[] {
+    this.build();
+    const t = textKey(text);
+    const out: KeyMatch[] = [];
+    if (t.key.length === 0) return out;
+    const found = (offset: number) => (key: number, end: number) => {
+      const k = key + offset;
+      const match = aligned(t, end - this.#keys[k]!.length + 1, end);
+      if (match !== undefined) out.push({ key: k, ...match });
+    };
+    this.#base?.search(t.key, found(0));
+    this.#delta?.search(t.key, found(this.#baseCount));
+    return out;
+  }
+}
+
+/** The span of key units s..e of a text when REQ-GEN-003 rules 2 and 3 allow a match there. */
+function aligned(
+  t: TextKey,
+  s: number,
+  e: number,
+): { start: number; end: number; startU16: number; endU16: number } | undefined {
+  const first = t.first[s]!;
+  const last = t.last[e]!;
+  // Rule 2: not inside the source of a unit (a kana syllable, a merged spelling, a surrogate pair).
+  if (s > 0 && t.last[s - 1]! >= first) return undefined;
+  if (e + 1 < t.key.length && t.first[e + 1]! <= last) return undefined;
+  // Rule 3: no word character on both sides of either end.
+  const clusters = t.word.length;
+  if (first > 0 && t.word[first - 1] === 1 && t.word[first] === 1) return undefined;
+  if (last + 1 < clusters && t.word[last + 1] === 1 && t.word[last] === 1) return undefined;
+  return {
+    start: t.clusterCp[first]!,
+    end: t.clusterCp[last + 1]!,
+    startU16: t.clusterU16[first]!,
+    endU16: t.clusterU16[last + 1]!,
+  };
+}
