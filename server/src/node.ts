@@ -7,6 +7,8 @@ import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
 import { Federation } from './federation/federation.ts';
 import type { FollowerOptions } from './federation/follower.ts';
+import { GenerationIndex } from './generation/generation-index.ts';
+import { loadNames } from './generation/name-loader.ts';
 import { Checkpointer, lastCheckpointOrigin } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
@@ -56,6 +58,10 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const writer = openWriter(options.db, client);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
+  const generation = new GenerationIndex();
+  index.onRecord((r) => {
+    if (r.work !== undefined) generation.addRecord(r.id, { work: r.work, issued_at: r.issuedAt });
+  });
   const registry = {
     objects,
     index,
@@ -85,6 +91,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await objects.load();
     await registry.attestations.load();
     await loadRecordIndex(db, index);
+    await loadNames(db, generation);
     await checkpoints.load();
     await federation.load();
   } catch (error) {
@@ -102,6 +109,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },
     now,
     federation,
+    generation,
     client,
     pragmas,
     keyFiles: {

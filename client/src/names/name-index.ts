@@ -56,6 +56,11 @@ export class NameIndex<T> {
     return true;
   }
 
+  /** The number of a match key, if the index has it. */
+  keyNumber(key: string): number | undefined {
+    return this.#keyNumber.get(key);
+  }
+
   /** The values added under key number k (the array itself: callers may update it in place). */
   valuesOf(k: number): T[] {
     return this.#values[k]!;

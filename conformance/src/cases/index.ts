@@ -6,6 +6,7 @@ import { boundCases } from './bounds.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
+import { generationCases } from './generation.ts';
 import { hostileJsonCases } from './hostile-json.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
@@ -34,4 +35,5 @@ export const ALL_CASES: readonly Case[] = [
   ...logCases,
   ...boundCases,
   ...federationCases,
+  ...generationCases,
 ];

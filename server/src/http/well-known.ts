@@ -11,7 +11,12 @@ export function wellKnownRoutes(node: NodeContext) {
     node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
     admin_key: node.admin.kid,
     admin_public_key: node.admin.publicJwk,
-    profiles: node.federation === undefined ? ['core', 'log'] : ['core', 'log', 'federation'],
+    profiles: [
+      'core',
+      'log',
+      ...(node.federation === undefined ? [] : ['federation']),
+      ...(node.generation === undefined ? [] : ['generation']),
+    ],
     log: {
       origin: node.origin,
       checkpoint_url: '/v1/log/checkpoint',
@@ -24,6 +29,10 @@ export function wellKnownRoutes(node: NodeContext) {
       max_batch_purposes: LIMITS.maxBatchPurposes,
       max_page_size: LIMITS.maxPageSize,
       max_batch_objects: LIMITS.maxBatchObjects,
+      ...(node.generation !== undefined && {
+        max_prompt_chars: LIMITS.maxPromptChars,
+        max_prompt_matches: LIMITS.maxPromptMatches,
+      }),
     },
   };
   return new Hono().get('/.well-known/kyodaku', (c) => {

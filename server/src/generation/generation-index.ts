@@ -1,0 +1,185 @@
+/**
+ * The name index of the generation profile (spec/generation.md §3–§5): every title and alias of
+ * every record the node holds, own and followed, whatever its status, by match key; the items they
+ * name (a record's `work.ids` as a set); and the links of `work.related`. Kept in step with every
+ * accepted record through the decision index (DecisionIndex.onRecord) and loaded at start-up, so
+ * that a prompt check never touches the database.
+ */
+import { type ConsentRecord, NameIndex, nameKey, type Work } from '@kyodaku/client';
+
+/** An item: the identifiers of a record's work (ascending), and the type of its newest record. */
+export interface Item {
+  ids: readonly string[];
+  type: Work['type'];
+  /** `issued_at` of the record the type was taken from. */
+  typeAt: string;
+}
+
+/** A name of an item as some records write it. */
+interface NameEntry {
+  item: number;
+  name: string;
+  lang: string;
+  /** Ids of the records that have the name for the item, ascending. */
+  records: string[];
+}
+
+/** A name found in a text, for one item (the item named, or one reached by a link). */
+export interface ItemMatch {
+  start: number;
+  end: number;
+  startU16: number;
+  endU16: number;
+  item: number;
+  entry: NameEntry;
+  /** The item whose name was found, when this match was reached by a link. */
+  via?: number;
+}
+
+const itemKey = (ids: readonly string[]) => [...ids].sort().join('\n');
+
+export class GenerationIndex {
+  readonly #names = new NameIndex<NameEntry>();
+  readonly #items: Item[] = [];
+  readonly #itemNumber = new Map<string, number>();
+  /** identifier -> items whose records list it in `work.related`. */
+  readonly #relatedBy = new Map<string, number[]>();
+  /** Records already added (a record can reach the index twice: own and followed). */
+  readonly #seen = new Set<string>();
+  #nameCount = 0;
+
+  /** Distinct names (per item and match key). */
+  get names(): number {
+    return this.#nameCount;
+  }
+
+  get items(): number {
+    return this.#items.length;
+  }
+
+  /** The match keys' automata: size in bytes and the time spent building them. */
+  get automaton(): { bytes: number; buildMs: number; keys: number } {
+    return { bytes: this.#names.automatonBytes, buildMs: this.#names.buildMs, keys: this.#names.size };
+  }
+
+  item(n: number): Item {
+    return this.#items[n]!;
+  }
+
+  /** Adds the names, item and links of a record (own or followed), once per record id. */
+  addRecord(id: string, record: Pick<ConsentRecord, 'work' | 'issued_at'>): void {
+    if (this.#seen.has(id)) return;
+    this.#seen.add(id);
+    const work = record.work;
+    const item = this.#item(work, record.issued_at);
+    for (const [lang, name] of Object.entries(work.titles ?? {})) this.#addName(item, id, lang, name);
+    for (const [lang, names] of Object.entries(work.aliases ?? {}))
+      for (const name of names) this.#addName(item, id, lang, name);
+    for (const related of work.related ?? []) {
+      const list = this.#relatedBy.get(related);
+      if (list === undefined) this.#relatedBy.set(related, [item]);
+      else if (!list.includes(item)) list.push(item);
+    }
+  }
+
+  #item(work: Work, issuedAt: string): number {
+    const key = itemKey(work.ids);
+    let n = this.#itemNumber.get(key);
+    if (n === undefined) {
+      n = this.#items.length;
+      this.#items.push({ ids: [...work.ids].sort(), type: work.type, typeAt: issuedAt });
+      this.#itemNumber.set(key, n);
+    } else {
+      const item = this.#items[n]!;
+      if (issuedAt > item.typeAt) {
+        item.type = work.type;
+        item.typeAt = issuedAt;
+      }
+    }
+    return n;
+  }
+
+  #addName(item: number, record: string, lang: string, name: string): void {
+    const entry: NameEntry = { item, name, lang, records: [record] };
+    const key = nameKey(name);
+    if (key.length === 0) return;
+    const k = this.#names.keyNumber(key);
+    if (k !== undefined) {
+      const same = this.#names.valuesOf(k).find((e) => e.item === item);
+      if (same !== undefined) {
+        if (!same.records.includes(record)) {
+          same.records.push(record);
+          same.records.sort();
+        }
+        return;
+      }
+    }
+    this.#names.addKey(key, entry);
+    this.#nameCount++;
+  }
+
+  /** Builds the automata for the names added since the last check (done by `find` too). */
+  build(): void {
+    this.#names.build();
+  }
+
+  /**
+   * Every match of REQ-GEN-003, for the items named and those reached by a link (REQ-GEN-005),
+   * less those contained in a longer match of the same item, in the order of REQ-GEN-004.
+   */
+  find(text: string): ItemMatch[] {
+    const found: ItemMatch[] = [];
+    const seen = new Set<string>();
+    const add = (m: Omit<ItemMatch, 'item' | 'entry'>, item: number, entry: NameEntry, via?: number) => {
+      const key = `${item}:${m.start}:${m.end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      found.push({ ...m, item, entry, ...(via !== undefined && { via }) });
+    };
+    const direct: ItemMatch[] = [];
+    for (const m of this.#names.search(text)) {
+      for (const entry of this.#names.valuesOf(m.key)) {
+        const span = { start: m.start, end: m.end, startU16: m.startU16, endU16: m.endU16 };
+        add(span, entry.item, entry);
+        direct.push({ ...span, item: entry.item, entry });
+      }
+    }
+    for (const m of direct) {
+      for (const id of this.#items[m.item]!.ids) {
+        for (const linked of this.#relatedBy.get(id) ?? []) {
+          if (linked !== m.item) add(m, linked, m.entry, m.item);
+        }
+      }
+    }
+    return this.#order(this.#outermost(found));
+  }
+
+  /** Leaves out a match contained in a longer match of the same item (REQ-GEN-004). */
+  #outermost(found: ItemMatch[]): ItemMatch[] {
+    found.sort((a, b) => a.item - b.item || a.start - b.start || b.end - a.end);
+    const out: ItemMatch[] = [];
+    let item = -1;
+    let maxEnd = -1;
+    for (const m of found) {
+      if (m.item !== item) {
+        item = m.item;
+        maxEnd = -1;
+      }
+      if (m.end <= maxEnd) continue;
+      maxEnd = m.end;
+      out.push(m);
+    }
+    return out;
+  }
+
+  #order(found: ItemMatch[]): ItemMatch[] {
+    const first = (m: ItemMatch) => this.#items[m.item]!.ids[0]!;
+    return found.sort((a, b) => {
+      if (a.start !== b.start) return a.start - b.start;
+      if (a.end !== b.end) return b.end - a.end;
+      const fa = first(a);
+      const fb = first(b);
+      return fa < fb ? -1 : fa > fb ? 1 : a.item - b.item;
+    });
+  }
+}
