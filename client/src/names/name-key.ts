@@ -271,9 +271,7 @@ function normalizeWords(u: Units): Units {
     const drop = (letter: number, first: number, last: number): boolean => {
       const dropped =
         lastAppended >= 0 &&
-        ((VOWEL_CODES.has(letter) && letter === lastAppended) ||
-          (letter === 0x75 && lastAppended === 0x6f) ||
-          (letter === 0x6e && lastAppended === 0x6e));
+        ((VOWEL_CODES.has(letter) && letter === lastAppended) || (letter === 0x75 && lastAppended === 0x6f));
       if (dropped) {
         // The dropped letter's source joins the letter before it.
         const p = out.cp.length - 1;
