@@ -98,10 +98,11 @@ export class NameIndex<T> {
     const t = textKey(text);
     const out: KeyMatch[] = [];
     if (t.key.length === 0) return out;
+    const keys = this.#keys;
     const found = (offset: number) => (key: number, end: number) => {
       const k = key + offset;
-      const match = aligned(t, end - this.#keys[k]!.length + 1, end);
-      if (match !== undefined) out.push({ key: k, ...match });
+      const match = aligned(t, k, end - keys[k]!.length + 1, end);
+      if (match !== undefined) out.push(match);
     };
     this.#base?.search(t.key, found(0));
     this.#delta?.search(t.key, found(this.#baseCount));
@@ -109,12 +110,8 @@ export class NameIndex<T> {
   }
 }
 
-/** The span of key units s..e of a text when REQ-GEN-003 rules 2 and 3 allow a match there. */
-function aligned(
-  t: TextKey,
-  s: number,
-  e: number,
-): { start: number; end: number; startU16: number; endU16: number } | undefined {
+/** The match of key k at key units s..e of a text when REQ-GEN-003 rules 2 and 3 allow it there. */
+function aligned(t: TextKey, k: number, s: number, e: number): KeyMatch | undefined {
   const first = t.first[s]!;
   const last = t.last[e]!;
   // Rule 2: not inside the source of a unit (a kana syllable, a merged spelling, a surrogate pair).
@@ -125,6 +122,7 @@ function aligned(
   if (first > 0 && t.word[first - 1] === 1 && t.word[first] === 1) return undefined;
   if (last + 1 < clusters && t.word[last + 1] === 1 && t.word[last] === 1) return undefined;
   return {
+    key: k,
     start: t.clusterCp[first]!,
     end: t.clusterCp[last + 1]!,
     startU16: t.clusterU16[first]!,

@@ -30,13 +30,6 @@ export interface TextKey {
   script: Uint8Array;
 }
 
-/** Units under construction: code point, first and last cluster of the source. */
-interface Units {
-  cp: number[];
-  first: number[];
-  last: number[];
-}
-
 const IS_MARK = /^\p{M}$/u;
 const REMOVED = /^[\p{White_Space}\p{P}\p{S}\p{Cc}\p{Cf}]$/u;
 const WORD = /^(?:\p{Nd}|(?=\p{L})[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Hangul}])$/u;
@@ -55,6 +48,18 @@ interface FoldedCluster {
 
 const CACHE_LIMIT = 65_536;
 let cache = new Map<string, FoldedCluster>();
+/** Clusters of one BMP code point, folded, by code point (most clusters are one code point). */
+const single: Array<FoldedCluster | undefined> = new Array(65_536);
+
+/** BMP code points that continue a cluster (marks and the halfwidth voiced sound marks). */
+const CONTINUES = (() => {
+  const table = new Uint8Array(65_536);
+  for (let cp = 0x300; cp < 0x10000; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    if (cp === 0xff9e || cp === 0xff9f || IS_MARK.test(String.fromCharCode(cp))) table[cp] = 1;
+  }
+  return table;
+})();
 
 function scriptClass(cp: string): number {
   if (LATIN.test(cp)) return 1;
@@ -84,257 +89,401 @@ function foldCluster(cluster: string): FoldedCluster {
 }
 
 const isClusterContinuation = (cp: number): boolean =>
-  cp >= 0x300 && (cp === 0xff9e || cp === 0xff9f || IS_MARK.test(String.fromCodePoint(cp)));
+  cp < 0x10000 ? CONTINUES[cp] === 1 : IS_MARK.test(String.fromCodePoint(cp));
 
-/** Steps 1 to 4: clusters, folded, without separators, punctuation and symbols. */
-function foldClusters(text: string): {
-  units: Units;
-  clusterCp: number[];
-  clusterU16: number[];
-  word: number[];
-  script: number[];
-} {
-  const units: Units = { cp: [], first: [], last: [] };
-  const clusterCp: number[] = [];
-  const clusterU16: number[] = [];
-  const word: number[] = [];
-  const script: number[] = [];
+/** Units under construction: code point, first and last cluster of the source (reused buffers). */
+class Units {
+  cp = new Int32Array(1024);
+  first = new Int32Array(1024);
+  last = new Int32Array(1024);
+  n = 0;
+
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
+
+  push(cp: number, first: number, last: number): void {
+    if (this.n === this.cp.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.cp = grow(this.cp);
+      this.first = grow(this.first);
+      this.last = grow(this.last);
+    }
+    this.cp[this.n] = cp;
+    this.first[this.n] = first;
+    this.last[this.n] = last;
+    this.n++;
+  }
+
+  pushLetters(letters: string, first: number, last: number): void {
+    for (let k = 0; k < letters.length; k++) this.push(letters.charCodeAt(k), first, last);
+  }
+
+  adjacent(a: number, b: number): boolean {
+    return this.first[b]! <= this.last[a]! + 1;
+  }
+}
+
+/** Per-cluster facts of the text being folded (reused buffers). */
+class Clusters {
+  cp = new Int32Array(1024);
+  u16 = new Int32Array(1024);
+  word = new Uint8Array(1024);
+  script = new Uint8Array(1024);
+  n = 0;
+
+  push(cp: number, u16: number, word: number, script: number): void {
+    if (this.n === this.cp.length) {
+      const size = this.cp.length * 2;
+      const i32 = (a: Int32Array) => {
+        const b = new Int32Array(size);
+        b.set(a);
+        return b;
+      };
+      const u8 = (a: Uint8Array) => {
+        const b = new Uint8Array(size);
+        b.set(a);
+        return b;
+      };
+      this.cp = i32(this.cp);
+      this.u16 = i32(this.u16);
+      this.word = u8(this.word);
+      this.script = u8(this.script);
+    }
+    this.cp[this.n] = cp;
+    this.u16[this.n] = u16;
+    this.word[this.n] = word;
+    this.script[this.n] = script;
+    this.n++;
+  }
+}
+
+const folded = new Units();
+const romanized = new Units();
+const normalized = new Units();
+const clusters = new Clusters();
+
+/** Steps 1 to 4 into `folded` and `clusters`: clusters, folded, without separators and symbols. */
+function foldClusters(text: string): void {
+  const units = folded.reset();
+  clusters.n = 0;
   let cpIndex = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
     const start = i;
     const c = text.charCodeAt(i);
-    const cluster = clusterCp.length;
-    clusterCp.push(cpIndex);
-    clusterU16.push(start);
-    // Read one code point, then its continuation marks.
+    const cluster = clusters.n;
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const startCp = cpIndex;
     cpIndex++;
     while (i < n) {
-      const next = text.codePointAt(i)!;
-      if (!isClusterContinuation(next)) break;
-      i += next > 0xffff ? 2 : 1;
+      const next = text.charCodeAt(i);
+      if (next < 0x300) break;
+      const cp = next >= 0xd800 && next <= 0xdbff ? text.codePointAt(i)! : next;
+      if (!isClusterContinuation(cp)) break;
+      i += cp > 0xffff ? 2 : 1;
       cpIndex++;
     }
     if (i - start === 1 && c < 0x80) {
       // ASCII: letters and digits are kept (lowercase), everything else is punctuation, symbol,
       // space or control.
       const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-      const alnum = (lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39);
-      word.push(alnum ? 1 : 0);
-      script.push(alnum && lower >= 0x61 ? 1 : 0);
-      if (alnum) {
-        units.cp.push(lower);
-        units.first.push(cluster);
-        units.last.push(cluster);
-      }
+      const letter = lower >= 0x61 && lower <= 0x7a;
+      const alnum = letter || (c >= 0x30 && c <= 0x39);
+      clusters.push(startCp, start, alnum ? 1 : 0, letter ? 1 : 0);
+      if (alnum) units.push(lower, cluster, cluster);
       continue;
     }
-    const folded = foldCluster(text.slice(start, i));
-    word.push(folded.word ? 1 : 0);
-    script.push(folded.script);
-    for (const cp of folded.cps) {
-      units.cp.push(cp);
-      units.first.push(cluster);
-      units.last.push(cluster);
-    }
+    let f: FoldedCluster;
+    if (i - start === 1) {
+      f = single[c] ?? foldCluster(text[start]!);
+      single[c] = f;
+    } else f = foldCluster(text.slice(start, i));
+    clusters.push(startCp, start, f.word ? 1 : 0, f.script);
+    for (let k = 0; k < f.cps.length; k++) units.push(f.cps[k]!, cluster, cluster);
   }
-  clusterCp.push(cpIndex);
-  clusterU16.push(n);
-  return { units, clusterCp, clusterU16, word, script };
+  clusters.push(cpIndex, n, 0, 0);
+  clusters.n--; // the end entry is kept past n
 }
 
-const adjacent = (u: Units, a: number, b: number): boolean => u.first[b]! <= u.last[a]! + 1;
+/** Kana romanization by code point offset from U+3041 (REQ-ID-036 table). */
+const KANA_BASE = 0x3041;
+const KANA_TABLE: Array<string | undefined> = (() => {
+  const table: Array<string | undefined> = new Array(0x30fb - KANA_BASE).fill(undefined);
+  for (const [cp, r] of KANA_ROMAJI) table[cp - KANA_BASE] = r;
+  return table;
+})();
+const romajiOf = (cp: number): string | undefined =>
+  cp >= KANA_BASE && cp < 0x30fb ? KANA_TABLE[cp - KANA_BASE] : undefined;
 
-function push(out: Units, cp: number, first: number, last: number): void {
-  out.cp.push(cp);
-  out.first.push(first);
-  out.last.push(last);
-}
-
-function pushLetters(out: Units, letters: string, first: number, last: number): void {
-  for (let k = 0; k < letters.length; k++) push(out, letters.charCodeAt(k), first, last);
-}
-
-/** A kana syllable at `k` (rules 2 to 4 of REQ-ID-036): its romanization and the units it takes. */
-function syllableAt(u: Units, k: number): { romaji: string; take: number } | undefined {
+let syllable = '';
+/** A kana syllable at `k` (rules 2 to 4 of REQ-ID-036) into `syllable`; the units it takes, or 0. */
+function syllableAt(u: Units, k: number): number {
   const cp = u.cp[k]!;
-  const romaji = KANA_ROMAJI.get(cp);
-  if (romaji === undefined) return undefined;
-  const hasNext = k + 1 < u.cp.length && adjacent(u, k, k + 1);
-  if (hasNext) {
+  const romaji = romajiOf(cp);
+  if (romaji === undefined) return 0;
+  if (k + 1 < u.n && u.adjacent(k, k + 1)) {
     const next = u.cp[k + 1]!;
     const y = SMALL_Y.get(next);
     if (y !== undefined && romaji.length >= 2 && romaji.endsWith('i') && !SMALL_Y.has(cp)) {
       const stem = romaji.slice(0, -1);
       const soft = stem.endsWith('sh') || stem.endsWith('ch') || stem.endsWith('j');
-      return { romaji: stem + (soft ? '' : 'y') + y, take: 2 };
+      syllable = stem + (soft ? '' : 'y') + y;
+      return 2;
     }
     const v = SMALL_VOWEL.get(next);
     const consonant = v === undefined ? undefined : consonantPart(cp);
-    if (consonant !== undefined) return { romaji: consonant + v, take: 2 };
+    if (consonant !== undefined) {
+      syllable = consonant + v;
+      return 2;
+    }
   }
-  return { romaji, take: 1 };
+  syllable = romaji;
+  return 1;
 }
 
-/** Step 5: romanize the kana of each run (REQ-ID-036). */
-function romanize(u: Units): Units {
-  const out: Units = { cp: [], first: [], last: [] };
+/** Step 5: romanize the kana of each run (REQ-ID-036), from `folded` into `romanized`. */
+function romanize(): void {
+  const u = folded;
+  const out = romanized.reset();
   let lastLetter = -1;
-  const n = u.cp.length;
+  const n = u.n;
   for (let k = 0; k < n; ) {
-    if (k > 0 && !adjacent(u, k - 1, k)) lastLetter = -1;
+    if (k > 0 && !u.adjacent(k - 1, k)) lastLetter = -1;
     const cp = u.cp[k]!;
-    if (cp === SMALL_TSU) {
-      const s = k + 1 < n && adjacent(u, k, k + 1) ? syllableAt(u, k + 1) : undefined;
-      if (s === undefined) {
-        k++;
-        continue;
-      }
-      const head = s.romaji[0]!;
-      const letters = isVowel(head) ? s.romaji : head + s.romaji;
-      pushLetters(out, letters, u.first[k]!, u.last[k + s.take]!);
-      lastLetter = letters.charCodeAt(letters.length - 1);
-      k += 1 + s.take;
-      continue;
-    }
-    if (cp === PROLONGED_SOUND_MARK) {
-      if (isVowel(lastLetter < 0 ? undefined : String.fromCharCode(lastLetter))) {
-        push(out, lastLetter, u.first[k]!, u.last[k]!);
-      }
+    if (cp < KANA_BASE) {
+      out.push(cp, u.first[k]!, u.last[k]!);
+      lastLetter = cp;
       k++;
       continue;
     }
-    const s = syllableAt(u, k);
-    if (s !== undefined) {
-      pushLetters(out, s.romaji, u.first[k]!, u.last[k + s.take - 1]!);
-      lastLetter = s.romaji.charCodeAt(s.romaji.length - 1);
-      k += s.take;
+    if (cp === SMALL_TSU) {
+      const take = k + 1 < n && u.adjacent(k, k + 1) ? syllableAt(u, k + 1) : 0;
+      if (take === 0) {
+        k++;
+        continue;
+      }
+      const head = syllable[0]!;
+      const letters = isVowel(head) ? syllable : head + syllable;
+      out.pushLetters(letters, u.first[k]!, u.last[k + take]!);
+      lastLetter = letters.charCodeAt(letters.length - 1);
+      k += 1 + take;
       continue;
     }
-    push(out, cp, u.first[k]!, u.last[k]!);
+    if (cp === PROLONGED_SOUND_MARK) {
+      if (
+        lastLetter === 0x61 ||
+        lastLetter === 0x69 ||
+        lastLetter === 0x75 ||
+        lastLetter === 0x65 ||
+        lastLetter === 0x6f
+      )
+        out.push(lastLetter, u.first[k]!, u.last[k]!);
+      k++;
+      continue;
+    }
+    const take = syllableAt(u, k);
+    if (take > 0) {
+      out.pushLetters(syllable, u.first[k]!, u.last[k + take - 1]!);
+      lastLetter = syllable.charCodeAt(syllable.length - 1);
+      k += take;
+      continue;
+    }
+    out.push(cp, u.first[k]!, u.last[k]!);
     lastLetter = cp;
     k++;
   }
-  return out;
 }
 
-const isAsciiLetter = (cp: number | undefined): boolean => cp !== undefined && cp >= 0x61 && cp <= 0x7a;
-const VOWEL_CODES = new Set([0x61, 0x65, 0x69, 0x6f, 0x75]);
+const isAsciiLetter = (cp: number): boolean => cp >= 0x61 && cp <= 0x7a;
+const isVowelCode = (c: number): boolean =>
+  c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75;
 
-/** The rewrite at position k of a word (rules 1 to 5 of REQ-ID-037): letters written and letters read. */
-function rewriteAt(w: string, k: number): [string, number] {
-  const a = w[k]!;
-  const b = w[k + 1];
-  const c = w[k + 2];
-  if (a === 't' && b === 'c' && c === 'h') return ['cch', 3];
-  if (b === 'y' && (c === 'a' || c === 'u' || c === 'o')) {
-    if (a === 's') return [`sh${c}`, 3];
-    if (a === 't' || a === 'c') return [`ch${c}`, 3];
-    if (a === 'z' || a === 'j' || a === 'd') return [`j${c}`, 3];
+// Letters (char codes) used by the rewrite rules.
+const A = 0x61;
+const B = 0x62;
+const C = 0x63;
+const D = 0x64;
+const H = 0x68;
+const I = 0x69;
+const J = 0x6a;
+const M = 0x6d;
+const O = 0x6f;
+const P = 0x70;
+const S = 0x73;
+const T = 0x74;
+const U = 0x75;
+const Y = 0x79;
+const Z = 0x7a;
+
+let rewrite = '';
+/** The rewrite at position k of the word u[k..end) (rules 1 to 5 of REQ-ID-037) into `rewrite`; letters read. */
+function rewriteAt(u: Units, k: number, end: number): number {
+  const a = u.cp[k]!;
+  const b = k + 1 < end ? u.cp[k + 1]! : -1;
+  const c = k + 2 < end ? u.cp[k + 2]! : -1;
+  if (a === T && b === C && c === H) {
+    rewrite = 'cch';
+    return 3;
   }
-  if ((a === 's' || a === 'c' || a === 't') && b === 'h') return [a + b, 2];
-  if (a === 't' && b === 's') return ['ts', 2];
-  if (b === 'i') {
-    if (a === 's') return ['shi', 2];
-    if (a === 't') return ['chi', 2];
-    if (a === 'z' || a === 'd') return ['ji', 2];
+  if (b === Y && (c === A || c === U || c === O)) {
+    const v = String.fromCharCode(c);
+    if (a === S) {
+      rewrite = `sh${v}`;
+      return 3;
+    }
+    if (a === T || a === C) {
+      rewrite = `ch${v}`;
+      return 3;
+    }
+    if (a === Z || a === J || a === D) {
+      rewrite = `j${v}`;
+      return 3;
+    }
   }
-  if (b === 'u') {
-    if (a === 't') return ['tsu', 2];
-    if (a === 'h') return ['fu', 2];
-    if (a === 'd') return ['zu', 2];
+  if ((a === S || a === C || a === T) && b === H) {
+    rewrite = a === S ? 'sh' : a === C ? 'ch' : 'th';
+    return 2;
   }
-  if (a === 'm' && (b === 'b' || b === 'm' || b === 'p')) return ['n', 1];
-  return [a, 1];
+  if (a === T && b === S) {
+    rewrite = 'ts';
+    return 2;
+  }
+  if (b === I) {
+    if (a === S) {
+      rewrite = 'shi';
+      return 2;
+    }
+    if (a === T) {
+      rewrite = 'chi';
+      return 2;
+    }
+    if (a === Z || a === D) {
+      rewrite = 'ji';
+      return 2;
+    }
+  }
+  if (b === U) {
+    if (a === T) {
+      rewrite = 'tsu';
+      return 2;
+    }
+    if (a === H) {
+      rewrite = 'fu';
+      return 2;
+    }
+    if (a === D) {
+      rewrite = 'zu';
+      return 2;
+    }
+  }
+  if (a === M && (b === B || b === M || b === P)) {
+    rewrite = 'n';
+    return 1;
+  }
+  rewrite = '';
+  return 1;
 }
 
-/** Step 6: normalize the romanization of each word (REQ-ID-037). */
-function normalizeWords(u: Units): Units {
-  const out: Units = { cp: [], first: [], last: [] };
-  const n = u.cp.length;
+/** Step 6: normalize the romanization of each word (REQ-ID-037), from `romanized` into `normalized`. */
+function normalizeWords(): void {
+  const u = romanized;
+  const out = normalized.reset();
+  const n = u.n;
   let k = 0;
   while (k < n) {
-    if (!isAsciiLetter(u.cp[k])) {
-      push(out, u.cp[k]!, u.first[k]!, u.last[k]!);
+    if (!isAsciiLetter(u.cp[k]!)) {
+      out.push(u.cp[k]!, u.first[k]!, u.last[k]!);
       k++;
       continue;
     }
     // One word: ASCII letters of one run.
     let end = k + 1;
-    while (end < n && isAsciiLetter(u.cp[end]) && adjacent(u, end - 1, end)) end++;
-    let w = '';
-    for (let j = k; j < end; j++) w += String.fromCharCode(u.cp[j]!);
-    const wordStart = out.cp.length;
+    while (end < n && isAsciiLetter(u.cp[end]!) && u.adjacent(end - 1, end)) end++;
     let lastAppended = -1;
-    const drop = (letter: number, first: number, last: number): boolean => {
-      const dropped =
-        lastAppended >= 0 &&
-        ((VOWEL_CODES.has(letter) && letter === lastAppended) || (letter === 0x75 && lastAppended === 0x6f));
-      if (dropped) {
-        // The dropped letter's source joins the letter before it.
-        const p = out.cp.length - 1;
-        if (out.first[p]! > first) out.first[p] = first;
-        if (out.last[p]! < last) out.last[p] = last;
-      }
-      return dropped;
-    };
-    for (let p = 0; p < w.length; ) {
-      const first = u.first[k + p]!;
-      if (w[p] === 'h' && lastAppended === 0x6f && !VOWEL_CODES.has(w.charCodeAt(p + 1))) {
-        drop(0x6f, first, u.last[k + p]!); // rule 6: joins the `o` before it
+    for (let p = k; p < end; ) {
+      const first = u.first[p]!;
+      const letter = u.cp[p]!;
+      // Rule 6: h after an appended o, not before a vowel, joins the o.
+      if (letter === H && lastAppended === O && !(p + 1 < end && isVowelCode(u.cp[p + 1]!))) {
+        join(out, first, u.last[p]!);
         p++;
         continue;
       }
-      const [letters, read] = rewriteAt(w, p);
-      const last = u.last[k + p + read - 1]!;
-      for (let j = 0; j < letters.length; j++) {
-        const letter = letters.charCodeAt(j);
-        if (drop(letter, first, last)) continue;
-        push(out, letter, first, last);
-        lastAppended = letter;
+      const read = rewriteAt(u, p, end);
+      const last = u.last[p + read - 1]!;
+      const count = rewrite === '' ? 1 : rewrite.length;
+      for (let j = 0; j < count; j++) {
+        const l = rewrite === '' ? letter : rewrite.charCodeAt(j);
+        // A vowel after the same vowel, or u after o, is dropped: its source joins the letter before.
+        if (
+          lastAppended >= 0 &&
+          ((isVowelCode(l) && l === lastAppended) || (l === U && lastAppended === O))
+        ) {
+          join(out, first, last);
+          continue;
+        }
+        out.push(l, first, last);
+        lastAppended = l;
       }
       p += read;
     }
-    if (out.cp.length === wordStart && end > k) {
-      // Not reachable (the first letter of a word is always appended); kept for safety.
-      push(out, u.cp[k]!, u.first[k]!, u.last[end - 1]!);
-    }
     k = end;
   }
-  return out;
+}
+
+/** A dropped letter's source joins the last unit written. */
+function join(out: Units, first: number, last: number): void {
+  const p = out.n - 1;
+  if (out.first[p]! > first) out.first[p] = first;
+  if (out.last[p]! < last) out.last[p] = last;
 }
 
 function keyOf(units: Units): { key: string; first: Int32Array; last: Int32Array } {
-  let key = '';
   let length = 0;
-  for (const cp of units.cp) length += cp > 0xffff ? 2 : 1;
+  for (let k = 0; k < units.n; k++) length += units.cp[k]! > 0xffff ? 2 : 1;
+  const codes = new Uint16Array(length);
   const first = new Int32Array(length);
   const last = new Int32Array(length);
   let p = 0;
-  for (let k = 0; k < units.cp.length; k++) {
+  for (let k = 0; k < units.n; k++) {
     const cp = units.cp[k]!;
-    key += String.fromCodePoint(cp);
-    const width = cp > 0xffff ? 2 : 1;
-    for (let j = 0; j < width; j++, p++) {
+    if (cp > 0xffff) {
+      codes[p] = 0xd800 + ((cp - 0x10000) >> 10);
+      codes[p + 1] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+      first[p] = first[p + 1] = units.first[k]!;
+      last[p] = last[p + 1] = units.last[k]!;
+      p += 2;
+    } else {
+      codes[p] = cp;
       first[p] = units.first[k]!;
       last[p] = units.last[k]!;
+      p++;
     }
   }
+  let key = '';
+  for (let at = 0; at < length; at += 4096) key += String.fromCharCode(...codes.subarray(at, at + 4096));
   return { key, first, last };
 }
 
 /** The match key of a text (REQ-ID-035), with the source of every character of the key. */
 export function textKey(text: string): TextKey {
-  const folded = foldClusters(text);
-  const units = normalizeWords(romanize(folded.units));
+  foldClusters(text);
+  romanize();
+  normalizeWords();
+  const n = clusters.n;
   return {
-    ...keyOf(units),
-    clusterCp: Int32Array.from(folded.clusterCp),
-    clusterU16: Int32Array.from(folded.clusterU16),
-    word: Uint8Array.from(folded.word),
-    script: Uint8Array.from(folded.script),
+    ...keyOf(normalized),
+    clusterCp: clusters.cp.slice(0, n + 1),
+    clusterU16: clusters.u16.slice(0, n + 1),
+    word: clusters.word.slice(0, n),
+    script: clusters.script.slice(0, n),
   };
 }
 

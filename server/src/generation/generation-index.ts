@@ -13,6 +13,8 @@ export interface Item {
   type: Work['type'];
   /** `issued_at` of the record the type was taken from. */
   typeAt: string;
+  /** itemJson, once made. */
+  json?: string;
 }
 
 /** A name of an item as some records write it. */
@@ -66,6 +68,13 @@ export class GenerationIndex {
     return this.#items[n]!;
   }
 
+  /** The item as it is answered, `{"type":…,"ids":[…]}` (kept until its type changes). */
+  itemJson(n: number): string {
+    const item = this.#items[n]!;
+    item.json ??= JSON.stringify({ type: item.type, ids: item.ids });
+    return item.json;
+  }
+
   /** Adds the names, item and links of a record (own or followed), once per record id. */
   addRecord(id: string, record: Pick<ConsentRecord, 'work' | 'issued_at'>): void {
     if (this.#seen.has(id)) return;
@@ -94,6 +103,7 @@ export class GenerationIndex {
       if (issuedAt > item.typeAt) {
         item.type = work.type;
         item.typeAt = issuedAt;
+        delete item.json;
       }
     }
     return n;
@@ -129,25 +139,26 @@ export class GenerationIndex {
    */
   find(text: string): ItemMatch[] {
     const found: ItemMatch[] = [];
-    const seen = new Set<string>();
-    const add = (m: Omit<ItemMatch, 'item' | 'entry'>, item: number, entry: NameEntry, via?: number) => {
-      const key = `${item}:${m.start}:${m.end}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      found.push({ ...m, item, entry, ...(via !== undefined && { via }) });
-    };
-    const direct: ItemMatch[] = [];
     for (const m of this.#names.search(text)) {
       for (const entry of this.#names.valuesOf(m.key)) {
-        const span = { start: m.start, end: m.end, startU16: m.startU16, endU16: m.endU16 };
-        add(span, entry.item, entry);
-        direct.push({ ...span, item: entry.item, entry });
+        found.push({
+          start: m.start,
+          end: m.end,
+          startU16: m.startU16,
+          endU16: m.endU16,
+          item: entry.item,
+          entry,
+        });
       }
     }
-    for (const m of direct) {
-      for (const id of this.#items[m.item]!.ids) {
-        for (const linked of this.#relatedBy.get(id) ?? []) {
-          if (linked !== m.item) add(m, linked, m.entry, m.item);
+    if (this.#relatedBy.size > 0) {
+      const direct = found.length;
+      for (let i = 0; i < direct; i++) {
+        const m = found[i]!;
+        for (const id of this.#items[m.item]!.ids) {
+          for (const linked of this.#relatedBy.get(id) ?? []) {
+            if (linked !== m.item) found.push({ ...m, item: linked, via: m.item });
+          }
         }
       }
     }
@@ -156,7 +167,11 @@ export class GenerationIndex {
 
   /** Leaves out a match contained in a longer match of the same item (REQ-GEN-004). */
   #outermost(found: ItemMatch[]): ItemMatch[] {
-    found.sort((a, b) => a.item - b.item || a.start - b.start || b.end - a.end);
+    // Per item by start, longer first; of equal spans the direct match (no via) first, then the
+    // item it was reached from: the first is kept, the others are contained in it.
+    found.sort(
+      (a, b) => a.item - b.item || a.start - b.start || b.end - a.end || (a.via ?? -1) - (b.via ?? -1),
+    );
     const out: ItemMatch[] = [];
     let item = -1;
     let maxEnd = -1;

@@ -6,20 +6,21 @@
 import {
   isPurpose,
   KyodakuError,
-  mostRestrictive,
   type Permission,
   type Purpose,
   schemas,
   toTimestamp,
 } from '@kyodaku/client';
 import { Hono } from 'hono';
-import { jsonBodyLimit, readJson } from '../http/body.ts';
+import { missTail } from '../decisions/answer-templates.ts';
+import { publicationsBodyLimit, readJson } from '../http/body.ts';
 import { issueReceipt } from '../log/receipts.ts';
 import type { NodeContext } from '../node-context.ts';
-import type { GenerationIndex, ItemMatch } from './generation-index.ts';
+import type { GenerationIndex } from './generation-index.ts';
 
 const { LIMITS } = schemas;
 const MEMBERS = new Set(['text', 'purposes', 'at', 'receipt']);
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
 function invalidRequest(message: string): never {
   throw new KyodakuError('ERR_INVALID_REQUEST', message);
@@ -69,88 +70,86 @@ function parsePromptCheck(body: unknown): PromptCheck {
   };
 }
 
-type LeafAnswer = {
-  decision: Permission;
-  reasons: string[];
-  records: string[];
-  disputed: boolean;
-  conditions?: unknown[];
-};
+const RANK: Record<Permission, number> = { allow: 0, conditional: 1, deny: 2 };
+const BY_RANK: readonly Permission[] = ['allow', 'conditional', 'deny'];
+/** `"decision":"` opens every decision tail. */
+const DECISION_AT = '"decision":"'.length;
 
-/** The answer of a prompt check (REQ-GEN-004..007, REQ-GEN-009) and what a receipt names. */
-export function promptCheckAnswer(
+/**
+ * The answer of a prompt check (REQ-GEN-004..007, REQ-GEN-009) as JSON text. The decision of each
+ * item and purpose is the decision index's answer tail, the JSON GET /v1/decision answers with
+ * (one per item and purpose, however often the item is found).
+ */
+export function promptCheckJson(
   node: NodeContext,
   names: GenerationIndex,
   check: { text: string; purposes: readonly Purpose[]; at: string },
-) {
-  const found = names.find(check.text);
-  // One decision per item and purpose (an item may be found many times).
-  const decided = new Map<string, LeafAnswer>();
-  const decide = (item: number, purpose: Purpose): LeafAnswer => {
-    const key = `${item}\n${purpose}`;
-    let answer = decided.get(key);
-    if (answer === undefined) {
-      const d = node.index.decide(names.item(item).ids, purpose, check.at);
-      answer = {
-        decision: d.decision,
-        reasons: d.reasons,
-        records: d.records,
-        disputed: d.disputed,
-        ...(d.conditions !== undefined && { conditions: d.conditions }),
-      };
-      decided.set(key, answer);
+): string {
+  const { text, purposes, at } = check;
+  const found = names.find(text);
+  const tails = new Map<number, { tails: string[]; rank: number }>();
+  const decisionsOf = (item: number) => {
+    let d = tails.get(item);
+    if (d === undefined) {
+      const ids = names.item(item).ids;
+      let rank = 0;
+      const list = purposes.map((p) => {
+        const tail = node.index.answer(ids, p, at, false) ?? missTail(p, false);
+        rank = Math.max(rank, RANK[tail.slice(DECISION_AT, tail.indexOf('"', DECISION_AT)) as Permission]);
+        return tail;
+      });
+      d = { tails: list, rank };
+      tails.set(item, d);
     }
-    return answer;
+    return d;
   };
-  const verdict = (m: ItemMatch) => mostRestrictive(check.purposes.map((p) => decide(m.item, p).decision));
-  const overall = mostRestrictive(['allow', ...found.map(verdict)]);
-  const reported = found.slice(0, LIMITS.maxPromptMatches);
-  const matches = reported.map((m) => {
-    const item = names.item(m.item);
-    const decisions: Record<string, LeafAnswer> = {};
-    for (const p of check.purposes) decisions[p] = decide(m.item, p);
-    return {
-      start: m.start,
-      end: m.end,
-      text: check.text.slice(m.startU16, m.endU16),
-      name: m.entry.name,
-      lang: m.entry.lang,
-      item: { type: item.type, ids: item.ids },
-      named_by: m.entry.records,
-      ...(m.via !== undefined && { via: names.item(m.via).ids }),
-      decision: verdict(m),
-      decisions,
-    };
-  });
-  return {
-    answer: {
-      at: check.at,
-      purposes: check.purposes,
-      decision: overall,
-      matches,
-      truncated: found.length > reported.length,
-    },
-    receiptItems: matches.flatMap((m) =>
-      check.purposes.map((p) => ({
-        ids: [...m.item.ids],
-        purpose: p,
-        decision: m.decisions[p]!.decision,
-        records: m.decisions[p]!.records,
-      })),
-    ),
-  };
+  let overall = 0;
+  const parts: string[] = [];
+  const quotedPurposes = purposes.map((p) => `"${p}":{`);
+  for (let i = 0; i < found.length; i++) {
+    const m = found[i]!;
+    const d = decisionsOf(m.item);
+    if (d.rank > overall) overall = d.rank;
+    if (i >= LIMITS.maxPromptMatches) continue;
+    let decisions = '';
+    for (let k = 0; k < purposes.length; k++)
+      decisions += `${k > 0 ? ',' : ''}${quotedPurposes[k]}${d.tails[k]}`;
+    parts.push(
+      `{"start":${m.start},"end":${m.end},"text":${JSON.stringify(text.slice(m.startU16, m.endU16))},` +
+        `"name":${JSON.stringify(m.entry.name)},"lang":${JSON.stringify(m.entry.lang)},"item":${names.itemJson(m.item)},` +
+        `"named_by":${JSON.stringify(m.entry.records)}${m.via === undefined ? '' : `,"via":${JSON.stringify(names.item(m.via).ids)}`},` +
+        `"decision":"${BY_RANK[d.rank]}","decisions":{${decisions}}}`,
+    );
+  }
+  return (
+    `{"at":"${at}","purposes":${JSON.stringify(purposes)},"decision":"${BY_RANK[overall]}",` +
+    `"matches":[${parts.join(',')}],"truncated":${found.length > LIMITS.maxPromptMatches}}`
+  );
+}
+
+/** What a receipt of a prompt check names: one result per reported match and purpose (REQ-GEN-010). */
+function receiptItems(answer: schemas.PromptCheckResponse) {
+  return answer.matches.flatMap((m) =>
+    answer.purposes.map((p) => ({
+      ids: [...m.item.ids],
+      purpose: p,
+      decision: m.decisions[p]!.decision,
+      records: m.decisions[p]!.records,
+    })),
+  );
 }
 
 export function generationRoutes(node: NodeContext) {
-  return new Hono().post('/v1/prompt-checks', jsonBodyLimit, async (c) => {
+  return new Hono().post('/v1/prompt-checks', publicationsBodyLimit, async (c) => {
     const names = node.generation;
     if (names === undefined) throw new KyodakuError('ERR_NOT_FOUND', 'this node has no generation profile');
     const body = await readJson(c);
     const check = parsePromptCheck(body);
     const at = check.at ?? toTimestamp(node.now());
-    const { answer, receiptItems } = promptCheckAnswer(node, names, { ...check, at });
-    if (check.nonce === undefined) return c.json(answer, 200, { 'cache-control': 'no-store' });
+    const json = promptCheckJson(node, names, { ...check, at });
+    if (check.nonce === undefined) return c.body(json, 200, JSON_HEADERS);
+    const answer = JSON.parse(json) as schemas.PromptCheckResponse;
     const { receipt: _receipt, ...query } = body as Record<string, unknown>;
-    return issueReceipt(node, c, check.nonce, query, at, receiptItems, answer);
+    return issueReceipt(node, c, check.nonce, query, at, receiptItems(answer), answer);
   });
 }
