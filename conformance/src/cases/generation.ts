@@ -221,7 +221,7 @@ export const generationCases: Case[] = defineCases([
       const latin = `Zor${tag}`;
       const { item } = await publishNames(ctx, party, { aliases: { en: [latin], ja: ['ヤマ'] } });
       const expectations: Array<[string, string[]]> = [
-        [`draw ${latin} please`, ['5-' + (5 + latin.length)]],
+        [`draw ${latin} please`, [`5-${5 + latin.length}`]],
         [`${latin}!`, [`0-${latin.length}`]],
         [`x${latin}`, []],
         [`${latin}s`, []],
@@ -352,7 +352,16 @@ export const generationCases: Case[] = defineCases([
         equal(m.decisions['generate.character']?.reasons, reasons, `reasons of ${item}`);
         for (const p of purposes) {
           const single = await ctx.decision([item], p, at);
-          const { ids: _i, purpose: _p, at: _a, leaves: _l, ...rest } = single;
+          const {
+            ids: _i,
+            purpose: _p,
+            at: _a,
+            leaves: _l,
+            origins: _o,
+            ...rest
+          } = single as typeof single & {
+            origins?: unknown;
+          };
           equal(m.decisions[p], rest, `the decision for ${item} / ${p} equals GET /v1/decision`);
         }
         const worst = ['deny', 'conditional', 'allow'].find((v) =>
