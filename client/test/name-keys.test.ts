@@ -145,4 +145,19 @@ describe('NameIndex', () => {
     index.add('ケンシン', 'ケンシン');
     expect(found('Kenshin')).toEqual(['ケンシン@0-7:Kenshin']);
   });
+
+  it('finds names added one at a time between searches, with few automata', () => {
+    const growing = new NameIndex<number>();
+    for (let i = 0; i < 3000; i++) {
+      growing.add(`Name${i}x`, i);
+      if (i % 7 === 0) {
+        const found = growing
+          .search(`see Name${i}x and Name${i >> 1}x`)
+          .map((m) => growing.valuesOf(m.key)[0]);
+        expect([...new Set(found)].sort((a, b) => a! - b!)).toEqual([...new Set([i >> 1, i])]);
+      }
+    }
+    growing.build();
+    expect(growing.automata).toBeLessThanOrEqual(8);
+  });
 });

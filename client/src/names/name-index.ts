@@ -1,9 +1,11 @@
 /**
  * A name index: names by match key (spec/identifiers.md §5.1), each key with the values added under
  * it, and the search for every name inside a text (spec/generation.md REQ-GEN-003). Keys can be
- * added at any time: they go to a small automaton that is rebuilt on the next search, and are merged
- * into the large one when they grow past a quarter of it, so that adding n names costs O(n log n)
- * in all and a search looks at two automata.
+ * added at any time. The keys are covered by a few automata over consecutive ranges of keys, each at
+ * least four times smaller than the one before (the logarithmic method): keys added since the last
+ * search become a new small automaton, which is merged with the one before it while it is not four
+ * times smaller. So adding n keys costs O(n log n) in all, no search rebuilds more than the keys
+ * added since the one before (and the small ones it merges), and a search runs O(log n) automata.
  */
 import { Automaton } from './automaton.ts';
 import { nameKey, type TextKey, textKey } from './name-key.ts';
@@ -20,16 +22,23 @@ export interface KeyMatch {
 }
 
 /** Fewest keys added before the large automaton is rebuilt with them. */
-const MIN_MERGE = 4096;
+/** Each automaton is at least this many times larger than the one after it. */
+const LEVEL_RATIO = 4;
+
+interface Level {
+  automaton: Automaton;
+  /** The first key it covers, and how many. */
+  start: number;
+  count: number;
+}
 
 export class NameIndex<T> {
   readonly #keys: string[] = [];
   readonly #keyNumber = new Map<string, number>();
   readonly #values: T[][] = [];
-  #base: Automaton | undefined;
-  #baseCount = 0;
-  #delta: Automaton | undefined;
-  #deltaCount = 0;
+  readonly #levels: Level[] = [];
+  /** Keys covered by the levels. */
+  #covered = 0;
   /** Time spent building automata (ms), for the benchmark. */
   buildMs = 0;
 
@@ -73,23 +82,29 @@ export class NameIndex<T> {
   /** Builds what searches need now (also done by the first search after an add). */
   build(): void {
     const n = this.#keys.length;
-    if (n === this.#baseCount + this.#deltaCount) return;
+    if (n === this.#covered) return;
     const started = performance.now();
-    if (n - this.#baseCount >= Math.max(MIN_MERGE, this.#baseCount / 4) || this.#base === undefined) {
-      this.#base = Automaton.build(this.#keys);
-      this.#baseCount = n;
-      this.#delta = undefined;
-      this.#deltaCount = 0;
-    } else {
-      this.#delta = Automaton.build(this.#keys.slice(this.#baseCount));
-      this.#deltaCount = n - this.#baseCount;
+    let start = this.#covered;
+    // Merge the new keys with the last levels while those are not LEVEL_RATIO times larger.
+    while (this.#levels.length > 0) {
+      const last = this.#levels[this.#levels.length - 1]!;
+      if (last.count >= LEVEL_RATIO * (n - start)) break;
+      this.#levels.pop();
+      start = last.start;
     }
+    this.#levels.push({ automaton: Automaton.build(this.#keys.slice(start, n)), start, count: n - start });
+    this.#covered = n;
     this.buildMs += performance.now() - started;
   }
 
   /** Bytes held by the automata. */
   get automatonBytes(): number {
-    return (this.#base?.byteLength ?? 0) + (this.#delta?.byteLength ?? 0);
+    return this.#levels.reduce((sum, l) => sum + l.automaton.byteLength, 0);
+  }
+
+  /** How many automata a search runs. */
+  get automata(): number {
+    return this.#levels.length;
   }
 
   /** Every occurrence of a name in a text, aligned and bounded as REQ-GEN-003 says, in no order. */
@@ -104,8 +119,7 @@ export class NameIndex<T> {
       const match = aligned(t, k, end - keys[k]!.length + 1, end);
       if (match !== undefined) out.push(match);
     };
-    this.#base?.search(t.key, found(0));
-    this.#delta?.search(t.key, found(this.#baseCount));
+    for (const level of this.#levels) level.automaton.search(t.key, found(level.start));
     return out;
   }
 }
