@@ -15,6 +15,8 @@ export interface Item {
   typeAt: string;
   /** itemJson, once made. */
   json?: string;
+  /** The ids joined by line feeds, once made: the order of REQ-GEN-004. */
+  sortKey?: string;
 }
 
 /** A name of an item as some records write it. */
@@ -188,13 +190,18 @@ export class GenerationIndex {
   }
 
   #order(found: ItemMatch[]): ItemMatch[] {
-    const first = (m: ItemMatch) => this.#items[m.item]!.ids[0]!;
+    // Identifiers are printable ASCII: joined by a line feed they compare as lists.
+    const ids = (m: ItemMatch) => {
+      const item = this.#items[m.item]!;
+      item.sortKey ??= item.ids.join('\n');
+      return item.sortKey;
+    };
     return found.sort((a, b) => {
       if (a.start !== b.start) return a.start - b.start;
       if (a.end !== b.end) return b.end - a.end;
-      const fa = first(a);
-      const fb = first(b);
-      return fa < fb ? -1 : fa > fb ? 1 : a.item - b.item;
+      const ia = ids(a);
+      const ib = ids(b);
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
     });
   }
 }
