@@ -199,6 +199,7 @@ async function main() {
   // Start-up: the node reads the names back from its log and builds the automaton.
   const reopened = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });
   const names = reopened.generation!;
+  await names.ready;
   global.gc?.();
   const before = process.memoryUsage();
   const t0 = performance.now();

@@ -91,7 +91,6 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await objects.load();
     await registry.attestations.load();
     await loadRecordIndex(db, index);
-    await loadNames(db, generation);
     await checkpoints.load();
     await federation.load();
   } catch (error) {
@@ -100,6 +99,11 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     throw error;
   }
   objects.onAppend = () => checkpoints.schedule();
+  // The names of prompt checks load in the background (decisions do not wait for them).
+  let closed = false;
+  generation.ready = loadNames(db, generation, () => closed).catch((error: unknown) => {
+    if (!closed) console.error('kyodaku-server: loading the name index failed:', error);
+  });
   return {
     name: options.name ?? 'Kyodaku reference registry',
     origin,
@@ -118,6 +122,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       created: keys.node.created || keys.admin.created,
     },
     close: () => {
+      closed = true;
       void federation.close();
       checkpoints.close();
       // The main connection closes now; the writer thread after the commits already sent.

@@ -7,7 +7,7 @@
  */
 import { type ConsentRecord, NameIndex, nameKey, type Work } from '@kyodaku/client';
 
-/** An item: the identifiers of a record's work (ascending), and the type of its newest record. */
+/** An item: the identifiers of a record's work (ascending), and the type of its newest record with names. */
 export interface Item {
   ids: readonly string[];
   type: Work['type'];
@@ -77,11 +77,19 @@ export class GenerationIndex {
     return item.json;
   }
 
-  /** Adds the names, item and links of a record (own or followed), once per record id. */
+  /** Resolves once the names of the records held at start-up are in (name-loader.ts). */
+  ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Adds the names, item and links of a record (own or followed), once per record id. A record
+   * without titles, aliases or links adds nothing: most records of a large registry name files and
+   * URLs, and cost no memory here.
+   */
   addRecord(id: string, record: Pick<ConsentRecord, 'work' | 'issued_at'>): void {
+    const work = record.work;
+    if (work.titles === undefined && work.aliases === undefined && work.related === undefined) return;
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
-    const work = record.work;
     const item = this.#item(work, record.issued_at);
     for (const [lang, name] of Object.entries(work.titles ?? {})) this.#addName(item, id, lang, name);
     for (const [lang, names] of Object.entries(work.aliases ?? {}))

@@ -1,8 +1,10 @@
 /**
  * Start-up load of the name index from the node's own records (the `objects` of kind `record`),
- * page by page in log order. Their payloads were verified when they were accepted, so they are only
- * decoded here. Followed records reach the index through the decision index as federation loads
- * them (GenerationIndex is told of every DecisionIndex.addRecord).
+ * page by page in log order, in the background: the node answers decisions meanwhile, and prompt
+ * checks wait for `GenerationIndex.ready`. The payloads were verified when they were accepted, so
+ * they are only decoded here, and only parsed when they have names or links. Records accepted
+ * during the load reach the index as every record does (DecisionIndex.onRecord), as do followed
+ * records when federation loads them; the index takes each record once.
  */
 import type { ConsentRecord } from '@kyodaku/client';
 import { and, asc, eq, gt } from 'drizzle-orm';
@@ -12,23 +14,34 @@ import type { GenerationIndex } from './generation-index.ts';
 
 const PAGE = 10_000;
 
-/** The payload of a compact JWS accepted earlier (no verification). */
-function payloadOfAccepted(jws: string): ConsentRecord {
+/** The payload of a compact JWS accepted earlier (no verification), when it has names or links. */
+function namedPayload(jws: string): ConsentRecord | undefined {
   const start = jws.indexOf('.') + 1;
-  const payload = jws.slice(start, jws.indexOf('.', start));
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ConsentRecord;
+  const text = Buffer.from(jws.slice(start, jws.indexOf('.', start)), 'base64url').toString('utf8');
+  // Canonical JSON: the members are written exactly so when present.
+  if (!text.includes('"titles":') && !text.includes('"aliases":') && !text.includes('"related":'))
+    return undefined;
+  return JSON.parse(text) as ConsentRecord;
 }
 
-export async function loadNames(db: Db, index: GenerationIndex): Promise<void> {
+/** Loads the names; stops early (without error) once `stopped()` says the node is closing. */
+export async function loadNames(
+  db: Db,
+  index: GenerationIndex,
+  stopped: () => boolean = () => false,
+): Promise<void> {
   let after = -1;
-  for (;;) {
+  while (!stopped()) {
     const page = await db
       .select({ seq: objects.seq, id: objects.id, jws: objects.jws })
       .from(objects)
       .where(and(eq(objects.kind, 'record'), gt(objects.seq, after)))
       .orderBy(asc(objects.seq))
       .limit(PAGE);
-    for (const row of page) index.addRecord(row.id, payloadOfAccepted(row.jws));
+    for (const row of page) {
+      const payload = namedPayload(row.jws);
+      if (payload !== undefined) index.addRecord(row.id, payload);
+    }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.seq;
   }

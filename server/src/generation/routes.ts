@@ -146,6 +146,7 @@ export function generationRoutes(node: NodeContext) {
     const body = await readJson(c);
     const check = parsePromptCheck(body);
     const at = check.at ?? toTimestamp(node.now());
+    await names.ready;
     const json = promptCheckJson(node, names, { ...check, at });
     if (check.nonce === undefined) return c.body(json, 200, JSON_HEADERS);
     const answer = JSON.parse(json) as schemas.PromptCheckResponse;
