@@ -46,8 +46,10 @@ export type RecordInput = Omit<PayloadOf<'record'>, 'kind' | 'v' | 'issued_at' |
 /** A consent record payload; identifiers may be given in any accepted form and are normalized. */
 export function createRecord(input: RecordInput): PayloadOf<'record'> {
   let ids: string[];
+  let related: string[] | undefined;
   try {
     ids = input.work.ids.map(normalizeIdentifier);
+    related = input.work.related?.map(normalizeIdentifier);
   } catch (error) {
     if (error instanceof InvalidIdentifierError) {
       throw new KyodakuError('ERR_INVALID_IDENTIFIER', (error as Error).message, { cause: error });
@@ -59,7 +61,11 @@ export function createRecord(input: RecordInput): PayloadOf<'record'> {
     kind: 'record',
     v: 1,
     ...input,
-    work: { ...input.work, ids: [...new Set(ids)] },
+    work: {
+      ...input.work,
+      ids: [...new Set(ids)],
+      ...(related !== undefined && { related: [...new Set(related)] }),
+    },
     issued_at: issuedAt,
     valid_from: input.valid_from ?? issuedAt,
   });

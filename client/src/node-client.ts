@@ -21,6 +21,7 @@ import {
   PeerList,
   PeerStatus,
   Problem,
+  PromptCheckResponse,
   PublicationResponse,
   type PublicationResult,
   RecordList,
@@ -191,6 +192,29 @@ export class KyodakuNode {
       ...(query.at !== undefined && { at: query.at }),
     };
     return this.#request('POST', 'v1/decisions', BatchDecisionResponse, { json: body });
+  }
+
+  /**
+   * POST /v1/prompt-checks (the generation profile, spec/generation.md): every registered title and
+   * alias found in `text`, with the decision per purpose for each item found. With `nonce`, the
+   * answer carries a signed receipt (`receipt`, `receipt_log`); verify it with verifyReceipt and the
+   * query `{text, purposes, at?}`.
+   */
+  promptCheck(query: {
+    text: string;
+    purposes: readonly (Purpose | string)[];
+    at?: string;
+    nonce?: string;
+  }): Promise<PromptCheckResponse & { receipt?: string }> {
+    const body = {
+      text: query.text,
+      purposes: query.purposes,
+      ...(query.at !== undefined && { at: query.at }),
+      ...(query.nonce !== undefined && { receipt: { nonce: query.nonce } }),
+    };
+    return this.#request('POST', 'v1/prompt-checks', PromptCheckResponse, { json: body }) as Promise<
+      PromptCheckResponse & { receipt?: string }
+    >;
   }
 
   /** GET /v1/log/checkpoint: the latest checkpoint as a signed note (unverified: verify it). */

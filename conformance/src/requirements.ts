@@ -9,6 +9,10 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   'REQ-API-015': 'none: durability across a power loss is not observable from outside the node',
   'REQ-API-085': 'none: needs a storage fault of the node under test',
   'REQ-ERR-007': 'none: needs a storage fault of the node under test',
+  'REQ-ID-035': 'generation (match keys of names and prompts)',
+  'REQ-ID-036': 'generation (romanization of kana in match keys)',
+  'REQ-ID-037': 'generation (romaji spellings merged in match keys)',
+  'REQ-ID-038': 'generation (honorifics after names)',
 };
 
 /** Documents whose requirements the `core` profile covers. */
@@ -16,6 +20,9 @@ export const CORE_DOCUMENTS = ['kyodaku.md', 'http-api.md', 'identifiers.md', 'c
 
 /** Documents of the `federation` profile: each of their MUST ids is cited by a federation case. */
 export const FEDERATION_DOCUMENTS = ['federation.md'] as const;
+
+/** Documents of the `generation` profile: each of their MUST ids is cited by a generation case. */
+export const GENERATION_DOCUMENTS = ['generation.md'] as const;
 
 /** Documents of the `log` profile: each of their MUST ids is cited by a case. */
 export const LOG_DOCUMENTS = ['log.md'] as const;

@@ -68,7 +68,7 @@ describe('the reference node', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('passes every core, log and federation case', () => {
+  it('passes every core, log, federation and generation case', () => {
     const failed = report.cases
       .filter((c) => c.status === 'FAILED')
       .map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
@@ -78,6 +78,9 @@ describe('the reference node', () => {
     expect(
       report.cases.filter((c) => c.profile === 'federation' && c.status === 'PASSED').length,
     ).toBeGreaterThan(15);
+    expect(
+      report.cases.filter((c) => c.profile === 'generation' && c.status === 'PASSED').length,
+    ).toBeGreaterThan(30);
   });
 
   it('runs again against the same node (fresh parties and identifiers per run)', async () => {

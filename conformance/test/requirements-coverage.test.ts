@@ -12,6 +12,7 @@ import {
   CORE_DOCUMENTS,
   DEPRECATED,
   FEDERATION_DOCUMENTS,
+  GENERATION_DOCUMENTS,
   LOG_DOCUMENTS,
   NOT_IN_CORE,
 } from '../src/requirements.ts';
@@ -53,6 +54,42 @@ describe('requirement coverage', () => {
     );
     const missing = federation.filter((r) => r.level === 'MUST' && !byFederation.has(r.id)).map((r) => r.id);
     expect(missing).toEqual([]);
+  });
+
+  it('cites every MUST requirement of the generation documents, and the name matching of identifiers.md, in a generation case', () => {
+    const generation = all.filter(
+      (r) =>
+        (GENERATION_DOCUMENTS as readonly string[]).includes(r.document) ||
+        NOT_IN_CORE[r.id]?.startsWith('generation'),
+    );
+    expect(generation.length).toBeGreaterThan(10);
+    const byGeneration = new Set(
+      ALL_CASES.filter((c) => c.profile === 'generation').flatMap((c) => c.requirements),
+    );
+    expect(generation.filter((r) => r.level === 'MUST' && !byGeneration.has(r.id)).map((r) => r.id)).toEqual(
+      [],
+    );
+  });
+
+  it('has a generation case for every rule of the match keys, in Japanese and in English', () => {
+    const ids = new Set(ALL_CASES.map((c) => c.id));
+    for (const rule of [
+      'kana',
+      'smallkana',
+      'longvowel',
+      'romaji',
+      'separator',
+      'honorific',
+      'width',
+      'case',
+    ])
+      expect([...ids].filter((id) => id.startsWith(`generation-fold-${rule}-`)).length, rule).toBeGreaterThan(
+        0,
+      );
+    const langs = new Set(
+      [...ids].filter((id) => id.startsWith('generation-fold-')).map((id) => id.split('-').at(-1)),
+    );
+    expect([...langs].sort()).toEqual(['en', 'ja']);
   });
 
   it('cites every MUST requirement of the log documents in some case', () => {

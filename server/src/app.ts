@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { decisionRoutes } from './decisions/routes.ts';
 import { peerRoutes } from './federation/routes.ts';
+import { generationRoutes } from './generation/routes.ts';
 import { docsRoutes } from './http/docs.ts';
 import { methodNotAllowed, notFound, onError } from './http/problem.ts';
 import { wellKnownRoutes } from './http/well-known.ts';
@@ -34,6 +35,7 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/works/:identifier{.+}', 'GET'],
   ['/v1/decision', 'GET'],
   ['/v1/decisions', 'POST'],
+  ['/v1/prompt-checks', 'POST'],
   ['/v1/log/checkpoint', 'GET'],
   ['/v1/log/proof/inclusion', 'GET'],
   ['/v1/log/proof/consistency', 'GET'],
@@ -68,6 +70,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', publicationRoutes(publisher))
     .route('/', workRoutes(node))
     .route('/', decisionRoutes(node))
+    .route('/', generationRoutes(node))
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
     .route('/', docsRoutes());

@@ -2,6 +2,7 @@
 import type { PublicJwk, Signer } from '@kyodaku/client';
 import type { DecisionIndex } from './decisions/decision-index.ts';
 import type { Federation } from './federation/federation.ts';
+import type { GenerationIndex } from './generation/generation-index.ts';
 import type { Checkpointer } from './log/checkpoints.ts';
 import type { ObjectLog } from './objects/object-log.ts';
 import type { AttestationStore } from './parties/attestation-store.ts';
@@ -28,4 +29,6 @@ export interface NodeContext {
   ping?: () => Promise<void>;
   /** The peers this node follows and the objects it verified from them (spec/federation.md). */
   federation?: Federation;
+  /** The name index of the prompt check (spec/generation.md), kept in step with every record. */
+  generation?: GenerationIndex;
 }

@@ -7,6 +7,8 @@ import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
 import { Federation } from './federation/federation.ts';
 import type { FollowerOptions } from './federation/follower.ts';
+import { GenerationIndex } from './generation/generation-index.ts';
+import { loadNames } from './generation/name-loader.ts';
 import { Checkpointer, lastCheckpointOrigin } from './log/checkpoints.ts';
 import type { NodeContext } from './node-context.ts';
 import { loadNodeKeys } from './node-keys.ts';
@@ -63,6 +65,10 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const writer = openWriter(options.db, client, connectionPragmas);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
+  const generation = new GenerationIndex();
+  index.onRecord((r) => {
+    if (r.work !== undefined) generation.addRecord(r.id, { work: r.work, issued_at: r.issuedAt });
+  });
   const registry = {
     objects,
     index,
@@ -100,6 +106,11 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     throw error;
   }
   objects.onAppend = () => checkpoints.schedule();
+  // The names of prompt checks load in the background (decisions do not wait for them).
+  let closed = false;
+  generation.ready = loadNames(db, generation, () => closed).catch((error: unknown) => {
+    if (!closed) console.error('kyodaku-server: loading the name index failed:', error);
+  });
   return {
     name: options.name ?? 'Kyodaku reference registry',
     origin,
@@ -112,6 +123,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     ping: async () => {
       await client.execute('SELECT max(size) FROM log_checkpoints');
     },
+    generation,
     client,
     pragmas,
     writerPragmas: () => writer.pragmas(),
@@ -121,6 +133,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       created: keys.node.created || keys.admin.created,
     },
     close: () => {
+      closed = true;
       void federation.close();
       checkpoints.close();
       // The main connection closes now; the writer thread after the commits already sent.

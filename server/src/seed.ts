@@ -79,6 +79,7 @@ const ANIME = 'kyodaku:gekko.example/anime/hoshi-no-umi';
 const PV = 'kyodaku:gekko.example/anime/hoshi-no-umi/pv1';
 const VOICE = 'kyodaku:seiran.example/voice/minase-hikari';
 const VOICE2 = 'kyodaku:seiran.example/voice/asagiri-sou';
+const MINASE = 'kyodaku:seiran.example/performer/minase-hikari';
 
 const perUseJpy = (amount: string, unit: string) => ({
   model: 'per-use' as const,
@@ -251,8 +252,24 @@ export async function seed(
   await post('/v1/revocations', revocation.jws);
 
   // 水瀬ひかり (performer) and her agency 青嵐ボイス: voices.
+  // Her likeness; her voice record links to it, so a prompt naming her hits the voice (generation.md §5).
   await record('minase', {
-    work: { type: 'voice', ids: [VOICE], titles: { ja: '水瀬ひかりの声', en: 'Voice of Hikari Minase' } },
+    work: {
+      type: 'likeness',
+      ids: [MINASE],
+      titles: { ja: '水瀬ひかり', en: 'Hikari Minase', 'ja-Latn': 'Minase Hikari' },
+      aliases: { ja: ['みなせひかり'] },
+    },
+    purposes: { 'generate.likeness': 'deny', train: 'deny' },
+    issued_at: '2026-01-20T00:00:00Z',
+  });
+  await record('minase', {
+    work: {
+      type: 'voice',
+      ids: [VOICE],
+      titles: { ja: '水瀬ひかりの声', en: 'Voice of Hikari Minase' },
+      related: [MINASE],
+    },
     purposes: {
       'generate.voice': 'deny',
       'train.finetune': 'deny',

@@ -7,6 +7,7 @@ import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
 import { peerCommand } from './peer.ts';
+import { promptCheckCommand } from './prompt-check.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
 import { verifyCommand } from './verify.ts';
@@ -20,6 +21,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
         'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
+        'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
         '                 peer list|follow|unfollow|resume (the peers a mirror follows)',
@@ -38,6 +40,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   partyCommand(program);
   recordCommand(program);
   checkCommand(program);
+  promptCheckCommand(program);
   verifyCommand(program);
   attestCommand(program);
   peerCommand(program);
@@ -67,7 +70,7 @@ function commandPath(argv: readonly string[]): string {
 
 /** The exit code of a failed command: `check` and `record import` have their own. */
 function failureCode(command: string, error: unknown): number {
-  if (command.split(' ')[0] === 'check') return CHECK_EXIT.error;
+  if (command.split(' ')[0] === 'check' || command.split(' ')[0] === 'prompt-check') return CHECK_EXIT.error;
   if (command === 'record import') return importExitCode(error);
   return EXIT_FAILURE;
 }

@@ -9,6 +9,7 @@ import {
   Party,
   ReceiptNonce,
   RecordRevocation,
+  WorkType,
 } from './objects.ts';
 import { KeyId, ObjectId, Permission, PublicJwk, Purpose, Timestamp } from './primitives.ts';
 
@@ -25,6 +26,10 @@ export const LIMITS = {
   maxPageSize: 1000,
   /** Most signed objects in one bulk publication (POST /v1/publications). */
   maxBatchObjects: 1000,
+  /** Most code points in the text of one prompt check (spec/generation.md). */
+  maxPromptChars: 16_384,
+  /** Most matches in the answer to one prompt check (spec/generation.md REQ-GEN-009). */
+  maxPromptMatches: 1000,
 } as const;
 
 export const Problem = z
@@ -65,9 +70,12 @@ export const WellKnown = z
       /** Per-client request rate (spec/http-api.md §10): a token bucket of this size, refilled per second. */
       request_burst: z.number().int().min(1).optional(),
       requests_per_second: z.number().positive().optional(),
-      /** Per-client receipt budget (spec/log.md REQ-RECEIPT-006): the receipts a client may get at once and per minute. */
+      /** Per-client receipt budget (spec/log.md REQ-LIMIT-004): the receipts a client may get at once and per minute. */
       receipt_burst: z.number().int().min(1).optional(),
       receipts_per_minute: z.number().positive().optional(),
+      /** The generation profile (spec/generation.md). */
+      max_prompt_chars: z.number().int().optional(),
+      max_prompt_matches: z.number().int().optional(),
     }),
   })
   .meta({ id: 'WellKnown', title: 'Node metadata at /.well-known/kyodaku' });
@@ -169,6 +177,68 @@ export const BatchDecisionItem = z
 export const BatchDecisionResponse = z
   .looseObject({ at: Timestamp, results: z.array(BatchDecisionItem) })
   .meta({ id: 'BatchDecisionResponse' });
+
+/** POST /v1/prompt-checks (spec/generation.md §7): a text and the purposes to decide for what it names. */
+export const PromptCheckRequest = z
+  .strictObject({
+    /** 1 to 16,384 code points (longer is 413 payload-too-large, REQ-GEN-008). */
+    text: z
+      .string()
+      .min(1)
+      .refine((t) => codePoints(t) <= LIMITS.maxPromptChars, `at most ${LIMITS.maxPromptChars} code points`),
+    purposes: z
+      .array(Purpose)
+      .min(1)
+      .max(LIMITS.maxBatchPurposes)
+      .refine((p) => new Set(p).size === p.length, 'purposes must be unique'),
+    at: Timestamp.optional(),
+    /** Ask for a signed receipt (the log profile). */
+    receipt: z.strictObject({ nonce: ReceiptNonce }).optional(),
+  })
+  .meta({ id: 'PromptCheckRequest' });
+
+/** The number of code points of a string (offsets in prompt checks count code points). */
+export function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** One name found in the text, with the decisions for the item it names (REQ-GEN-004..007). */
+export const PromptMatch = z
+  .looseObject({
+    start: z.number().int().min(0),
+    end: z.number().int().min(1),
+    text: z.string(),
+    name: z.string(),
+    lang: z.string(),
+    item: z.looseObject({ type: WorkType, ids: z.array(z.string()).min(1) }),
+    named_by: z.array(ObjectId).min(1),
+    /** The identifiers of the item whose name was found, when this match was reached by a link. */
+    via: z.array(z.string()).min(1).optional(),
+    decision: Permission,
+    decisions: z.record(z.string(), LeafDecision),
+  })
+  .meta({ id: 'PromptMatch' });
+
+export const PromptCheckResponse = z
+  .looseObject({
+    at: Timestamp,
+    purposes: z.array(Purpose),
+    decision: Permission,
+    matches: z.array(PromptMatch).max(LIMITS.maxPromptMatches),
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'PromptCheckResponse' });
 
 /** POST /v1/publications: parties, records and revocations published together, applied in order. */
 export const PublicationRequest = z
@@ -294,6 +364,9 @@ export type BatchDecisionItem = z.infer<typeof BatchDecisionItem>;
 export type BatchDecisionResponse = z.infer<typeof BatchDecisionResponse>;
 export type Problem = z.infer<typeof Problem>;
 export type PublicationRequest = z.infer<typeof PublicationRequest>;
+export type PromptCheckRequest = z.infer<typeof PromptCheckRequest>;
+export type PromptMatch = z.infer<typeof PromptMatch>;
+export type PromptCheckResponse = z.infer<typeof PromptCheckResponse>;
 export type PublicationResult = z.infer<typeof PublicationResult>;
 export type PublicationResponse = z.infer<typeof PublicationResponse>;
 export type PeerState = z.infer<typeof PeerState>;

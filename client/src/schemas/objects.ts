@@ -66,6 +66,13 @@ export const Work = z
       .refine((ids) => new Set(ids).size === ids.length, 'identifiers must be unique'),
     titles: LangText.optional(),
     aliases: LangNames.optional(),
+    /** Identifiers of related items: a voice's performer, a character's series (spec/generation.md §5). */
+    related: z
+      .array(WorkIdentifier)
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, 'related identifiers must be unique')
+      .optional(),
   })
   .meta({ id: 'Work' });
 
@@ -251,18 +258,17 @@ export const Receipt = z
     nonce: ReceiptNonce,
     /** The time the decisions are for (the `at` of the answer). */
     at: Timestamp,
-    results: z
-      .array(
-        z.strictObject({
-          ids: z.array(z.string().max(2048)).min(1).max(100),
-          purpose: Purpose,
-          decision: Permission.optional(),
-          /** Problem type of a batch item that got an error instead of a decision. */
-          error: z.string().max(200).optional(),
-          refs: z.array(LogRef),
-        }),
-      )
-      .min(1),
+    /** Empty only for a prompt check without matches (spec/generation.md REQ-GEN-010). */
+    results: z.array(
+      z.strictObject({
+        ids: z.array(z.string().max(2048)).min(1).max(100),
+        purpose: Purpose,
+        decision: Permission.optional(),
+        /** Problem type of a batch item that got an error instead of a decision. */
+        error: z.string().max(200).optional(),
+        refs: z.array(LogRef),
+      }),
+    ),
     evaluated_at: z.array(TreeHead).min(1),
   })
   .refine((r) => r.results.every((x) => (x.decision === undefined) !== (x.error === undefined)), {

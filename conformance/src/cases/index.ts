@@ -6,6 +6,7 @@ import { boundCases } from './bounds.ts';
 import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
+import { generationCases } from './generation.ts';
 import { hostileJsonCases } from './hostile-json.ts';
 import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
@@ -35,6 +36,7 @@ export const ALL_CASES: readonly Case[] = [
   ...logCases,
   ...boundCases,
   ...federationCases,
+  ...generationCases,
   // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
   ...limitCases,
 ];

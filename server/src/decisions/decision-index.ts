@@ -47,6 +47,8 @@ export interface IndexedRecord {
   validUntil?: string;
   supersededAt?: string;
   revokedAt?: string;
+  /** The record's work, for what else keeps an index of records (the names of generation/). */
+  work?: ConsentRecord['work'];
 }
 
 /** A newly accepted record (own or followed) as the index takes it, from its verified payload. */
@@ -61,6 +63,7 @@ export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
     issuedAt: r.issued_at,
     validFrom: r.valid_from,
     ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
+    work: r.work,
   };
 }
 
@@ -116,6 +119,7 @@ export class DecisionIndex {
   #attestationVersion = 0;
   #lastAt = '';
   #lastAtKey = 0;
+  readonly #listeners: Array<(r: IndexedRecord) => void> = [];
 
   get size(): number {
     return this.#table.length;
@@ -159,9 +163,15 @@ export class DecisionIndex {
     }
   }
 
-  /** Adds a record accepted by a write. */
+  /** Adds a record accepted by a write, and tells the listeners (onRecord). */
   addRecord(r: IndexedRecord): void {
     this.#add(r.id, r.iss, r.ids, this.#profiles.intern(r.purposes, r.conditions), r);
+    for (const listener of this.#listeners) listener(r);
+  }
+
+  /** Calls `listener` with every record added by a write from now on (own or followed). */
+  onRecord(listener: (r: IndexedRecord) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Adds a record as stored in the database (start-up): each distinct purposes text is parsed once. */

@@ -206,6 +206,17 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      '/v1/prompt-checks': {
+        post: {
+          summary:
+            'Generation profile: every registered title and alias found in a text, with the decision per purpose for each item found (default deny)',
+          requestBody: { required: true, content: json('PromptCheckRequest') },
+          responses: {
+            '200': { description: 'The matches and their decisions', content: json('PromptCheckResponse') },
+            ...problems(400, 413, 415),
+          },
+        },
+      },
       '/v1/log/checkpoint': {
         get: {
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)',

@@ -12,7 +12,12 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
     node: { id: node.node.kid, key: node.node.publicJwk, name: node.name, origin: node.origin },
     admin_key: node.admin.kid,
     admin_public_key: node.admin.publicJwk,
-    profiles: node.federation === undefined ? ['core', 'log'] : ['core', 'log', 'federation'],
+    profiles: [
+      'core',
+      'log',
+      ...(node.federation === undefined ? [] : ['federation']),
+      ...(node.generation === undefined ? [] : ['generation']),
+    ],
     log: {
       origin: node.origin,
       checkpoint_url: '/v1/log/checkpoint',
@@ -26,6 +31,10 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
       max_page_size: LIMITS.maxPageSize,
       max_batch_objects: LIMITS.maxBatchObjects,
       ...rateLimits,
+      ...(node.generation !== undefined && {
+        max_prompt_chars: LIMITS.maxPromptChars,
+        max_prompt_matches: LIMITS.maxPromptMatches,
+      }),
     },
   };
   return new Hono().get('/.well-known/kyodaku', (c) => {

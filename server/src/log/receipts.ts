@@ -58,7 +58,11 @@ async function appendReceipt(
   return stored!;
 }
 
-async function issue(
+/**
+ * Signs a receipt of what the node answered, appends it to the log and answers with it (also the
+ * prompt checks of the generation profile, spec/generation.md REQ-GEN-010).
+ */
+export async function issueReceipt(
   node: NodeContext,
   c: Context,
   nonce: string,
@@ -136,7 +140,7 @@ export function singleReceipt(node: NodeContext, gate?: ReceiptGate): Middleware
       purpose: query.purpose?.[0],
       ...(query.at !== undefined && { at: query.at[0] }),
     };
-    c.res = await issue(node, c, nonce, hashed, answer.at, [answer], { ...answer });
+    c.res = await issueReceipt(node, c, nonce, hashed, answer.at, [answer], { ...answer });
   };
 }
 
@@ -162,6 +166,6 @@ export function batchReceipt(node: NodeContext, gate?: ReceiptGate): MiddlewareH
       results: Array<{ id: string; purpose: string } & DecisionLike>;
     };
     const items = answer.results.map((r) => ({ ...r, ids: [r.id] }));
-    c.res = await issue(node, c, parsed.data!.nonce, query, answer.at, items, { ...answer });
+    c.res = await issueReceipt(node, c, parsed.data!.nonce, query, answer.at, items, { ...answer });
   };
 }

@@ -24,6 +24,8 @@ const EXPORTED = {
   BatchDecisionResponse: schemas.BatchDecisionResponse,
   PublicationRequest: schemas.PublicationRequest,
   PublicationResponse: schemas.PublicationResponse,
+  PromptCheckRequest: schemas.PromptCheckRequest,
+  PromptCheckResponse: schemas.PromptCheckResponse,
   PeerStatus: schemas.PeerStatus,
   PeerList: schemas.PeerList,
 } as const;
