@@ -45,12 +45,17 @@ export interface IndexedRecord {
   issuedAt: string;
   validFrom: string;
   validUntil?: string;
+  /** When this node logged the record (its received_at, REQ-DECIDE-011). */
+  loggedAt: string;
   supersededAt?: string;
   revokedAt?: string;
 }
 
-/** A newly accepted record (own or followed) as the index takes it, from its verified payload. */
-export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
+/**
+ * A newly accepted record (own or followed) as the index takes it, from its verified payload and
+ * the time this node logged it.
+ */
+export function indexedRecordOf(id: string, r: ConsentRecord, loggedAt: string): IndexedRecord {
   return {
     id,
     iss: r.iss,
@@ -61,6 +66,7 @@ export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
     issuedAt: r.issued_at,
     validFrom: r.valid_from,
     ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
+    loggedAt,
   };
 }
 
@@ -74,6 +80,8 @@ export interface StoredRecordFields {
   issuedAt: string;
   validFrom: string;
   validUntil: string | null;
+  /** The received_at of the record's object. */
+  loggedAt: string;
   supersededAt: string | null;
   revokedAt: string | null;
 }
@@ -139,6 +147,7 @@ export class DecisionIndex {
       issuedAt: timeKey(times.issuedAt),
       validFrom: timeKey(times.validFrom),
       validUntil: endKey(times.validUntil),
+      loggedAt: timeKey(times.loggedAt),
       supersededAt: endKey(times.supersededAt),
       revokedAt: endKey(times.revokedAt),
     });
@@ -182,11 +191,13 @@ export class DecisionIndex {
     return v === undefined ? [] : v >= 0 ? [v] : this.#lists[-v - 1]!;
   }
 
+  /** `at`: when the supersession took effect (takesEffectAt of the successor, REQ-DECIDE-010). */
   markSuperseded(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
     if (slot !== undefined) this.#table.setSupersededAt(slot, timeKey(at));
   }
 
+  /** `at`: when the revocation took effect (takesEffectAt of the revocation, REQ-DECIDE-010). */
   markRevoked(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
     if (slot !== undefined) this.#table.setRevokedAt(slot, timeKey(at));
@@ -265,7 +276,7 @@ export class DecisionIndex {
     if (profile.conditions !== undefined) record.conditions = profile.conditions;
     const validUntil = timeOfKey(t.validUntil(slot));
     if (validUntil !== undefined) record.valid_until = validUntil;
-    const state: RecordState = { id: t.idOf(slot), record };
+    const state: RecordState = { id: t.idOf(slot), record, loggedAt: timeOfKey(t.loggedAt(slot))! };
     const supersededAt = timeOfKey(t.supersededAt(slot));
     if (supersededAt !== undefined) state.supersededAt = supersededAt;
     const revokedAt = timeOfKey(t.revokedAt(slot));
@@ -337,6 +348,7 @@ type StoredTimes = {
   issuedAt: string;
   validFrom: string;
   validUntil?: string | null;
+  loggedAt: string;
   supersededAt?: string | null;
   revokedAt?: string | null;
 };
