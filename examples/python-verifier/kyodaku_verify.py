@@ -1312,9 +1312,13 @@ def _matches(record_ids, query_ids) -> bool:
 
 
 def in_force(state: dict, at: str, attested: Callable[[str, str], bool] | None = None) -> bool:
-    """state: {"id", "record", "revokedAt"?, "supersededAt"?} with a verified record payload."""
+    """state: {"id", "record", "loggedAt"?, "revokedAt"?, "supersededAt"?} with a verified record
+    payload. A record counts from when the deciding node logged it (REQ-DECIDE-011); revokedAt and
+    supersededAt are when the revocation or successor took effect (REQ-DECIDE-010)."""
     r = state["record"]
     if not (r["issued_at"] <= at and r["valid_from"] <= at):
+        return False
+    if state.get("loggedAt") is not None and not state["loggedAt"] <= at:
         return False
     if "valid_until" in r and not at < r["valid_until"]:
         return False
