@@ -700,22 +700,13 @@ _BCP47 = re.compile(r"""^(?:
   |en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn
   |i-tao|i-tay|i-tsu|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE
   |art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang
-)\Z""", re.X | re.ASCII)
+)\Z""", re.X | re.ASCII | re.I)
 
 
 def is_language_tag(tag: str) -> bool:
-    if not _BCP47.match(tag):
-        return False
-    m = _BCP47.match(tag)
-    if m.group("langtag"):
-        # no duplicate variants or extension singletons (RFC 5646 §2.2.5, §2.2.6)
-        subtags = ascii_lower(tag).split("-")
-        singletons = [s for s in subtags if len(s) == 1]
-        if "x" in singletons:
-            singletons = singletons[:singletons.index("x")]
-        if len(singletons) != len(set(singletons)):
-            return False
-    return True
+    """Well-formed per the RFC 5646 ABNF (identifiers.md REQ-ID-032): syntax only, any case;
+    duplicate variants or singletons are a matter of validity, not well-formedness (§2.2.9)."""
+    return _BCP47.match(tag) is not None
 
 
 # ---------------------------------------------------------------------------
