@@ -18,9 +18,17 @@ import type { Conditions, ConsentRecord } from './schemas/objects.ts';
 export interface RecordState {
   id: string;
   record: ConsentRecord;
-  /** When a revocation by the issuer took effect (its issued_at), if revoked. */
+  /**
+   * When the deciding node logged the record (its `received_at`); the record counts from the later
+   * of this, `issued_at` and `valid_from` (REQ-DECIDE-011). Absent: not known, `issued_at` alone.
+   */
+  loggedAt?: string;
+  /**
+   * When a revocation by the issuer took effect, if revoked: the later of its `issued_at` and the
+   * time the node logged it (takesEffectAt, REQ-DECIDE-010).
+   */
   revokedAt?: string;
-  /** When a superseding record by the same issuer was issued, if superseded. */
+  /** When a superseding record by the same issuer took effect (takesEffectAt), if superseded. */
   supersededAt?: string;
   /** The node whose log the record came from (kept for federation; not used to decide). */
   origin?: string;
@@ -57,11 +65,24 @@ function matchesAny(record: ConsentRecord, ids: readonly string[]): boolean {
   );
 }
 
-/** Whether a record is in force at `at`: issued, inside its validity window, not revoked, not superseded. */
+/**
+ * When a revocation or superseding record takes effect (kyodaku.md §8, REQ-DECIDE-010): the later of
+ * its `issued_at` and the time the node logged it, so that a backdated object never changes an
+ * answer for a time before it was logged. Timestamps compare as strings (kyodaku.md §4).
+ */
+export function takesEffectAt(issuedAt: string, loggedAt: string): string {
+  return issuedAt > loggedAt ? issuedAt : loggedAt;
+}
+
+/**
+ * Whether a record is in force at `at`: issued and logged, inside its validity window, not revoked,
+ * not superseded.
+ */
 export function isInForce(state: RecordState, at: string): boolean {
   const { record } = state;
   return (
     record.issued_at <= at &&
+    (state.loggedAt === undefined || state.loggedAt <= at) &&
     record.valid_from <= at &&
     (record.valid_until === undefined || at < record.valid_until) &&
     (state.revokedAt === undefined || at < state.revokedAt) &&

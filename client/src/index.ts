@@ -7,6 +7,7 @@ export * from './jcs.ts';
 export * from './json-limits.ts';
 export * from './jws.ts';
 export * from './keys.ts';
+export * from './language-tag.ts';
 export * from './log/checkpoint.ts';
 export * from './log/checkpoint-store.ts';
 export * from './log/merkle.ts';

@@ -700,22 +700,13 @@ _BCP47 = re.compile(r"""^(?:
   |en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn
   |i-tao|i-tay|i-tsu|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE
   |art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang
-)\Z""", re.X | re.ASCII)
+)\Z""", re.X | re.ASCII | re.I)
 
 
 def is_language_tag(tag: str) -> bool:
-    if not _BCP47.match(tag):
-        return False
-    m = _BCP47.match(tag)
-    if m.group("langtag"):
-        # no duplicate variants or extension singletons (RFC 5646 §2.2.5, §2.2.6)
-        subtags = ascii_lower(tag).split("-")
-        singletons = [s for s in subtags if len(s) == 1]
-        if "x" in singletons:
-            singletons = singletons[:singletons.index("x")]
-        if len(singletons) != len(set(singletons)):
-            return False
-    return True
+    """Well-formed per the RFC 5646 ABNF (identifiers.md REQ-ID-032): syntax only, any case;
+    duplicate variants or singletons are a matter of validity, not well-formedness (§2.2.9)."""
+    return _BCP47.match(tag) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -1312,9 +1303,13 @@ def _matches(record_ids, query_ids) -> bool:
 
 
 def in_force(state: dict, at: str, attested: Callable[[str, str], bool] | None = None) -> bool:
-    """state: {"id", "record", "revokedAt"?, "supersededAt"?} with a verified record payload."""
+    """state: {"id", "record", "loggedAt"?, "revokedAt"?, "supersededAt"?} with a verified record
+    payload. A record counts from when the deciding node logged it (REQ-DECIDE-011); revokedAt and
+    supersededAt are when the revocation or successor took effect (REQ-DECIDE-010)."""
     r = state["record"]
     if not (r["issued_at"] <= at and r["valid_from"] <= at):
+        return False
+    if state.get("loggedAt") is not None and not state["loggedAt"] <= at:
         return False
     if "valid_until" in r and not at < r["valid_until"]:
         return False

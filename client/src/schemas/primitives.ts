@@ -1,6 +1,7 @@
 /** Shared building blocks of every Kyodaku schema (one schema library: zod). */
 import { z } from 'zod';
 import { foldName, tryNormalizeIdentifier } from '../identifiers.ts';
+import { LANGUAGE_TAG_PATTERN } from '../language-tag.ts';
 import { PERMISSION_VALUES, PURPOSES } from '../purposes.ts';
 
 /** RFC 3339 UTC timestamp with whole seconds: exactly one encoding per instant. */
@@ -41,8 +42,13 @@ export const WorkIdentifier = z
 export const Purpose = z.enum(PURPOSES as [string, ...string[]]).meta({ id: 'Purpose' });
 export const Permission = z.enum(PERMISSION_VALUES).meta({ id: 'Permission' });
 
-/** BCP 47 language tag, as used for titles and names (`ja`, `en`, `ja-Latn`, `zh-Hant`). */
-const LanguageTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$/, 'not a BCP 47 language tag');
+/**
+ * A well-formed BCP 47 language tag (RFC 5646), as used for titles and names (`ja`, `en`,
+ * `ja-Latn`, `zh-Hant`): spec/identifiers.md REQ-ID-032, language-tag.ts.
+ */
+const LanguageTag = z
+  .string()
+  .regex(new RegExp(LANGUAGE_TAG_PATTERN), 'not a well-formed BCP 47 language tag (RFC 5646)');
 
 /** A name or title: it must not fold to the empty string (spec/identifiers.md REQ-ID-034). */
 const Name = (max: number) =>

@@ -74,6 +74,30 @@ const REFUSED_ISSUERS: {
 
 export const recordCases: Case[] = defineCases([
   {
+    id: 'core-record-language-tags-well-formed',
+    requirements: ['REQ-ID-032'],
+    level: 'MUST',
+    profile: 'core',
+    title:
+      'titles and aliases keyed by well-formed language tags (script, region, variants, extensions, private use, grandfathered, any case) are taken',
+    async run(ctx) {
+      const p = await ctx.sharedParty('publisher');
+      const tags = [
+        ['ja-JP-u-ca-japanese', 'zh-Hant-TW', 'es-419', 'sl-rozaj-biske', 'EN-us'],
+        ['x-whatever', 'i-klingon', 'en-a-bbb-x-a-ccc', 'zh-yue-HK', 'de-CH-1901'],
+      ] as const;
+      const r = await ctx.publishRecord(p, {
+        work: {
+          type: 'work',
+          ids: [ctx.workId()],
+          titles: Object.fromEntries(tags[0].map((t) => [t, 'Hoshi'])),
+          aliases: Object.fromEntries(tags[1].map((t) => [t, ['Hoshi no Umi']])),
+        },
+      });
+      equal(Object.keys(r.view.record.work.titles ?? {}).sort(), [...tags[0]].sort(), 'title languages');
+    },
+  },
+  {
     id: 'core-record-publish',
     requirements: ['REQ-API-013', 'REQ-SIG-011', 'REQ-API-035'],
     level: 'MUST',

@@ -420,6 +420,34 @@ export const sigCases: Case[] = defineCases([
         work: { ...(f.payload.work as object), titles: { 'not a tag!': 'x' } },
       }),
   ),
+  // Ill-formed under RFC 5646 §2.1, one defect each (spec/identifiers.md REQ-ID-032).
+  ...(
+    [
+      ['en-a1', 'titles', 'a two-character subtag that is no region (a singleton needs a subtag)'],
+      ['ja-Latn-Hira', 'aliases', 'two scripts'],
+      ['de-419-DE', 'titles', 'two regions'],
+      ['en--US', 'aliases', 'an empty subtag'],
+      ['ja_JP', 'titles', 'an underscore'],
+      ['ja-u', 'aliases', 'an extension singleton without a subtag'],
+      ['en-x', 'titles', 'a private-use singleton without a subtag'],
+      ['toolonglang', 'aliases', 'a primary subtag of more than 8 letters'],
+    ] as const
+  ).map(([tag, member, what], n) =>
+    hostile(
+      `core-record-language-tag-${n + 1}`,
+      ['REQ-ID-032'],
+      `a record with ${member} keyed by "${tag}" (${what}) is refused`,
+      ['schema-violation'],
+      (f) =>
+        withPayload(f, {
+          ...f.payload,
+          work: {
+            ...(f.payload.work as object),
+            [member]: { [tag]: member === 'titles' ? 'x' : ['x'] },
+          },
+        }),
+    ),
+  ),
   hostile(
     'core-record-empty-folded-title',
     ['REQ-ID-034'],

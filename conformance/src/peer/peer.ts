@@ -220,10 +220,10 @@ export class SuitePeer {
     return { id: signed.id, jws: signed.jws, index: this.append(signed.jws) };
   }
 
-  async revoke(party: PeerKeyPair, recordId: string): Promise<Logged> {
+  async revoke(party: PeerKeyPair, recordId: string, issuedAt = this.time(-1)): Promise<Logged> {
     const signed = await signObject(
       'revocation',
-      createRevocation({ iss: party.kid, record: recordId, issued_at: this.time(-1) }),
+      createRevocation({ iss: party.kid, record: recordId, issued_at: issuedAt }),
       party.signer,
     );
     return { id: signed.id, jws: signed.jws, index: this.append(signed.jws) };

@@ -45,14 +45,19 @@ export interface IndexedRecord {
   issuedAt: string;
   validFrom: string;
   validUntil?: string;
+  /** When this node logged the record (its received_at, REQ-DECIDE-011). */
+  loggedAt: string;
   supersededAt?: string;
   revokedAt?: string;
   /** The record's work, for what else keeps an index of records (the names of generation/). */
   work?: ConsentRecord['work'];
 }
 
-/** A newly accepted record (own or followed) as the index takes it, from its verified payload. */
-export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
+/**
+ * A newly accepted record (own or followed) as the index takes it, from its verified payload and
+ * the time this node logged it.
+ */
+export function indexedRecordOf(id: string, r: ConsentRecord, loggedAt: string): IndexedRecord {
   return {
     id,
     iss: r.iss,
@@ -64,6 +69,7 @@ export function indexedRecordOf(id: string, r: ConsentRecord): IndexedRecord {
     validFrom: r.valid_from,
     ...(r.valid_until !== undefined && { validUntil: r.valid_until }),
     work: r.work,
+    loggedAt,
   };
 }
 
@@ -77,6 +83,8 @@ export interface StoredRecordFields {
   issuedAt: string;
   validFrom: string;
   validUntil: string | null;
+  /** The received_at of the record's object. */
+  loggedAt: string;
   supersededAt: string | null;
   revokedAt: string | null;
 }
@@ -143,6 +151,7 @@ export class DecisionIndex {
       issuedAt: timeKey(times.issuedAt),
       validFrom: timeKey(times.validFrom),
       validUntil: endKey(times.validUntil),
+      loggedAt: timeKey(times.loggedAt),
       supersededAt: endKey(times.supersededAt),
       revokedAt: endKey(times.revokedAt),
     });
@@ -192,11 +201,13 @@ export class DecisionIndex {
     return v === undefined ? [] : v >= 0 ? [v] : this.#lists[-v - 1]!;
   }
 
+  /** `at`: when the supersession took effect (takesEffectAt of the successor, REQ-DECIDE-010). */
   markSuperseded(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
     if (slot !== undefined) this.#table.setSupersededAt(slot, timeKey(at));
   }
 
+  /** `at`: when the revocation took effect (takesEffectAt of the revocation, REQ-DECIDE-010). */
   markRevoked(recordId: string, ids: readonly string[], at: string): void {
     const slot = this.#slotOf(recordId, ids);
     if (slot !== undefined) this.#table.setRevokedAt(slot, timeKey(at));
@@ -275,7 +286,7 @@ export class DecisionIndex {
     if (profile.conditions !== undefined) record.conditions = profile.conditions;
     const validUntil = timeOfKey(t.validUntil(slot));
     if (validUntil !== undefined) record.valid_until = validUntil;
-    const state: RecordState = { id: t.idOf(slot), record };
+    const state: RecordState = { id: t.idOf(slot), record, loggedAt: timeOfKey(t.loggedAt(slot))! };
     const supersededAt = timeOfKey(t.supersededAt(slot));
     if (supersededAt !== undefined) state.supersededAt = supersededAt;
     const revokedAt = timeOfKey(t.revokedAt(slot));
@@ -347,6 +358,7 @@ type StoredTimes = {
   issuedAt: string;
   validFrom: string;
   validUntil?: string | null;
+  loggedAt: string;
   supersededAt?: string | null;
   revokedAt?: string | null;
 };

@@ -7,11 +7,12 @@
  * The fields come as one tab-separated text per row: the client builds a property per column per
  * row, and one column instead of ten halves the load. A tab never occurs raw in the fields (JSON
  * text escapes it; ids, key ids and timestamps have fixed alphabets). `||`, `coalesce` and the
- * literal are standard SQL. The order of records does not matter to the index.
+ * literal are standard SQL. The order of records does not matter to the index. The record's
+ * `received_at` (when this node logged it, REQ-DECIDE-011) comes from its object row, by `seq`.
  */
-import { asc, gt, sql } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
-import { records } from '../db/schema.ts';
+import { objects, records } from '../db/schema.ts';
 import type { DecisionIndex } from './decision-index.ts';
 
 const PAGE = 50_000;
@@ -20,7 +21,7 @@ const TAB = '\t';
 const fields = sql<string>`${records.issuer} || '\t' || ${records.ids} || '\t' || ${records.purposes}
   || '\t' || coalesce(${records.conditions}, '') || '\t' || ${records.issuedAt} || '\t' || ${records.validFrom}
   || '\t' || coalesce(${records.validUntil}, '') || '\t' || coalesce(${records.supersededAt}, '')
-  || '\t' || coalesce(${records.revokedAt}, '')`;
+  || '\t' || coalesce(${records.revokedAt}, '') || '\t' || ${objects.receivedAt}`;
 
 const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : s);
 
@@ -30,12 +31,13 @@ export async function loadRecordIndex(db: Db, index: DecisionIndex): Promise<voi
     const page = await db
       .select({ id: records.id, fields })
       .from(records)
+      .innerJoin(objects, eq(objects.seq, records.seq))
       .where(gt(records.id, after))
       .orderBy(asc(records.id))
       .limit(PAGE);
     for (const row of page) {
       const f = row.fields.split(TAB);
-      if (f.length !== 9) throw new Error(`record ${row.id}: unexpected stored fields`);
+      if (f.length !== 10) throw new Error(`record ${row.id}: unexpected stored fields`);
       index.addStoredRecord({
         id: row.id,
         issuer: f[0]!,
@@ -47,6 +49,7 @@ export async function loadRecordIndex(db: Db, index: DecisionIndex): Promise<voi
         validUntil: orNull(f[6]),
         supersededAt: orNull(f[7]),
         revokedAt: orNull(f[8]),
+        loggedAt: f[9]!,
       });
     }
     if (page.length < PAGE) break;

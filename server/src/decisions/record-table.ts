@@ -13,6 +13,8 @@ const VALID_FROM = 1;
 const VALID_UNTIL = 2;
 const SUPERSEDED_AT = 3;
 const REVOKED_AT = 4;
+/** Offset 5 holds issuer and profile (below). */
+const LOGGED_AT = 6;
 const STRIDE = 8;
 /** Offsets in a row seen as int32 (issuer and profile share the row's sixth float64's bytes). */
 const ISSUER = 10;
@@ -26,6 +28,7 @@ export interface SlotInput {
   issuedAt: number;
   validFrom: number;
   validUntil: number;
+  loggedAt: number;
   supersededAt: number;
   revokedAt: number;
 }
@@ -64,6 +67,7 @@ export class RecordTable {
     rows[row + VALID_UNTIL] = r.validUntil;
     rows[row + SUPERSEDED_AT] = r.supersededAt;
     rows[row + REVOKED_AT] = r.revokedAt;
+    rows[row + LOGGED_AT] = r.loggedAt;
     this.#ints[slot * INT_STRIDE + ISSUER] = r.issuer;
     this.#ints[slot * INT_STRIDE + PROFILE] = r.profile;
     return slot;
@@ -98,6 +102,10 @@ export class RecordTable {
     return this.#rows[slot * STRIDE + VALID_UNTIL]!;
   }
 
+  loggedAt(slot: number): number {
+    return this.#rows[slot * STRIDE + LOGGED_AT]!;
+  }
+
   supersededAt(slot: number): number {
     return this.#rows[slot * STRIDE + SUPERSEDED_AT]!;
   }
@@ -114,12 +122,16 @@ export class RecordTable {
     this.#rows[slot * STRIDE + REVOKED_AT] = at;
   }
 
-  /** kyodaku.md §8 step 1 for the record's own times: issued, inside its window, not revoked or superseded. */
+  /**
+   * kyodaku.md §8 step 1 for the record's own times: issued and logged, inside its window, not
+   * revoked or superseded.
+   */
   inForce(slot: number, at: number): boolean {
     const rows = this.#rows;
     const row = slot * STRIDE;
     return (
       rows[row + ISSUED_AT]! <= at &&
+      rows[row + LOGGED_AT]! <= at &&
       rows[row + VALID_FROM]! <= at &&
       at < rows[row + VALID_UNTIL]! &&
       at < rows[row + REVOKED_AT]! &&

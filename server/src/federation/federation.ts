@@ -331,8 +331,9 @@ export class Federation implements FollowerHost {
     update: { cursor: number; peaks: Buffer; checkpointNote: string },
   ): Promise<void> {
     // Through the node's writer: a page of 1,000 objects commits on the writer thread.
-    await this.#registry.objects.write(pageStatements(row, page, update, toTimestamp(this.now())));
-    await this.#state.apply(row.origin, this.#nodeOf.get(row.origin) ?? '', page.accepted);
+    const receivedAt = toTimestamp(this.now());
+    await this.#registry.objects.write(pageStatements(row, page, update, receivedAt));
+    await this.#state.apply(row.origin, this.#nodeOf.get(row.origin) ?? '', page.accepted, receivedAt);
   }
 
   /** A change of a peer's row, through the node's writer (the node's one writing path). */

@@ -97,6 +97,7 @@ export async function readFollowed(
         kind,
         party: r.party ?? '',
         subject: r.subject,
+        receivedAt: r.receivedAt,
         object: {
           kind,
           id: r.id,

@@ -10,6 +10,7 @@ import {
   leafHash,
   type PublicJwk,
   type SignedObject,
+  takesEffectAt,
   toTimestamp,
 } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
@@ -129,8 +130,17 @@ export class FollowedState {
     }
   }
 
-  /** Applies committed followed objects of one origin (whose pinned node key is `node`), in order. */
-  async apply(origin: string, node: string, list: readonly FollowedObject[]): Promise<void> {
+  /**
+   * Applies committed followed objects of one origin (whose pinned node key is `node`), in order.
+   * An object counts from when this node received it (its own `receivedAt`, else `receivedAt`):
+   * a mirror knows when it logged an object, not when the origin did (federation.md §5).
+   */
+  async apply(
+    origin: string,
+    node: string,
+    list: readonly FollowedObject[],
+    receivedAt?: string,
+  ): Promise<void> {
     const index = this.#registry.index;
     const recordIds = list.filter((o) => o.kind === 'record').map((o) => o.object.id);
     const local = new Set<string>();
@@ -141,6 +151,8 @@ export class FollowedState {
     }
     for (const o of list) {
       const id = o.object.id;
+      const loggedAt = o.receivedAt ?? receivedAt;
+      if (loggedAt === undefined) throw new Error(`followed object ${id}: no received time`);
       switch (o.kind) {
         case 'party':
           this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
@@ -172,7 +184,7 @@ export class FollowedState {
           if (this.#records.has(id) || local.has(id)) break;
           const held: FollowedRecord = { origin, node, index: o.index, iss: r.iss };
           this.#records.set(id, held);
-          index.addRecord(indexedRecordOf(id, r));
+          index.addRecord(indexedRecordOf(id, r, loggedAt));
           const revoked = this.#pendingRevoked.get(id);
           if (revoked !== undefined && revoked.iss === r.iss) {
             held.revokedBy = revoked.by;
@@ -185,12 +197,14 @@ export class FollowedState {
             held.supersededAt = superseded.at;
             index.markSuperseded(id, r.work.ids, superseded.at);
           }
-          if (r.supersedes !== undefined) await this.#supersede(r.supersedes, id, r.issued_at, r.iss);
+          if (r.supersedes !== undefined) {
+            await this.#supersede(r.supersedes, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
+          }
           break;
         }
         case 'revocation': {
           const r = (o.object as SignedObject<'revocation'>).payload;
-          await this.#revoke(r.record, id, r.issued_at, r.iss);
+          await this.#revoke(r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           break;
         }
       }

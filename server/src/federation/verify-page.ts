@@ -41,6 +41,8 @@ export interface FollowedObject {
   party: string;
   /** The object it acts on (revoked record or attestation, superseded record), if any. */
   subject: string | null;
+  /** When this node committed it (its `foreign_objects.received_at`), once committed. */
+  receivedAt?: string;
 }
 
 export interface Refusal {

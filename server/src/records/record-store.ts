@@ -3,7 +3,13 @@
  * (supersede, revoke) checked against the committed state and the group commit so far, the
  * records' index rows, and their effect on the decision index.
  */
-import { type ConsentRecord, KyodakuError, type RecordRevocation, type SignedObject } from '@kyodaku/client';
+import {
+  type ConsentRecord,
+  KyodakuError,
+  type RecordRevocation,
+  type SignedObject,
+  takesEffectAt,
+} from '@kyodaku/client';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { RowInserter } from '../db/row-inserter.ts';
@@ -95,6 +101,8 @@ export class RecordStore {
    */
   async putRecord(obj: SignedObject<'record'>, receivedAt: string, together?: object): Promise<StoredObject> {
     const r = obj.payload;
+    // A supersession takes effect when the successor is both issued and logged (REQ-DECIDE-010).
+    const effectiveAt = takesEffectAt(r.issued_at, receivedAt);
     const [stored] = await this.#objects.publish({
       id: obj.id,
       together,
@@ -119,7 +127,7 @@ export class RecordStore {
           stmts.push(
             this.#db
               .update(records)
-              .set({ supersededBy: obj.id, supersededAt: r.issued_at })
+              .set({ supersededBy: obj.id, supersededAt: effectiveAt })
               .where(eq(records.id, superseded.id)),
           );
         }
@@ -142,8 +150,8 @@ export class RecordStore {
           ],
           stmts,
           after: () => {
-            this.#index.addRecord(indexedRecordOf(obj.id, r));
-            if (target !== undefined) this.#index.markSuperseded(target.id, target.ids, r.issued_at);
+            this.#index.addRecord(indexedRecordOf(obj.id, r, receivedAt));
+            if (target !== undefined) this.#index.markSuperseded(target.id, target.ids, effectiveAt);
           },
         };
       },
@@ -169,7 +177,7 @@ export class RecordStore {
           },
         ],
         after: () => {
-          for (const o of objs) this.#index.addRecord(indexedRecordOf(o.id, o.payload));
+          for (const o of objs) this.#index.addRecord(indexedRecordOf(o.id, o.payload, receivedAt));
         },
       }),
     );
@@ -181,6 +189,8 @@ export class RecordStore {
     together?: object,
   ): Promise<StoredObject> {
     const r: RecordRevocation = obj.payload;
+    // A revocation takes effect when it is both issued and logged (REQ-DECIDE-010).
+    const effectiveAt = takesEffectAt(r.issued_at, receivedAt);
     const [stored] = await this.#objects.publish({
       id: obj.id,
       together,
@@ -207,10 +217,10 @@ export class RecordStore {
               .values({ id: obj.id, record: r.record, issuer: r.iss, issuedAt: r.issued_at }),
             this.#db
               .update(records)
-              .set({ revokedBy: obj.id, revokedAt: r.issued_at })
+              .set({ revokedBy: obj.id, revokedAt: effectiveAt })
               .where(eq(records.id, r.record)),
           ],
-          after: () => this.#index.markRevoked(target.id, target.ids, r.issued_at),
+          after: () => this.#index.markRevoked(target.id, target.ids, effectiveAt),
         };
       },
     });

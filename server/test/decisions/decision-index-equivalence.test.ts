@@ -12,6 +12,7 @@ import {
   PURPOSES,
   type Purpose,
   type RecordState,
+  takesEffectAt,
 } from '@kyodaku/client';
 import { describe, expect, it } from 'vitest';
 import { answerTail, missTail } from '../../src/decisions/answer-templates.ts';
@@ -90,7 +91,8 @@ function scenario(seed: number): Scenario {
     if (r.next() < 0.4) record.conditions = r.pick(CONDITIONS);
     if (r.next() < 0.3) record.valid_until = r.pick(TIMES);
     const id = r.next() < 0.05 ? `other-id-${k}` : Array.from({ length: 64 }, () => HEX[r.int(16)]).join('');
-    states.push({ id, record });
+    // Logged when issued, or later (a backdated record), or earlier (dated ahead of the node's clock).
+    states.push({ id, record, loggedAt: r.next() < 0.5 ? record.issued_at : r.pick(TIMES) });
   }
   // Supersede and revoke as the store allows: a superseded record is current and of the same issuer.
   for (const state of states) {
@@ -100,7 +102,7 @@ function scenario(seed: number): Scenario {
           s !== state && s.record.iss === state.record.iss && s.record.issued_at >= state.record.issued_at,
       );
       if (later !== undefined && state.supersededAt === undefined && state.revokedAt === undefined)
-        state.supersededAt = later.record.issued_at;
+        state.supersededAt = takesEffectAt(later.record.issued_at, later.loggedAt!);
     }
     if (r.next() < 0.2) state.revokedAt = r.pick(TIMES);
   }
@@ -129,8 +131,9 @@ function viaWrites(s: Scenario, seed: number): DecisionIndex {
   for (const [party, list] of s.attestations) {
     for (const a of list) index.addAttestation(party, { ...a, revokedAt: undefined });
   }
-  for (const { id, record } of s.states) {
+  for (const { id, record, loggedAt } of s.states) {
     index.addRecord({
+      loggedAt: loggedAt!,
       id,
       iss: record.iss,
       type: record.work.type,
@@ -161,8 +164,9 @@ function viaWrites(s: Scenario, seed: number): DecisionIndex {
 function viaLoad(s: Scenario): DecisionIndex {
   const index = new DecisionIndex();
   for (const [party, list] of s.attestations) for (const a of list) index.addAttestation(party, { ...a });
-  for (const { id, record, supersededAt, revokedAt } of s.states) {
+  for (const { id, record, supersededAt, revokedAt, loggedAt } of s.states) {
     index.addStoredRecord({
+      loggedAt: loggedAt!,
       id,
       issuer: record.iss,
       ids: JSON.stringify(record.work.ids),

@@ -3,7 +3,7 @@
  * and a superseded record, conditions, url patterns) reloaded from the database answers every
  * stored identifier and purpose exactly as the live index does (plus a superseded record).
  */
-import { PURPOSES, toTimestamp } from '@kyodaku/client';
+import { PURPOSES, takesEffectAt, toTimestamp } from '@kyodaku/client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { attestations, recordIds } from '../../src/db/schema.ts';
 import { DecisionIndex } from '../../src/decisions/decision-index.ts';
@@ -25,7 +25,9 @@ it('reloads a seeded registry into an index that answers as the live one', async
   const first = await p.record({ ids, purposes: { train: 'allow' }, valid_until: '2030-01-01T00:00:00Z' });
   expect((await t.postJws('/v1/records', first.jws)).status).toBe(201);
   const second = await p.record({ ids, purposes: { train: 'deny' }, supersedes: first.id });
-  expect((await t.postJws('/v1/records', second.jws)).status).toBe(201);
+  const published = await t.postJws('/v1/records', second.jws);
+  expect(published.status).toBe(201);
+  const { received_at } = (await published.json()) as { received_at: string };
   const live = t.node.index;
   const loaded = new DecisionIndex();
   // The attestations as the store loads them (the loader reads records only).
@@ -75,6 +77,8 @@ it('reloads a seeded registry into an index that answers as the live one', async
   }
   expect(answered).toBeGreaterThan(0);
   const states = loaded.candidates(ids);
-  expect(states.find((s) => s.id === first.id)?.supersededAt).toBe(second.payload.issued_at);
+  expect(states.find((s) => s.id === first.id)?.supersededAt).toBe(
+    takesEffectAt(second.payload.issued_at, received_at),
+  );
   expect(states.find((s) => s.id === first.id)?.record.valid_until).toBe('2030-01-01T00:00:00Z');
 });

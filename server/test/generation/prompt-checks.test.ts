@@ -274,15 +274,19 @@ describe('the name index is kept in step', () => {
     // What federation does with a followed record (FollowedState.apply): no HTTP publication.
     const { indexedRecordOf } = await import('../../src/decisions/decision-index.ts');
     t.node.index.addRecord(
-      indexedRecordOf('a'.repeat(64), {
-        kind: 'record',
-        v: 1,
-        iss: 'b'.repeat(43),
-        work: { type: 'character', ids: [GOKU], titles: { ja: '孫悟空' } },
-        purposes: { generate: 'deny' },
-        valid_from: '2026-01-01T00:00:00Z',
-        issued_at: '2026-01-01T00:00:00Z',
-      }),
+      indexedRecordOf(
+        'a'.repeat(64),
+        {
+          kind: 'record',
+          v: 1,
+          iss: 'b'.repeat(43),
+          work: { type: 'character', ids: [GOKU], titles: { ja: '孫悟空' } },
+          purposes: { generate: 'deny' },
+          valid_from: '2026-01-01T00:00:00Z',
+          issued_at: '2026-01-01T00:00:00Z',
+        },
+        '2026-01-01T00:00:00Z',
+      ),
     );
     const r = await check({ text: '孫悟空を描いて', purposes: ['generate'] });
     expect(r.matches.map((m) => [m.text, m.named_by, m.decision])).toEqual([

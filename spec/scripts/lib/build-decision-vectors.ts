@@ -320,6 +320,76 @@ const cases: Case[] = [
       },
     },
   ],
+  [
+    'a backdated record does not count before the node logged it: no record, deny',
+    ['REQ-DECIDE-011', 'REQ-DECIDE-001'],
+    [rec(1, { purposes: { all: 'allow' } }, { loggedAt: '2026-07-01T00:00:00Z' })],
+    {},
+    { decision: 'deny', reasons: ['no-record'], records: [], disputed: false },
+  ],
+  [
+    'a backdated record counts once the node logged it',
+    ['REQ-DECIDE-011'],
+    [rec(1, { purposes: { all: 'allow' } }, { loggedAt: '2026-05-01T00:00:00Z' })],
+    {},
+    { decision: 'allow', reasons: ['granted'], records: [id(1)], disputed: false },
+  ],
+  [
+    'a backdated record logged later does not displace the record that counted then',
+    ['REQ-DECIDE-011', 'REQ-DECIDE-004'],
+    [
+      rec(1, { purposes: { all: 'allow' }, issued_at: '2026-02-01T00:00:00Z' }),
+      rec(
+        2,
+        { purposes: { all: 'deny' }, issued_at: '2026-03-01T00:00:00Z' },
+        { loggedAt: '2026-07-01T00:00:00Z' },
+      ),
+    ],
+    {},
+    { decision: 'allow', reasons: ['granted'], records: [id(1)], disputed: false },
+  ],
+  [
+    'a revocation issued before the query time but logged after it takes effect when logged',
+    ['REQ-DECIDE-010', 'REQ-DECIDE-003'],
+    [
+      rec(
+        1,
+        { purposes: { all: 'allow' } },
+        // The revocation says 2026-02-01 and was logged 2026-07-01: it took effect then.
+        { loggedAt: '2026-01-01T00:00:00Z', revokedAt: '2026-07-01T00:00:00Z' },
+      ),
+    ],
+    {},
+    { decision: 'allow', reasons: ['granted'], records: [id(1)], disputed: false },
+  ],
+  [
+    'a backdated successor does not count, nor displace its predecessor, before it was logged',
+    ['REQ-DECIDE-010', 'REQ-DECIDE-011'],
+    [
+      rec(1, { purposes: { all: 'allow' } }, { supersededAt: '2026-07-01T00:00:00Z' }),
+      rec(
+        2,
+        { purposes: { all: 'deny' }, issued_at: '2026-03-01T00:00:00Z', supersedes: id(1) },
+        { loggedAt: '2026-07-01T00:00:00Z' },
+      ),
+    ],
+    {},
+    { decision: 'allow', reasons: ['granted'], records: [id(1)], disputed: false },
+  ],
+  [
+    'a backdated successor decides once logged',
+    ['REQ-DECIDE-010', 'REQ-DECIDE-011'],
+    [
+      rec(1, { purposes: { all: 'allow' } }, { supersededAt: '2026-07-01T00:00:00Z' }),
+      rec(
+        2,
+        { purposes: { all: 'deny' }, issued_at: '2026-03-01T00:00:00Z', supersedes: id(1) },
+        { loggedAt: '2026-07-01T00:00:00Z' },
+      ),
+    ],
+    { at: '2026-07-01T00:00:00Z' },
+    { decision: 'deny', reasons: ['denied'], records: [id(2)], disputed: false },
+  ],
 ];
 
 export function buildDecisionVectors() {
@@ -339,7 +409,7 @@ export function buildDecisionVectors() {
     })),
     {
       records:
-        'record states: verified payloads, with revokedAt/supersededAt when a revocation or successor is in force; issuer keys are taken as attested',
+        'record states: verified payloads, with loggedAt (when the deciding node logged the record; absent: it counts from issued_at) and revokedAt/supersededAt when a revocation or successor is in force (the later of its issued_at and the time it was logged, REQ-DECIDE-010); issuer keys are taken as attested',
       reasons: 'order of reasons is not significant',
     },
   );

@@ -36,6 +36,41 @@ async function workRecords(ctx: Context, id: string): Promise<Array<{ id?: unkno
 
 export const federationMirrorCases: Case[] = defineCases([
   {
+    id: 'federation-mirror-backdated',
+    requirements: ['REQ-FED-035', 'REQ-DECIDE-010', 'REQ-DECIDE-011', 'REQ-FED-030'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'a followed record counts from when the mirror logged it; a backdated followed revocation does not change an answer for a time before that',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const work = ctx.workId('followed-backdated');
+        // Issued two minutes ago; the mirror logs it only when it reads the peer's log.
+        const record = await peer.record(member, { ids: [work] });
+        await follow(ctx, peer);
+        await caughtUp(ctx, peer);
+        const logged = (await ctx.recordView(record.id)).received_at;
+        const before = ctx.time(-60);
+        check(before < logged, `the mirror logged the followed record at ${logged}, not after ${before}`);
+        const early = await ctx.decision(work, 'train.genai', before);
+        equal(
+          [early.decision, early.records],
+          ['deny', []],
+          'decision for a time before the mirror logged the followed record (issued, and attested, earlier)',
+        );
+        equal((await ctx.decision(work, 'train.genai', logged)).decision, 'allow', 'decision at T');
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await peer.revoke(member, record.id, peer.time(-110));
+        await decisionBecomes(ctx, work, 'deny', 'the followed revocation');
+        equal(
+          (await ctx.decision(work, 'train.genai', logged)).decision,
+          'allow',
+          'decision at T after a followed revocation backdated before T',
+        );
+      }),
+  },
+  {
     id: 'federation-mirror-answers-with-origin',
     requirements: [
       'REQ-FED-010',
