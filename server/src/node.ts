@@ -13,6 +13,7 @@ import { loadNodeKeys } from './node-keys.ts';
 import { resolveOrigin } from './node-origin.ts';
 import { ObjectLog } from './objects/object-log.ts';
 import { AttestationStore } from './parties/attestation-store.ts';
+import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
 
@@ -63,10 +64,12 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   const writer = openWriter(options.db, client, connectionPragmas);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
+  const parties = new PartyStore(objects);
   const registry = {
     objects,
     index,
-    parties: new PartyStore(objects),
+    parties,
+    keys: new KeyStore(objects, index, parties),
     attestations: new AttestationStore(objects, index),
     records: new RecordStore(objects, index),
   };
@@ -92,6 +95,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await objects.load();
     await registry.attestations.load();
     await loadRecordIndex(db, index);
+    await registry.keys.load();
     await checkpoints.load();
     await federation.load();
   } catch (error) {

@@ -137,7 +137,7 @@ export const PartyKeys = z
       z.looseObject({
         kid: KeyId,
         key: PublicJwk,
-        bound_at: Timestamp,
+        bound_at: Timestamp.optional(),
         bound_by: ObjectId.optional(),
         compromised_at: Timestamp.optional(),
         compromised_by: ObjectId.optional(),

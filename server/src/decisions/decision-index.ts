@@ -192,6 +192,16 @@ export class DecisionIndex {
     if (slot !== undefined) this.#table.setRevokedAt(slot, timeKey(at));
   }
 
+  /**
+   * Makes a record count at no time (signed with a compromised key and logged after its
+   * `compromised_at`, kyodaku.md REQ-KEY-007): its window `[valid_from, valid_until)` becomes empty,
+   * and no later revocation or supersession reopens it.
+   */
+  disqualify(recordId: string, ids: readonly string[]): void {
+    const slot = this.#slotOf(recordId, ids);
+    if (slot !== undefined) this.#table.setValidUntil(slot, this.#table.validFrom(slot));
+  }
+
   addAttestation(party: string, a: AttestationState): void {
     this.#issuers[this.#issuer(party)]!.attestations.push(a);
     this.#attestationVersion++;

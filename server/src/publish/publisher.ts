@@ -72,7 +72,7 @@ function publishableKindOf(jws: string): PublishableKind {
 }
 
 export function publisher(node: NodeContext) {
-  const resolveKey = issuerKeyOf(node.parties);
+  const resolveKey = issuerKeyOf(node.keys);
   const now = () => toTimestamp(node.now());
 
   const verifiers: Record<PublishableKind, (jws: unknown) => Promise<Verified>> = {

@@ -1,0 +1,204 @@
+/**
+ * Party keys (spec/kyodaku.md §6.4, §6.5): the keys bound to parties by key changes and the keys
+ * declared compromised, kept in memory (loaded at start, updated after every accepted change), and
+ * the effect of a compromise on the decision index: records signed with the key and logged at or
+ * after `compromised_at` stop counting (REQ-KEY-007).
+ */
+import type { KeyObject } from 'node:crypto';
+import { KyodakuError, type SignedObject } from '@kyodaku/client';
+import { and, asc, eq, gte } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import { keyCompromises, objects, partyKeys, records } from '../db/schema.ts';
+import type { DecisionIndex } from '../decisions/decision-index.ts';
+import { groupState, type ObjectLog, type StoredObject } from '../objects/object-log.ts';
+import { keyObjectOf } from '../objects/verify.ts';
+import type { PartyStore } from './party-store.ts';
+
+/** A key bound by a key change. */
+interface BoundKey {
+  kid: string;
+  party: string;
+  x: string;
+  boundBy: string;
+  boundAt: string;
+}
+
+/** The current key of each party changed earlier in the same group commit. */
+const changedInGroup = groupState(() => new Map<string, string>());
+
+/** The `kid` of a compact JWS's protected header (the node verified it when it accepted it). */
+function kidOf(jws: string): string {
+  const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString()) as {
+    kid: string;
+  };
+  return header.kid;
+}
+
+export class KeyStore {
+  readonly #objects: ObjectLog;
+  readonly #db: Db;
+  readonly #index: DecisionIndex;
+  readonly #parties: PartyStore;
+  /** Keys bound by key changes, by kid. */
+  readonly #bound = new Map<string, BoundKey>();
+  /** Each changed party's keys after its first, in log order. */
+  readonly #history = new Map<string, BoundKey[]>();
+  /** Compromised keys: kid -> { compromised_at, declaration id }. */
+  readonly #compromised = new Map<string, { at: string; by: string }>();
+
+  constructor(objects: ObjectLog, index: DecisionIndex, parties: PartyStore) {
+    this.#objects = objects;
+    this.#db = objects.db;
+    this.#index = index;
+    this.#parties = parties;
+  }
+
+  /** Loads the key history and applies every compromise to the decision index; after the record index. */
+  async load(): Promise<void> {
+    for (const k of await this.#db.select().from(partyKeys).orderBy(asc(partyKeys.seq))) this.#bind(k);
+    for (const c of await this.#db.select().from(keyCompromises)) {
+      this.#compromised.set(c.kid, { at: c.compromisedAt, by: c.id });
+      for (const r of await this.#affected(c.party, c.kid, c.compromisedAt)) {
+        this.#index.disqualify(r.id, r.ids);
+      }
+    }
+  }
+
+  #bind(k: BoundKey): void {
+    this.#bound.set(k.kid, k);
+    const list = this.#history.get(k.party);
+    if (list === undefined) this.#history.set(k.party, [k]);
+    else list.push(k);
+  }
+
+  /** The kid of a party's current key: its first key (the party id) until a key change. */
+  currentKid(party: string): string {
+    const list = this.#history.get(party);
+    return list === undefined ? party : list[list.length - 1]!.kid;
+  }
+
+  /** The key bound to `party` now if `kid` names it (REQ-SIG-003, REQ-KEY-004), else ERR_JWS_KID. */
+  async currentKey(party: string, kid: string): Promise<KeyObject> {
+    if (kid !== this.currentKid(party)) {
+      throw new KyodakuError('ERR_JWS_KID', 'kid is not the current key of iss');
+    }
+    const bound = this.#bound.get(kid);
+    if (bound !== undefined) return keyObjectOf({ x: bound.x });
+    const key = await this.#parties.partyKey(party);
+    if (key === undefined) throw new KyodakuError('ERR_JWS_KID', 'iss is not a registered party');
+    return key;
+  }
+
+  /** The party's keys, oldest first (GET /v1/parties/{id}/keys); undefined for an unknown party. */
+  async keysOf(party: string) {
+    const row = await this.#parties.partyRow(party);
+    if (row === undefined) return undefined;
+    const first = await this.#objects.objectById(row.currentId);
+    const firstJwk = JSON.parse(Buffer.from(first!.jws.split('.')[1]!, 'base64url').toString()) as {
+      key: { x: string };
+    };
+    const compromise = (kid: string) => {
+      const c = this.#compromised.get(kid);
+      return c === undefined ? {} : { compromised_at: c.at, compromised_by: c.by };
+    };
+    const keys = [
+      {
+        kid: party,
+        key: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: firstJwk.key.x },
+        ...compromise(party),
+      },
+      ...(this.#history.get(party) ?? []).map((k) => ({
+        kid: k.kid,
+        key: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: k.x },
+        bound_at: k.boundAt,
+        bound_by: k.boundBy,
+        ...compromise(k.kid),
+      })),
+    ];
+    return { party, current: this.currentKid(party), keys };
+  }
+
+  /** Stores a verified key change whose proof was checked; `newKid` is the new key's id. */
+  async putKeyChange(
+    change: SignedObject<'key-change'>,
+    newKid: string,
+    receivedAt: string,
+  ): Promise<StoredObject> {
+    const party = change.payload.iss;
+    const [stored] = await this.#objects.publish({
+      id: change.id,
+      plan: async (g) => {
+        const changed = changedInGroup(g);
+        const current = changed.get(party) ?? this.currentKid(party);
+        if (change.header.kid !== current) {
+          throw new KyodakuError('ERR_JWS_KID', 'a key change must be signed by the current key of iss');
+        }
+        const inGroup = [...changed.values()].includes(newKid);
+        if (inGroup || this.#bound.has(newKid) || (await this.#parties.partyRow(newKid)) !== undefined) {
+          throw new KyodakuError('ERR_CONFLICT', 'new_key is already a key of a party');
+        }
+        changed.set(party, newKid);
+        const row: BoundKey & { seq: number } = {
+          kid: newKid,
+          party,
+          x: change.payload.new_key.x,
+          seq: g.seq,
+          boundBy: change.id,
+          boundAt: receivedAt,
+        };
+        return {
+          objects: [{ id: change.id, kind: 'key-change', jws: change.jws, receivedAt }],
+          stmts: [this.#db.insert(partyKeys).values(row)],
+          after: () => this.#bind(row),
+        };
+      },
+    });
+    return stored!;
+  }
+
+  /** Stores a verified key compromise (REQ-KEY-006) and applies it to the decision index (REQ-KEY-007). */
+  async putKeyCompromise(c: SignedObject<'key-compromise'>, receivedAt: string): Promise<StoredObject> {
+    const { iss: party, key: kid, compromised_at: at } = c.payload;
+    const [stored] = await this.#objects.publish({
+      id: c.id,
+      plan: async () => {
+        if (c.header.kid !== this.currentKid(party)) {
+          throw new KyodakuError('ERR_JWS_KID', 'a key compromise must be signed by the current key of iss');
+        }
+        const former = kid === party || this.#bound.get(kid)?.party === party;
+        if (!former) throw new KyodakuError('ERR_NOT_FOUND', 'key is not a key of iss');
+        if (kid === this.currentKid(party)) {
+          throw new KyodakuError(
+            'ERR_CONFLICT',
+            'the current key cannot be declared compromised; change it first',
+          );
+        }
+        if (this.#compromised.has(kid)) {
+          throw new KyodakuError('ERR_CONFLICT', 'the key is already declared compromised');
+        }
+        const affected = await this.#affected(party, kid, at);
+        return {
+          objects: [{ id: c.id, kind: 'key-compromise', jws: c.jws, receivedAt }],
+          stmts: [this.#db.insert(keyCompromises).values({ kid, party, compromisedAt: at, id: c.id })],
+          after: () => {
+            this.#compromised.set(kid, { at, by: c.id });
+            for (const r of affected) this.#index.disqualify(r.id, r.ids);
+          },
+        };
+      },
+    });
+    return stored!;
+  }
+
+  /** The records of `party` signed with `kid` and logged at or after `at`. */
+  async #affected(party: string, kid: string, at: string) {
+    const rows = await this.#db
+      .select({ id: records.id, ids: records.ids, jws: objects.jws })
+      .from(records)
+      .innerJoin(objects, eq(objects.id, records.id))
+      .where(and(eq(records.issuer, party), gte(objects.receivedAt, at)));
+    return rows
+      .filter((r) => kidOf(r.jws) === kid)
+      .map((r) => ({ id: r.id, ids: JSON.parse(r.ids) as string[] }));
+  }
+}
