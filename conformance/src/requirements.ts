@@ -9,17 +9,6 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   'REQ-API-015': 'none: durability across a power loss is not observable from outside the node',
   'REQ-API-085': 'none: needs a storage fault of the node under test',
   'REQ-ERR-007': 'none: needs a storage fault of the node under test',
-  // Key change and compromise (issue 16 item 6): cases pending; the reference node's own tests
-  // cover them (server/test/parties/keys.test.ts).
-  'REQ-KEY-001': 'pending: key cases',
-  'REQ-KEY-002': 'pending: key cases',
-  'REQ-KEY-003': 'pending: key cases',
-  'REQ-KEY-004': 'pending: key cases',
-  'REQ-KEY-005': 'pending: key cases',
-  'REQ-KEY-006': 'pending: key cases',
-  'REQ-KEY-007': 'pending: key cases',
-  'REQ-API-090': 'pending: key cases',
-  'REQ-API-091': 'pending: key cases',
 };
 
 /** Documents whose requirements the `core` profile covers. */

@@ -7,6 +7,7 @@ import { decisionCases } from './decisions.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { hostileJsonCases } from './hostile-json.ts';
+import { keyCases } from './keys.ts';
 import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
@@ -23,6 +24,7 @@ export const ALL_CASES: readonly Case[] = [
   ...partyCases,
   ...attestationCases,
   ...recordCases,
+  ...keyCases,
   ...publicationCases,
   ...sigCases,
   ...hostileJsonCases,
