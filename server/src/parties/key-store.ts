@@ -89,6 +89,19 @@ export class KeyStore {
     return key;
   }
 
+  /**
+   * A party registration (self-signed, so its kid is its key's thumbprint) is refused once that key
+   * no longer signs for its party (REQ-KEY-004: the party changed its key; updates are signed by the
+   * current key in a later version) and when the key is bound to a party by a key change (REQ-KEY-003).
+   */
+  assertMayRegister(kid: string): void {
+    if (this.#bound.has(kid))
+      throw new KyodakuError('ERR_CONFLICT', 'this key is bound to a party by a key change');
+    if (this.currentKid(kid) !== kid) {
+      throw new KyodakuError('ERR_JWS_KID', 'the party changed its key: this key no longer signs for it');
+    }
+  }
+
   /** The party's keys, oldest first (GET /v1/parties/{id}/keys); undefined for an unknown party. */
   async keysOf(party: string) {
     const row = await this.#parties.partyRow(party);

@@ -80,6 +80,7 @@ export function publisher(node: NodeContext) {
       const party = await verifyParty(jws);
       assertNotFutureDated(party.payload.issued_at, node.now());
       const partyId = party.header.kid;
+      node.keys.assertMayRegister(partyId);
       return {
         store: async (together) => ({
           kind: 'party',

@@ -249,3 +249,23 @@ describe('key compromise', () => {
     expect(await problemType(notMine)).toBe(P('not-found'));
   });
 });
+
+describe('party registration after a key change', () => {
+  it('REQ-KEY-004: refuses a registration with the old key, and one with the new key as a new party', async () => {
+    const p = await t.party();
+    const { next, response } = await rotate(p.id, p.signer);
+    expect(response.status).toBe(201);
+    const update = await signObject('party', { ...p.party.payload, issued_at: toTimestamp(clock) }, p.signer);
+    const old = await t.postJws('/v1/parties', update.jws);
+    expect(old.status).toBe(400);
+    expect(await problemType(old)).toBe(P('unknown-key'));
+    const asNew = await signObject(
+      'party',
+      { ...p.party.payload, key: next.keys.publicJwk, issued_at: toTimestamp(clock) },
+      next.signer,
+    );
+    const taken = await t.postJws('/v1/parties', asNew.jws);
+    expect(taken.status).toBe(409);
+    expect(await problemType(taken)).toBe(P('conflict'));
+  });
+});
