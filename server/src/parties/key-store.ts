@@ -6,9 +6,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { KyodakuError, type SignedObject } from '@kyodaku/client';
-import { and, asc, eq, gte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
-import { keyCompromises, objects, partyKeys, records } from '../db/schema.ts';
+import { keyCompromises, objects, partyKeys, records, revocations } from '../db/schema.ts';
 import type { DecisionIndex } from '../decisions/decision-index.ts';
 import { groupState, type ObjectLog, type StoredObject } from '../objects/object-log.ts';
 import { keyObjectOf } from '../objects/verify.ts';
@@ -58,7 +58,7 @@ export class KeyStore {
     for (const k of await this.#db.select().from(partyKeys).orderBy(asc(partyKeys.seq))) this.#bind(k);
     for (const c of await this.#db.select().from(keyCompromises)) {
       this.#compromised.set(c.kid, { at: c.compromisedAt, by: c.id });
-      for (const r of await this.#affected(c.party, c.kid, c.compromisedAt)) {
+      for (const r of (await this.#affected(c.party, c.kid, c.compromisedAt)).records) {
         this.#index.disqualify(r.id, r.ids);
       }
     }
@@ -190,12 +190,36 @@ export class KeyStore {
           throw new KyodakuError('ERR_CONFLICT', 'the key is already declared compromised');
         }
         const affected = await this.#affected(party, kid, at);
+        const revoked = affected.revocations.map((r) => r.record);
+        const superseded = affected.records.flatMap((r) => (r.supersedes === null ? [] : [r.supersedes]));
+        const reinstated = await this.#idsOf([...revoked, ...superseded]);
         return {
           objects: [{ id: c.id, kind: 'key-compromise', jws: c.jws, receivedAt }],
-          stmts: [this.#db.insert(keyCompromises).values({ kid, party, compromisedAt: at, id: c.id })],
+          stmts: [
+            this.#db.insert(keyCompromises).values({ kid, party, compromisedAt: at, id: c.id }),
+            // What those objects did to other records is undone in the stored status too.
+            ...(revoked.length > 0
+              ? [
+                  this.#db
+                    .update(records)
+                    .set({ revokedBy: null, revokedAt: null })
+                    .where(inArray(records.id, revoked)),
+                ]
+              : []),
+            ...(superseded.length > 0
+              ? [
+                  this.#db
+                    .update(records)
+                    .set({ supersededBy: null, supersededAt: null })
+                    .where(inArray(records.id, superseded)),
+                ]
+              : []),
+          ],
           after: () => {
             this.#compromised.set(kid, { at, by: c.id });
-            for (const r of affected) this.#index.disqualify(r.id, r.ids);
+            for (const r of affected.records) this.#index.disqualify(r.id, r.ids);
+            for (const id of revoked) this.#index.reinstate(id, reinstated.get(id) ?? [], 'revocation');
+            for (const id of superseded) this.#index.reinstate(id, reinstated.get(id) ?? [], 'supersession');
           },
         };
       },
@@ -203,15 +227,33 @@ export class KeyStore {
     return stored!;
   }
 
-  /** The records of `party` signed with `kid` and logged at or after `at`. */
+  /** The records and revocations of `party` signed with `kid` and logged at or after `at`. */
   async #affected(party: string, kid: string, at: string) {
-    const rows = await this.#db
-      .select({ id: records.id, ids: records.ids, jws: objects.jws })
+    const recordRows = await this.#db
+      .select({ id: records.id, ids: records.ids, supersedes: records.supersedes, jws: objects.jws })
       .from(records)
       .innerJoin(objects, eq(objects.id, records.id))
       .where(and(eq(records.issuer, party), gte(objects.receivedAt, at)));
-    return rows
-      .filter((r) => kidOf(r.jws) === kid)
-      .map((r) => ({ id: r.id, ids: JSON.parse(r.ids) as string[] }));
+    const revocationRows = await this.#db
+      .select({ id: revocations.id, record: revocations.record, jws: objects.jws })
+      .from(revocations)
+      .innerJoin(objects, eq(objects.id, revocations.id))
+      .where(and(eq(revocations.issuer, party), gte(objects.receivedAt, at)));
+    return {
+      records: recordRows
+        .filter((r) => kidOf(r.jws) === kid)
+        .map((r) => ({ id: r.id, ids: JSON.parse(r.ids) as string[], supersedes: r.supersedes })),
+      revocations: revocationRows.filter((r) => kidOf(r.jws) === kid),
+    };
+  }
+
+  /** The identifiers of records, by id. */
+  async #idsOf(ids: string[]): Promise<Map<string, string[]>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .select({ id: records.id, ids: records.ids })
+      .from(records)
+      .where(inArray(records.id, ids));
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.ids) as string[]]));
   }
 }

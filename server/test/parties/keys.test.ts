@@ -269,3 +269,53 @@ describe('party registration after a key change', () => {
     expect(await problemType(taken)).toBe(P('conflict'));
   });
 });
+
+describe('key compromise of revocations and supersessions', () => {
+  it('REQ-KEY-007: a revocation and a supersession by the thief, logged after compromised_at, are undone', async () => {
+    const p = await t.party();
+    const kept = await record(p.id, p.signer, { train: 'allow' });
+    const replaced = await record(p.id, p.signer, { train: 'allow' }, ['url:https://example.com/replaced']);
+    expect((await t.postJws('/v1/records', kept.jws)).status).toBe(201);
+    expect((await t.postJws('/v1/records', replaced.jws)).status).toBe(201);
+    clock += 3_600_000;
+    const compromisedAt = toTimestamp(clock);
+    clock += 60_000;
+    const revocation = await p.revocation(kept.id, toTimestamp(clock - 1000));
+    expect((await t.postJws('/v1/revocations', revocation.jws)).status).toBe(201);
+    const successor = await signObject(
+      'record',
+      createRecord({
+        iss: p.id,
+        work: { type: 'work', ids: ['url:https://example.com/replaced'] },
+        purposes: { train: 'deny' },
+        supersedes: replaced.id,
+        issued_at: toTimestamp(clock - 1000),
+      }),
+      p.signer,
+    );
+    expect((await t.postJws('/v1/records', successor.jws)).status).toBe(201);
+    expect((await decision()).decision).toBe('deny');
+    expect((await decision(['url:https://example.com/replaced'])).decision).toBe('deny');
+
+    clock += 60_000;
+    const { next } = await rotate(p.id, p.signer);
+    const declaration = await signObject(
+      'key-compromise',
+      createKeyCompromise({
+        iss: p.id,
+        key: p.id,
+        compromised_at: compromisedAt,
+        issued_at: toTimestamp(clock),
+      }),
+      next.signer,
+    );
+    expect((await t.postJws('/v1/key-compromises', declaration.jws)).status).toBe(201);
+    expect(await decision()).toMatchObject({ decision: 'allow', records: [kept.id] });
+    expect(await decision(['url:https://example.com/replaced'])).toMatchObject({
+      decision: 'allow',
+      records: [replaced.id],
+    });
+    const view = schemas.RecordView.parse(await (await t.get(`/v1/records/${kept.id}`)).json());
+    expect(view.status).toBe('current');
+  });
+});
