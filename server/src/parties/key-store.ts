@@ -25,6 +25,8 @@ interface BoundKey {
 
 /** The current key of each party changed earlier in the same group commit. */
 const changedInGroup = groupState(() => new Map<string, string>());
+/** The keys declared compromised earlier in the same group commit. */
+const compromisedInGroup = groupState(() => new Set<string>());
 
 /** The `kid` of a compact JWS's protected header (the node verified it when it accepted it). */
 function kidOf(jws: string): string {
@@ -174,21 +176,24 @@ export class KeyStore {
     const { iss: party, key: kid, compromised_at: at } = c.payload;
     const [stored] = await this.#objects.publish({
       id: c.id,
-      plan: async () => {
-        if (c.header.kid !== this.currentKid(party)) {
+      plan: async (g) => {
+        const current = changedInGroup(g).get(party) ?? this.currentKid(party);
+        if (c.header.kid !== current) {
           throw new KyodakuError('ERR_JWS_KID', 'a key compromise must be signed by the current key of iss');
         }
         const former = kid === party || this.#bound.get(kid)?.party === party;
         if (!former) throw new KyodakuError('ERR_NOT_FOUND', 'key is not a key of iss');
-        if (kid === this.currentKid(party)) {
+        if (kid === current) {
           throw new KyodakuError(
             'ERR_CONFLICT',
             'the current key cannot be declared compromised; change it first',
           );
         }
-        if (this.#compromised.has(kid)) {
+        const declared = compromisedInGroup(g);
+        if (this.#compromised.has(kid) || declared.has(kid)) {
           throw new KyodakuError('ERR_CONFLICT', 'the key is already declared compromised');
         }
+        declared.add(kid);
         const affected = await this.#affected(party, kid, at);
         const revoked = affected.revocations.map((r) => r.record);
         const superseded = affected.records.flatMap((r) => (r.supersedes === null ? [] : [r.supersedes]));
