@@ -6,6 +6,7 @@ export * from './identifiers.ts';
 export * from './jcs.ts';
 export * from './json-limits.ts';
 export * from './jws.ts';
+export * from './key-change.ts';
 export * from './keys.ts';
 export * from './language-tag.ts';
 export * from './log/checkpoint.ts';

@@ -16,7 +16,10 @@ import {
   ConsistencyProofResponse,
   Decision,
   InclusionProofResponse,
+  KeyChangeView,
+  KeyCompromiseView,
   LIMITS,
+  PartyKeys,
   PartyView,
   PeerList,
   PeerStatus,
@@ -100,6 +103,21 @@ export class KyodakuNode {
   /** GET /v1/parties/{id}: the party's current registration and the attestations the node holds. */
   getParty(partyId: string): Promise<PartyView> {
     return this.#request('GET', `v1/parties/${encodeURIComponent(partyId)}`, PartyView);
+  }
+
+  /** POST /v1/key-changes: binds a new key to a party (spec/kyodaku.md §6.4; signKeyChange). */
+  changeKey(jws: JwsInput): Promise<KeyChangeView> {
+    return this.#request('POST', 'v1/key-changes', KeyChangeView, { jose: jwsOf(jws) });
+  }
+
+  /** POST /v1/key-compromises: declares a former key compromised since a time (spec/kyodaku.md §6.5). */
+  declareKeyCompromise(jws: JwsInput): Promise<KeyCompromiseView> {
+    return this.#request('POST', 'v1/key-compromises', KeyCompromiseView, { jose: jwsOf(jws) });
+  }
+
+  /** GET /v1/parties/{id}/keys: the party's keys, oldest first, and its current key. */
+  getPartyKeys(partyId: string): Promise<PartyKeys> {
+    return this.#request('GET', `v1/parties/${encodeURIComponent(partyId)}/keys`, PartyKeys);
   }
 
   /** POST /v1/records: publishes a signed consent record. */

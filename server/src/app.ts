@@ -11,6 +11,7 @@ import { logRoutes } from './log/routes.ts';
 import type { NodeContext } from './node-context.ts';
 import { createOps, type OpsOptions } from './ops/ops.ts';
 import { attestationRoutes } from './parties/attestation-routes.ts';
+import { keyRoutes } from './parties/key-routes.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { publisher as createPublisher } from './publish/publisher.ts';
 import { publicationRoutes } from './publish/routes.ts';
@@ -65,6 +66,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', wellKnownRoutes(node, operations.publishedLimits))
     .route('/', partyRoutes(node, publisher))
     .route('/', attestationRoutes(node))
+    .route('/', keyRoutes(node))
     .route('/', recordRoutes(node, publisher))
     .route('/', revocationRoutes(node, publisher))
     .route('/', publicationRoutes(publisher))

@@ -15,6 +15,7 @@ import { loadNodeKeys } from './node-keys.ts';
 import { resolveOrigin } from './node-origin.ts';
 import { ObjectLog } from './objects/object-log.ts';
 import { AttestationStore } from './parties/attestation-store.ts';
+import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
 
@@ -69,10 +70,12 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   index.onRecord((r) => {
     if (r.work !== undefined) generation.addRecord(r.id, { work: r.work, issued_at: r.issuedAt });
   });
+  const parties = new PartyStore(objects);
   const registry = {
     objects,
     index,
-    parties: new PartyStore(objects),
+    parties,
+    keys: new KeyStore(objects, index, parties),
     attestations: new AttestationStore(objects, index),
     records: new RecordStore(objects, index),
   };
@@ -98,6 +101,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await objects.load();
     await registry.attestations.load();
     await loadRecordIndex(db, index);
+    await registry.keys.load();
     await checkpoints.load();
     await federation.load();
   } catch (error) {

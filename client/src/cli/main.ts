@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
+import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
@@ -19,7 +20,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('kyodaku')
     .description(
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
-        'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show\n' +
+        'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show,\n' +
+        '                 key rotate|compromised|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
@@ -38,6 +40,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   if (options.json) program.configureOutput({ outputError: () => {} });
   keygenCommand(program);
   partyCommand(program);
+  keyCommand(program);
   recordCommand(program);
   checkCommand(program);
   promptCheckCommand(program);

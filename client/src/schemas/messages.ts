@@ -5,6 +5,8 @@ import {
   AttestationRevocation,
   Conditions,
   ConsentRecord,
+  KeyChange,
+  KeyCompromise,
   LogHash,
   Party,
   ReceiptNonce,
@@ -125,6 +127,32 @@ export const RecordView = z
 export const RevocationView = z
   .looseObject({ ...Stored, revocation: RecordRevocation })
   .meta({ id: 'RevocationView' });
+
+export const KeyChangeView = z
+  .looseObject({ ...Stored, key_change: KeyChange })
+  .meta({ id: 'KeyChangeView' });
+
+export const KeyCompromiseView = z
+  .looseObject({ ...Stored, key_compromise: KeyCompromise })
+  .meta({ id: 'KeyCompromiseView' });
+
+/** A party's keys, oldest first (spec/http-api.md §3.6). */
+export const PartyKeys = z
+  .looseObject({
+    party: KeyId,
+    current: KeyId,
+    keys: z.array(
+      z.looseObject({
+        kid: KeyId,
+        key: PublicJwk,
+        bound_at: Timestamp.optional(),
+        bound_by: ObjectId.optional(),
+        compromised_at: Timestamp.optional(),
+        compromised_by: ObjectId.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'PartyKeys' });
 
 export const RecordList = z
   .looseObject({ records: z.array(RecordView), next_cursor: z.string().nullable() })
@@ -356,6 +384,9 @@ export type AttestationView = z.infer<typeof AttestationView>;
 export type AttestationRevocationView = z.infer<typeof AttestationRevocationView>;
 export type RecordView = z.infer<typeof RecordView>;
 export type RevocationView = z.infer<typeof RevocationView>;
+export type KeyChangeView = z.infer<typeof KeyChangeView>;
+export type KeyCompromiseView = z.infer<typeof KeyCompromiseView>;
+export type PartyKeys = z.infer<typeof PartyKeys>;
 export type RecordList = z.infer<typeof RecordList>;
 export type WorkView = z.infer<typeof WorkView>;
 export type DecisionResponse = z.infer<typeof Decision>;

@@ -157,7 +157,54 @@ export const RecordRevocation = z
   })
   .meta({ id: 'RecordRevocation', title: 'Revocation of a consent record by its issuer' });
 
+/** A party's change to a new key, signed by its current key (spec/kyodaku.md §6.4). */
+export const KeyChange = z
+  .strictObject({
+    kind: z.literal('key-change'),
+    v: z.literal(1),
+    iss: KeyId,
+    new_key: PublicJwk,
+    /** The key proof: a compact JWS by the new key (kyodaku-key-proof+jws). */
+    proof: z
+      .string()
+      .max(2048)
+      .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'proof: a compact JWS'),
+    issued_at: Timestamp,
+  })
+  .meta({ id: 'KeyChange', title: 'Key change of a party, signed by its current key' });
+
+/** The new key's signature over a key change (spec/kyodaku.md §6.4); never published alone. */
+export const KeyProof = z
+  .strictObject({
+    kind: z.literal('key-proof'),
+    v: z.literal(1),
+    iss: KeyId,
+    old_key: KeyId,
+    issued_at: Timestamp,
+  })
+  .meta({ id: 'KeyProof', title: 'Proof of a key change by the new key' });
+
+/** A party's declaration that a former key was compromised since a time (spec/kyodaku.md §6.5). */
+export const KeyCompromise = z
+  .strictObject({
+    kind: z.literal('key-compromise'),
+    v: z.literal(1),
+    iss: KeyId,
+    key: KeyId,
+    compromised_at: Timestamp,
+    issued_at: Timestamp,
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .refine((c) => c.compromised_at <= c.issued_at, {
+    message: 'compromised_at must not be later than issued_at',
+    path: ['compromised_at'],
+  })
+  .meta({ id: 'KeyCompromise', title: 'Declaration that a former key of a party was compromised' });
+
 export type Party = z.infer<typeof Party>;
+export type KeyChange = z.infer<typeof KeyChange>;
+export type KeyProof = z.infer<typeof KeyProof>;
+export type KeyCompromise = z.infer<typeof KeyCompromise>;
 export type Attestation = z.infer<typeof Attestation>;
 export type AttestationRevocation = z.infer<typeof AttestationRevocation>;
 export type Work = z.infer<typeof Work>;

@@ -8,6 +8,7 @@ import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { generationCases } from './generation.ts';
 import { hostileJsonCases } from './hostile-json.ts';
+import { keyCases } from './keys.ts';
 import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
@@ -24,6 +25,7 @@ export const ALL_CASES: readonly Case[] = [
   ...partyCases,
   ...attestationCases,
   ...recordCases,
+  ...keyCases,
   ...publicationCases,
   ...sigCases,
   ...hostileJsonCases,

@@ -86,6 +86,34 @@ export const attestationRevocations = sqliteTable('attestation_revocations', {
   issuedAt: text('issued_at').notNull(),
 });
 
+/**
+ * Keys bound to parties by key changes (spec/kyodaku.md §6.4), in log order; a party's first key is
+ * its party id and has no row.
+ */
+export const partyKeys = sqliteTable(
+  'party_keys',
+  {
+    kid: text('kid').primaryKey(),
+    party: text('party').notNull(),
+    /** The public key's `x`. */
+    x: text('x').notNull(),
+    seq: integer('seq').notNull(),
+    /** The key change that bound it, and when the node logged that change. */
+    boundBy: text('bound_by').notNull(),
+    boundAt: text('bound_at').notNull(),
+  },
+  (t) => [index('party_keys_party').on(t.party, t.seq)],
+);
+
+/** Keys declared compromised (spec/kyodaku.md §6.5), one declaration per key. */
+export const keyCompromises = sqliteTable('key_compromises', {
+  kid: text('kid').primaryKey(),
+  party: text('party').notNull(),
+  compromisedAt: text('compromised_at').notNull(),
+  /** The key compromise object. */
+  id: text('id').notNull(),
+});
+
 export type ObjectRow = typeof objects.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;
 export type AttestationRow = typeof attestations.$inferSelect;

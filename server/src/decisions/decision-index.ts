@@ -213,6 +213,27 @@ export class DecisionIndex {
     if (slot !== undefined) this.#table.setRevokedAt(slot, timeKey(at));
   }
 
+  /**
+   * Makes a record count at no time (signed with a compromised key and logged after its
+   * `compromised_at`, kyodaku.md REQ-KEY-007): its window `[valid_from, valid_until)` becomes empty,
+   * and no later revocation or supersession reopens it.
+   */
+  disqualify(recordId: string, ids: readonly string[]): void {
+    const slot = this.#slotOf(recordId, ids);
+    if (slot !== undefined) this.#table.setValidUntil(slot, this.#table.validFrom(slot));
+  }
+
+  /**
+   * Undoes a revocation or supersession that does not count (made by a record or revocation signed
+   * with a compromised key and logged after its `compromised_at`, kyodaku.md REQ-KEY-007).
+   */
+  reinstate(recordId: string, ids: readonly string[], from: 'revocation' | 'supersession'): void {
+    const slot = this.#slotOf(recordId, ids);
+    if (slot === undefined) return;
+    if (from === 'revocation') this.#table.setRevokedAt(slot, Number.POSITIVE_INFINITY);
+    else this.#table.setSupersededAt(slot, Number.POSITIVE_INFINITY);
+  }
+
   addAttestation(party: string, a: AttestationState): void {
     this.#issuers[this.#issuer(party)]!.attestations.push(a);
     this.#attestationVersion++;

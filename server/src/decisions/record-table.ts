@@ -118,6 +118,10 @@ export class RecordTable {
     this.#rows[slot * STRIDE + SUPERSEDED_AT] = at;
   }
 
+  setValidUntil(slot: number, at: number): void {
+    this.#rows[slot * STRIDE + VALID_UNTIL] = at;
+  }
+
   setRevokedAt(slot: number, at: number): void {
     this.#rows[slot * STRIDE + REVOKED_AT] = at;
   }

@@ -84,6 +84,44 @@ export function buildOpenApi(): Json {
           responses: { '200': { description: 'The party', content: json('PartyView') }, ...problems(404) },
         },
       },
+      '/v1/parties/{party_id}/keys': {
+        get: {
+          summary: "A party's keys, oldest first, its current key and compromised keys",
+          parameters: [pathParam('party_id', 'the party id (thumbprint of its first key)')],
+          responses: { '200': { description: 'The keys', content: json('PartyKeys') }, ...problems(404) },
+        },
+      },
+      '/v1/key-changes': publish(
+        "Bind a new key to a party (signed by the current key, with the new key's proof)",
+        'kyodaku-key-change+jws',
+        'KeyChangeView',
+      ),
+      '/v1/key-changes/{id}': {
+        get: {
+          summary: 'A key change',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The key change', content: json('KeyChangeView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/key-compromises': publish(
+        'Declare a former key of a party compromised since a time',
+        'kyodaku-key-compromise+jws',
+        'KeyCompromiseView',
+        [404],
+      ),
+      '/v1/key-compromises/{id}': {
+        get: {
+          summary: 'A key compromise declaration',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The declaration', content: json('KeyCompromiseView') },
+            ...problems(404),
+          },
+        },
+      },
       '/v1/attestations': publish(
         'Attest a party key (admin request)',
         'kyodaku-admin+jws, action attest',

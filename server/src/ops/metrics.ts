@@ -16,6 +16,8 @@ const KIND_OF_ROUTE: Readonly<Record<string, string>> = {
   '/v1/revocations': 'revocation',
   '/v1/attestations': 'attestation',
   '/v1/attestations/revocations': 'attestation-revocation',
+  '/v1/key-changes': 'key-change',
+  '/v1/key-compromises': 'key-compromise',
 };
 
 export class OpsMetrics {

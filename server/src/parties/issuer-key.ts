@@ -1,13 +1,10 @@
-/** The key bound to a record's or revocation's issuer: the registered party whose id is the `kid`. */
+/**
+ * The key bound to an object's issuer: the current key of the registered party `iss`, its first key
+ * (the party id) until a key change binds another (spec/kyodaku.md §6, REQ-KEY-004).
+ */
 import type { KeyObject } from 'node:crypto';
-import { KyodakuError } from '@kyodaku/client';
-import type { PartyStore } from './party-store.ts';
+import type { KeyStore } from './key-store.ts';
 
-export function issuerKeyOf(parties: PartyStore) {
-  return async (kid: string, payload: { iss: string }): Promise<KeyObject> => {
-    if (kid !== payload.iss) throw new KyodakuError('ERR_JWS_KID', 'kid is not a key bound to iss');
-    const key = await parties.partyKey(payload.iss);
-    if (key === undefined) throw new KyodakuError('ERR_JWS_KID', 'iss is not a registered party');
-    return key;
-  };
+export function issuerKeyOf(keys: KeyStore) {
+  return (kid: string, payload: { iss: string }): Promise<KeyObject> => keys.currentKey(payload.iss, kid);
 }

@@ -72,7 +72,7 @@ function publishableKindOf(jws: string): PublishableKind {
 }
 
 export function publisher(node: NodeContext) {
-  const resolveKey = issuerKeyOf(node.parties);
+  const resolveKey = issuerKeyOf(node.keys);
   const now = () => toTimestamp(node.now());
 
   const verifiers: Record<PublishableKind, (jws: unknown) => Promise<Verified>> = {
@@ -80,6 +80,7 @@ export function publisher(node: NodeContext) {
       const party = await verifyParty(jws);
       assertNotFutureDated(party.payload.issued_at, node.now());
       const partyId = party.header.kid;
+      node.keys.assertMayRegister(partyId);
       return {
         store: async (together) => ({
           kind: 'party',
