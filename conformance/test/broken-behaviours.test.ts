@@ -48,9 +48,9 @@ beforeAll(async () => {
     env: {
       KYODAKU_FOLLOW_POLL_MS: '100',
       KYODAKU_FOLLOW_BACKOFF_MS: '200',
-      // A receipt budget small enough for the suite to exhaust, refilled within a second.
+      // A receipt budget small enough for the suite to exhaust, refilled slowly enough (2.5 a second) that a loaded machine still sees it empty.
       KYODAKU_RATE_RECEIPT_BURST: '20',
-      KYODAKU_RATE_RECEIPTS_PER_MINUTE: '1200',
+      KYODAKU_RATE_RECEIPTS_PER_MINUTE: '150',
     },
   });
   adminKey = JSON.parse(readFileSync(server.adminKeyPath, 'utf8')) as PrivateJwk;
