@@ -5,7 +5,9 @@
  * node is restarted on the same server and everything is still there.
  *
  * No sqld is packaged for npm or Debian here, so the test looks for one (KYODAKU_TEST_SQLD, else
- * `sqld` on PATH) and is skipped, with a message saying what is missing, when there is none.
+ * `sqld` on PATH) and is skipped, with a message saying what is missing, when there is none. The
+ * same scenario always runs against a Hrana-over-HTTP stand-in (hrana-stand-in.ts), which checks
+ * the node's remote path (no pragma set, writes inline, migrations over HTTP) without a server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -25,6 +27,8 @@ import { KyodakuNode, parseVerifierKey, verifyCheckpoint } from '@kyodaku/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestedParty } from '../../../client/test/helpers/parties.ts';
 import { type ServerProcess, startServer } from '../../../client/test/helpers/server-process.ts';
+import { openDb } from '../../src/db/open.ts';
+import { type HranaStandIn, startHranaStandIn } from './hrana-stand-in.ts';
 
 export const SQLD_MISSING =
   'sqld not found: set KYODAKU_TEST_SQLD=/path/to/sqld (or put sqld on PATH) to run the remote libSQL test';
@@ -124,6 +128,73 @@ describe('findSqld', () => {
   });
 });
 
+/**
+ * Publishes a party, its attestation and a record through a real node process on the database at
+ * `db`, checks the decision and the signed checkpoint, restarts the node and checks them again.
+ */
+async function publishAndRestart(db: string, dataDir: string, nodes: ServerProcess[]) {
+  const start = async () => {
+    const node = await startServer({ dataDir, env: { KYODAKU_DB: db } });
+    nodes.push(node);
+    return node;
+  };
+  const first = await start();
+  expect(first.output()).toContain(`database ${db} (a libSQL server`);
+  const client = new KyodakuNode(first.url);
+  const metadata = await client.wellKnown();
+  const vkey = parseVerifierKey(metadata.log!.verifier_key);
+  const party = await attestedParty(first);
+  const id = 'kyodaku:remote-libsql.test/work-1';
+  const published = await party.publish({ work: { type: 'work', ids: [id] }, purposes: { train: 'allow' } });
+  const decision = await client.decide({ ids: id, purpose: 'train.genai' });
+  expect(decision.decision).toBe('allow');
+  expect(decision.records).toContain(published.id);
+  const checkpoint = await verifyCheckpoint(await client.checkpointNote(), vkey);
+  // The party, its attestation and the record.
+  expect(checkpoint.size).toBeGreaterThanOrEqual(3);
+  const record = await client.getRecord(published.id);
+  expect(record.log!.index).toBeLessThan(checkpoint.size);
+  // The database is on the server, not in the data dir.
+  expect(existsSync(join(dataDir, 'kyodaku.db'))).toBe(false);
+
+  await first.stop();
+  const second = await start();
+  const again = new KyodakuNode(second.url);
+  expect((await again.wellKnown()).log).toEqual(metadata.log);
+  expect(await again.getRecord(published.id)).toEqual(record);
+  const decisionAgain = await again.decide({ ids: id, purpose: 'train.genai' });
+  expect({ ...decisionAgain, at: '' }).toEqual({ ...decision, at: '' });
+  const checkpointAgain = await verifyCheckpoint(await again.checkpointNote(), vkey);
+  expect(checkpointAgain.size).toBe(checkpoint.size);
+  expect(Buffer.compare(checkpointAgain.rootHash, checkpoint.rootHash)).toBe(0);
+}
+
+describe('a node on an http: database URL (a Hrana stand-in, no sqld needed)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'kyodaku-hrana-stand-in-'));
+  const nodes: ServerProcess[] = [];
+  let standIn: HranaStandIn | undefined;
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await standIn?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('Should take the remote path (no pragma set, writes inline) and keep its data across a restart', async () => {
+    standIn = await startHranaStandIn(join(scratch, 'server.db'));
+    const dataDir = join(scratch, 'node');
+    mkdirSync(dataDir);
+    await publishAndRestart(standIn.url, dataDir, nodes);
+    expect(
+      standIn.statements.some((sql) => /^\s*pragma\s+(journal_mode|synchronous|max_page_count)\b/i.test(sql)),
+    ).toBe(false);
+    expect(standIn.statements.some((sql) => /^\s*insert\b/i.test(sql))).toBe(true);
+    // A database cap is a file setting: sqld refuses `PRAGMA max_page_count = N`, and it would not hold.
+    await expect(openDb(standIn.url, { maxBytes: 1 << 20 })).rejects.toThrow(
+      /applies to a database file only/,
+    );
+  }, 90_000);
+});
+
 const sqld = findSqld();
 if (sqld === undefined) console.warn(`remote-libsql.test.ts: ${SQLD_MISSING}`);
 
@@ -131,10 +202,8 @@ describe.skipIf(sqld === undefined)(
   sqld === undefined ? `remote libSQL server: skipped, ${SQLD_MISSING}` : `remote libSQL server (${sqld})`,
   () => {
     const scratch = mkdtempSync(join(tmpdir(), 'kyodaku-remote-libsql-'));
-    const dataDir = join(scratch, 'node');
-    mkdirSync(dataDir);
-    let server: Awaited<ReturnType<typeof startSqld>> | undefined;
     const nodes: ServerProcess[] = [];
+    let server: Awaited<ReturnType<typeof startSqld>> | undefined;
     beforeAll(async () => {
       server = await startSqld(sqld!, scratch, await freePort());
     }, 30_000);
@@ -144,45 +213,10 @@ describe.skipIf(sqld === undefined)(
       rmSync(scratch, { recursive: true, force: true });
     });
 
-    const start = async () => {
-      const node = await startServer({ dataDir, env: { KYODAKU_DB: server!.url } });
-      nodes.push(node);
-      return node;
-    };
-
-    it('Should publish, decide and sign checkpoints on a libSQL server, and keep them across a restart', async () => {
-      const first = await start();
-      expect(first.output()).toContain(`database ${server!.url} (a libSQL server`);
-      const client = new KyodakuNode(first.url);
-      const metadata = await client.wellKnown();
-      const vkey = parseVerifierKey(metadata.log!.verifier_key);
-      const party = await attestedParty(first);
-      const id = 'kyodaku:remote-libsql.test/work-1';
-      const published = await party.publish({
-        work: { type: 'work', ids: [id] },
-        purposes: { train: 'allow' },
-      });
-      const decision = await client.decide({ ids: id, purpose: 'train.genai' });
-      expect(decision.decision).toBe('allow');
-      expect(decision.records).toContain(published.id);
-      const checkpoint = await verifyCheckpoint(await client.checkpointNote(), vkey);
-      // The party, its attestation and the record.
-      expect(checkpoint.size).toBeGreaterThanOrEqual(3);
-      const record = await client.getRecord(published.id);
-      expect(record.log!.index).toBeLessThan(checkpoint.size);
-      // The database is on the server, not in the data dir.
-      expect(existsSync(join(dataDir, 'kyodaku.db'))).toBe(false);
-
-      await first.stop();
-      const second = await start();
-      const again = new KyodakuNode(second.url);
-      expect((await again.wellKnown()).log).toEqual(metadata.log);
-      expect(await again.getRecord(published.id)).toEqual(record);
-      const decisionAgain = await again.decide({ ids: id, purpose: 'train.genai' });
-      expect({ ...decisionAgain, at: '' }).toEqual({ ...decision, at: '' });
-      const checkpointAgain = await verifyCheckpoint(await again.checkpointNote(), vkey);
-      expect(checkpointAgain.size).toBe(checkpoint.size);
-      expect(Buffer.compare(checkpointAgain.rootHash, checkpoint.rootHash)).toBe(0);
+    it('Should publish, decide and sign checkpoints on sqld, and keep them across a restart', async () => {
+      const dataDir = join(scratch, 'node');
+      mkdirSync(dataDir);
+      await publishAndRestart(server!.url, dataDir, nodes);
     }, 90_000);
   },
 );
