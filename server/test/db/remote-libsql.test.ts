@@ -84,6 +84,10 @@ async function startSqld(binary: string, dir: string, port: number) {
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -94,6 +98,7 @@ async function startSqld(binary: string, dir: string, port: number) {
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
+    if (spawnError !== undefined) throw new Error(`sqld could not start: ${spawnError.message}`);
     if (child.exitCode !== null) throw new Error(`sqld exited with ${child.exitCode}:\n${output}`);
     try {
       // Any HTTP answer means the server listens (/health is 200 on sqld).
