@@ -1,5 +1,6 @@
 /** The node's configuration: one object read from the environment, with defaults that run. */
 import { resolve } from 'node:path';
+import { isRemoteUrl, REMOTE_MAX_BYTES_ERROR } from './db/open.ts';
 import { type PeerConfig, PeerConfigError, parsePeersSetting } from './federation/peer-config.ts';
 import { loadOpsConfig, type OpsConfig, OpsConfigError } from './ops/config.ts';
 
@@ -120,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dbMaxText = env.KYODAKU_DB_MAX_BYTES;
+  if (dbMaxText !== undefined && isRemoteUrl(db)) throw new ConfigError(REMOTE_MAX_BYTES_ERROR);
   return {
     requestTimeoutMs,
     headersTimeoutMs,

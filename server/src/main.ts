@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { isRemoteUrl } from './db/open.ts';
 import { onClientError } from './http/client-error.ts';
 import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
@@ -57,7 +58,9 @@ export async function start(env: Record<string, string | undefined> = process.en
   };
   const server = serve(listen, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    console.log(`kyodaku-server: database ${config.db} (${databaseSettings(config, node.pragmas)})`);
+    console.log(
+      `kyodaku-server: database ${shownDbUrl(config.db)} (${databaseSettings(config, node.pragmas)})`,
+    );
     console.log(`kyodaku-server: ${connectionSettings(config)}`);
     console.log(
       `kyodaku-server: ${node.keyFiles.created ? 'created' : 'using'} node key ${node.keyFiles.node}`,
@@ -104,10 +107,16 @@ function timeouts(config: Config) {
   };
 }
 
+/** The database URL without its query, which may carry a libSQL server's `authToken`. */
+function shownDbUrl(url: string): string {
+  return isRemoteUrl(url) ? url.replace(/[?#].*$/, '') : url;
+}
+
 /** The names of `PRAGMA synchronous` values. */
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 function databaseSettings(config: Config, pragmas: Record<string, unknown>): string {
+  if (isRemoteUrl(config.db)) return 'a libSQL server: its journal and sync settings are its own';
   const synchronous = SYNCHRONOUS[Number(pragmas.synchronous)] ?? String(pragmas.synchronous);
   const cap = config.dbMaxBytes === undefined ? '' : `, at most ${config.dbMaxBytes} bytes`;
   return `journal_mode=${pragmas.journal_mode}, synchronous=${synchronous}${cap}`;

@@ -50,4 +50,18 @@ describe('loadConfig', () => {
       loadConfig({ KYODAKU_REQUEST_TIMEOUT_MS: '1000', KYODAKU_HEADERS_TIMEOUT_MS: '2000' }),
     ).toThrow(/KYODAKU_HEADERS_TIMEOUT_MS/);
   });
+
+  it('accepts a libSQL server URL, and refuses a database cap on one (a file setting)', () => {
+    for (const url of [
+      'libsql://db.example',
+      'http://127.0.0.1:8080',
+      'https://db.example',
+      'ws://127.0.0.1:8080',
+    ]) {
+      expect(loadConfig({ KYODAKU_DB: url }).db).toBe(url);
+      expect(() => loadConfig({ KYODAKU_DB: url, KYODAKU_DB_MAX_BYTES: '1048576' })).toThrow(
+        /KYODAKU_DB_MAX_BYTES applies to a database file only/,
+      );
+    }
+  });
 });

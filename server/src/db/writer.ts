@@ -8,11 +8,12 @@
  * main connection when the thread has nothing in flight, which saves the hop between threads; the
  * two connections therefore never write at the same time, and transactions commit in the order
  * they were sent. Reads stay on the main connection: in WAL mode a read started after a commit
- * sees it. An in-memory database has one connection, so its writes stay inline.
+ * sees it. An in-memory database has one connection, so its writes stay inline; so do the writes to a libSQL
+ * server (KYODAKU_DB=libsql:|http(s):|ws(s):), which the server, not this process, executes.
  */
 import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
-import { FILE_PRAGMAS, isFileUrl, readPragmas, reopenConnection } from './open.ts';
+import { FILE_PRAGMAS, isFileUrl, isRemoteUrl, readPragmas, reopenConnection } from './open.ts';
 
 export interface Writer {
   /** Runs the statements in one transaction; resolves once it has committed. */
@@ -46,7 +47,7 @@ export class WriteError extends Error {
 const leavesConnectionStuck = (code: unknown) =>
   typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 
-function inlineWriter(client: Client, pragmas: readonly string[]): Writer {
+function inlineWriter(client: Client, pragmas: readonly string[], remote = false): Writer {
   return {
     batch: async (stmts) => {
       try {
@@ -57,7 +58,7 @@ function inlineWriter(client: Client, pragmas: readonly string[]): Writer {
         throw error;
       }
     },
-    pragmas: async () => ({ main: await readPragmas(client) }),
+    pragmas: async () => ({ main: remote ? {} : await readPragmas(client) }),
     close: async () => {},
   };
 }
@@ -80,7 +81,7 @@ const valuesOf = (stmts: InStatement[]) =>
  * are the statements every writing connection runs first (OpenDb.connectionPragmas).
  */
 export function openWriter(url: string, client: Client, pragmas: readonly string[] = FILE_PRAGMAS): Writer {
-  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : []);
+  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : [], isRemoteUrl(url));
   return isFileUrl(url) ? threadWriter(url, inline, pragmas) : inline;
 }
 
