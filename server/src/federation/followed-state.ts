@@ -71,8 +71,8 @@ export class FollowedState {
   readonly #localKeys = new Map<string, PublicJwk>();
   /** The current key of followed parties whose key a followed key change replaced (REQ-FED-018). */
   readonly #changedKeys = new Map<string, ChangedKey>();
-  /** Keys declared compromised by followed key compromises: kid -> compromised_at. */
-  readonly #compromised = new Map<string, string>();
+  /** Keys declared compromised by followed key compromises: kid -> its party and compromised_at. */
+  readonly #compromised = new Map<string, { party: string; at: string }>();
   /** party -> role of an attestation by a peer's pinned key. */
   readonly #roles = new Map<string, string>();
   readonly #attestationParty = new Map<string, string>();
@@ -160,7 +160,7 @@ export class FollowedState {
   async #compromise(o: FollowedObject): Promise<void> {
     const c = (o.object as SignedObject<'key-compromise'>).payload;
     if (this.#compromised.has(c.key)) return;
-    this.#compromised.set(c.key, c.compromised_at);
+    this.#compromised.set(c.key, { party: c.iss, at: c.compromised_at });
     const at = Date.parse(c.compromised_at);
     for (const [id, held] of this.#records) {
       if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
@@ -237,6 +237,11 @@ export class FollowedState {
           };
           this.#records.set(id, held);
           index.addRecord(indexedRecordOf(id, r, loggedAt));
+          // A compromise applied before it (from another origin, or at start-up, origin by origin).
+          const compromised = this.#compromised.get(held.kid);
+          if (compromised?.party === r.iss && Date.parse(loggedAt) >= Date.parse(compromised.at)) {
+            index.disqualify(id, r.work.ids);
+          }
           const revoked = this.#pendingRevoked.get(id);
           if (revoked !== undefined && revoked.iss === r.iss) {
             held.revokedBy = revoked.by;

@@ -407,6 +407,20 @@ describe('federation: two origins and a mirror', () => {
       expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
       expect((await decision(mirror, 'kyodaku:keys/old-after-change', 'train.genai')).decision).toBe('deny');
+
+      // After a restart the mirror rebuilds the party's key and the compromise from what it stored.
+      await mirrorServer.stop();
+      mirrorServer = await startServer({ dataDir: mirrorDir, env: MIRROR_ENV });
+      mirror = await remoteNode(mirrorServer);
+      peer.entries.push((await record('kyodaku:keys/after-restart', nextSigner)).jws); // 8
+      await eventually(async () => {
+        const s = await peerOf(peer.origin);
+        return s && s.cursor === 8 ? s : undefined;
+      }, 'the restarted mirror to process the new-key record');
+      expect((await peerOf(peer.origin))?.refusals.map((r) => r.index)).toEqual([6]);
+      expect((await decision(mirror, 'kyodaku:keys/after-restart', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
     } finally {
       await peer.close();
     }
