@@ -48,6 +48,7 @@ interface FollowedRecord extends OriginRef {
   /** The key that signed it, and when this node logged it (for key compromises, REQ-FED-019). */
   kid: string;
   loggedAt: string;
+  supersedes?: string;
   supersededBy?: string;
   supersededAt?: string;
   revokedBy?: string;
@@ -73,6 +74,8 @@ export class FollowedState {
   readonly #changedKeys = new Map<string, ChangedKey>();
   /** Keys declared compromised by followed key compromises: kid -> its party and compromised_at. */
   readonly #compromised = new Map<string, { party: string; at: string }>();
+  /** Followed record revocations, for key compromises: id -> revoked record, issuer, key, logged time. */
+  readonly #revocations = new Map<string, { record: string; iss: string; kid: string; loggedAt: string }>();
   /** party -> role of an attestation by a peer's pinned key. */
   readonly #roles = new Map<string, string>();
   readonly #attestationParty = new Map<string, string>();
@@ -166,7 +169,35 @@ export class FollowedState {
       if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
       const ids = await this.#idsOf(id);
       if (ids !== undefined) this.#registry.index.disqualify(id, ids);
+      if (held.supersedes !== undefined) await this.#undo(held.supersedes, id, 'supersession');
     }
+    for (const [id, r] of this.#revocations) {
+      if (r.iss !== c.iss || r.kid !== c.key || Date.parse(r.loggedAt) < at) continue;
+      await this.#undo(r.record, id, 'revocation');
+    }
+  }
+
+  /** Whether an object of `iss` signed with `kid` and logged at `loggedAt` does not count (REQ-FED-019). */
+  #disqualified(iss: string, kid: string, loggedAt: string): boolean {
+    const c = this.#compromised.get(kid);
+    return c !== undefined && c.party === iss && Date.parse(loggedAt) >= Date.parse(c.at);
+  }
+
+  /** Undoes a revocation or supersession of `recordId` by `by`, which does not count (REQ-FED-019). */
+  async #undo(recordId: string, by: string, from: 'revocation' | 'supersession'): Promise<void> {
+    const pending = from === 'revocation' ? this.#pendingRevoked : this.#pendingSuperseded;
+    if (pending.get(recordId)?.by === by) pending.delete(recordId);
+    const held = this.#records.get(recordId);
+    const change = held ?? this.#localChanges.get(recordId);
+    if (from === 'revocation' && change?.revokedBy === by) {
+      change.revokedBy = undefined;
+      change.revokedAt = undefined;
+    } else if (from === 'supersession' && change?.supersededBy === by) {
+      change.supersededBy = undefined;
+      change.supersededAt = undefined;
+    } else return;
+    const ids = await this.#idsOf(recordId);
+    if (ids !== undefined) this.#registry.index.reinstate(recordId, ids, from);
   }
 
   /**
@@ -238,10 +269,8 @@ export class FollowedState {
           this.#records.set(id, held);
           index.addRecord(indexedRecordOf(id, r, loggedAt));
           // A compromise applied before it (from another origin, or at start-up, origin by origin).
-          const compromised = this.#compromised.get(held.kid);
-          if (compromised?.party === r.iss && Date.parse(loggedAt) >= Date.parse(compromised.at)) {
-            index.disqualify(id, r.work.ids);
-          }
+          const disqualified = this.#disqualified(r.iss, held.kid, loggedAt);
+          if (disqualified) index.disqualify(id, r.work.ids);
           const revoked = this.#pendingRevoked.get(id);
           if (revoked !== undefined && revoked.iss === r.iss) {
             held.revokedBy = revoked.by;
@@ -254,13 +283,18 @@ export class FollowedState {
             held.supersededAt = superseded.at;
             index.markSuperseded(id, r.work.ids, superseded.at);
           }
-          if (r.supersedes !== undefined) {
+          if (r.supersedes !== undefined) held.supersedes = r.supersedes;
+          if (r.supersedes !== undefined && !disqualified) {
             await this.#supersede(r.supersedes, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           }
           break;
         }
         case 'revocation': {
           const r = (o.object as SignedObject<'revocation'>).payload;
+          const kid = o.object.header.kid;
+          if (!this.#revocations.has(id))
+            this.#revocations.set(id, { record: r.record, iss: r.iss, kid, loggedAt });
+          if (this.#disqualified(r.iss, kid, loggedAt)) break;
           await this.#revoke(r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           break;
         }

@@ -360,10 +360,11 @@ describe('federation: two origins and a mirror', () => {
         }),
         peer.signer,
       );
+      const before = await record('kyodaku:keys/before', signer);
       peer.entries.push(
         party.jws, // 0
         attestation.jws, // 1
-        (await record('kyodaku:keys/before', signer)).jws, // 2: old key, logged before compromised_at
+        before.jws, // 2: old key, logged before compromised_at
       );
       expect((await mirror.follow(peer)).status).toBe(201);
       await eventually(async () => {
@@ -392,17 +393,25 @@ describe('federation: two origins and a mirror', () => {
       );
       peer.entries.push(
         (await record('kyodaku:keys/stolen', signer)).jws, // 3: old key, logged after compromised_at
-        change.jws, // 4: key change, in the same page as what follows
-        (await record('kyodaku:keys/after', nextSigner)).jws, // 5: new key
-        (await record('kyodaku:keys/old-after-change', signer)).jws, // 6: old key after the change
-        compromise.jws, // 7
+        // 4: a revocation by the old key, logged after compromised_at: it does not count
+        (
+          await signObject(
+            'revocation',
+            createRevocation({ iss: keys.kid, record: before.id, issued_at: compromisedAt }),
+            signer,
+          )
+        ).jws,
+        change.jws, // 5: key change, in the same page as what follows
+        (await record('kyodaku:keys/after', nextSigner)).jws, // 6: new key
+        (await record('kyodaku:keys/old-after-change', signer)).jws, // 7: old key after the change
+        compromise.jws, // 8
       );
       const status = await eventually(async () => {
         const s = await peerOf(peer.origin);
-        return s && s.cursor === 7 ? s : undefined;
+        return s && s.cursor === 8 ? s : undefined;
       }, 'the mirror to process the key change and compromise');
       expect(status.state).toBe('following');
-      expect(status.refusals.map((r) => [r.index, r.reason])).toEqual([[6, 'unknown-key']]);
+      expect(status.refusals.map((r) => [r.index, r.reason])).toEqual([[7, 'unknown-key']]);
       expect((await decision(mirror, 'kyodaku:keys/after', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
@@ -412,12 +421,12 @@ describe('federation: two origins and a mirror', () => {
       await mirrorServer.stop();
       mirrorServer = await startServer({ dataDir: mirrorDir, env: MIRROR_ENV });
       mirror = await remoteNode(mirrorServer);
-      peer.entries.push((await record('kyodaku:keys/after-restart', nextSigner)).jws); // 8
+      peer.entries.push((await record('kyodaku:keys/after-restart', nextSigner)).jws); // 9
       await eventually(async () => {
         const s = await peerOf(peer.origin);
-        return s && s.cursor === 8 ? s : undefined;
+        return s && s.cursor === 9 ? s : undefined;
       }, 'the restarted mirror to process the new-key record');
-      expect((await peerOf(peer.origin))?.refusals.map((r) => r.index)).toEqual([6]);
+      expect((await peerOf(peer.origin))?.refusals.map((r) => r.index)).toEqual([7]);
       expect((await decision(mirror, 'kyodaku:keys/after-restart', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
