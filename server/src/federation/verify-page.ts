@@ -186,7 +186,11 @@ export async function verifyPage(
     };
   const keyChangeAt = async (jws: string, index: number): Promise<SignedObject<'key-change'>> => {
     const change = await verifyFollowed(jws, 'key-change', issuerKeyAt(index));
-    await checkKeyProof(change.payload, change.header.kid);
+    const newKid = await checkKeyProof(change.payload, change.header.kid);
+    // REQ-KEY-003: a key belongs to one party once (a party id the follower holds is one).
+    if ((await trust.partyKey(newKid)) !== undefined || pageParties.has(newKid)) {
+      throw new KyodakuError('ERR_CONFLICT', 'new_key is already a key of a party');
+    }
     return change;
   };
 

@@ -422,11 +422,22 @@ describe('federation: two origins and a mirror', () => {
       mirrorServer = await startServer({ dataDir: mirrorDir, env: MIRROR_ENV });
       mirror = await remoteNode(mirrorServer);
       peer.entries.push((await record('kyodaku:keys/after-restart', nextSigner)).jws); // 9
+      // 10: a key change back to the party's first key: a key belongs to one party once (REQ-KEY-003)
+      const back = await signKeyChange({
+        iss: keys.kid,
+        oldSigner: nextSigner,
+        newSigner: signer,
+        newKey: keys.publicJwk,
+      });
+      peer.entries.push(back.jws);
       await eventually(async () => {
         const s = await peerOf(peer.origin);
-        return s && s.cursor === 9 ? s : undefined;
+        return s && s.cursor === 10 ? s : undefined;
       }, 'the restarted mirror to process the new-key record');
-      expect((await peerOf(peer.origin))?.refusals.map((r) => r.index)).toEqual([7]);
+      expect((await peerOf(peer.origin))?.refusals.map((r) => [r.index, r.reason])).toEqual([
+        [7, 'unknown-key'],
+        [10, 'conflict'],
+      ]);
       expect((await decision(mirror, 'kyodaku:keys/after-restart', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
