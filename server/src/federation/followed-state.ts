@@ -25,7 +25,7 @@ import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { recordStatus } from '../records/views.ts';
-import type { FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
+import type { ChangedKey, FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
 
 /** The node's own registry, as federation reads and changes it. */
 export interface FederationRegistry {
@@ -45,6 +45,10 @@ export interface OriginRef {
 
 interface FollowedRecord extends OriginRef {
   iss: string;
+  /** The key that signed it, and when this node logged it (for key compromises, REQ-FED-019). */
+  kid: string;
+  loggedAt: string;
+  supersedes?: string;
   supersededBy?: string;
   supersededAt?: string;
   revokedBy?: string;
@@ -66,6 +70,12 @@ export class FollowedState {
   readonly #partyKeys = new Map<string, PublicJwk>();
   /** Cache of the node's own parties' keys (looked up in the registry). */
   readonly #localKeys = new Map<string, PublicJwk>();
+  /** The current key of followed parties whose key a followed key change replaced (REQ-FED-018). */
+  readonly #changedKeys = new Map<string, ChangedKey>();
+  /** Keys declared compromised by followed key compromises: kid -> its party and compromised_at. */
+  readonly #compromised = new Map<string, { party: string; at: string }>();
+  /** Followed record revocations, for key compromises: id -> revoked record, issuer, key, logged time. */
+  readonly #revocations = new Map<string, { record: string; iss: string; kid: string; loggedAt: string }>();
   /** party -> role of an attestation by a peer's pinned key. */
   readonly #roles = new Map<string, string>();
   readonly #attestationParty = new Map<string, string>();
@@ -91,6 +101,7 @@ export class FollowedState {
     this.trust = {
       partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
       attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
+      changedKey: (id) => this.#changedKeys.get(id),
       recordIssuer: (id) =>
         this.#records.get(id)?.iss ?? registry.records.recordRow(id).then((r) => r?.issuer),
     };
@@ -126,8 +137,67 @@ export class FollowedState {
       if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
       else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
         this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
-      }
+      } else if (o.kind === 'key-change') this.#changeKey(o);
     }
+  }
+
+  /** Binds a followed key change's new key to its party (idempotent: a page is noted, then applied). */
+  #changeKey(o: FollowedObject): void {
+    const change = o.object as SignedObject<'key-change'>;
+    const newKid = o.subject;
+    if (newKid === null) return;
+    const before = this.#changedKeys.get(o.party);
+    if (before?.kid === newKid || before?.former.includes(newKid)) return;
+    const oldKid = change.header.kid;
+    this.#changedKeys.set(o.party, {
+      kid: newKid,
+      jwk: change.payload.new_key,
+      former: [...(before?.former ?? []), oldKid],
+    });
+  }
+
+  /**
+   * A followed key compromise (REQ-FED-019): the party's followed records signed with the key and
+   * logged by this node at or after `compromised_at` stop counting, as key-store.ts does for own ones.
+   */
+  async #compromise(o: FollowedObject): Promise<void> {
+    const c = (o.object as SignedObject<'key-compromise'>).payload;
+    if (this.#compromised.has(c.key)) return;
+    this.#compromised.set(c.key, { party: c.iss, at: c.compromised_at });
+    const at = Date.parse(c.compromised_at);
+    for (const [id, held] of this.#records) {
+      if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
+      const ids = await this.#idsOf(id);
+      if (ids !== undefined) this.#registry.index.disqualify(id, ids);
+      if (held.supersedes !== undefined) await this.#undo(held.supersedes, id, 'supersession');
+    }
+    for (const [id, r] of this.#revocations) {
+      if (r.iss !== c.iss || r.kid !== c.key || Date.parse(r.loggedAt) < at) continue;
+      await this.#undo(r.record, id, 'revocation');
+    }
+  }
+
+  /** Whether an object of `iss` signed with `kid` and logged at `loggedAt` does not count (REQ-FED-019). */
+  #disqualified(iss: string, kid: string, loggedAt: string): boolean {
+    const c = this.#compromised.get(kid);
+    return c !== undefined && c.party === iss && Date.parse(loggedAt) >= Date.parse(c.at);
+  }
+
+  /** Undoes a revocation or supersession of `recordId` by `by`, which does not count (REQ-FED-019). */
+  async #undo(recordId: string, by: string, from: 'revocation' | 'supersession'): Promise<void> {
+    const pending = from === 'revocation' ? this.#pendingRevoked : this.#pendingSuperseded;
+    if (pending.get(recordId)?.by === by) pending.delete(recordId);
+    const held = this.#records.get(recordId);
+    const change = held ?? this.#localChanges.get(recordId);
+    if (from === 'revocation' && change?.revokedBy === by) {
+      change.revokedBy = undefined;
+      change.revokedAt = undefined;
+    } else if (from === 'supersession' && change?.supersededBy === by) {
+      change.supersededBy = undefined;
+      change.supersededAt = undefined;
+    } else return;
+    const ids = await this.#idsOf(recordId);
+    if (ids !== undefined) this.#registry.index.reinstate(recordId, ids, from);
   }
 
   /**
@@ -157,6 +227,12 @@ export class FollowedState {
         case 'party':
           this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
           break;
+        case 'key-change':
+          this.#changeKey(o);
+          break;
+        case 'key-compromise':
+          await this.#compromise(o);
+          break;
         case 'attestation': {
           if (this.#attestationParty.has(id)) break;
           const a = (o.object as SignedObject<'attestation'>).payload;
@@ -182,9 +258,19 @@ export class FollowedState {
         case 'record': {
           const r = (o.object as SignedObject<'record'>).payload;
           if (this.#records.has(id) || local.has(id)) break;
-          const held: FollowedRecord = { origin, node, index: o.index, iss: r.iss };
+          const held: FollowedRecord = {
+            origin,
+            node,
+            index: o.index,
+            iss: r.iss,
+            kid: o.object.header.kid,
+            loggedAt,
+          };
           this.#records.set(id, held);
           index.addRecord(indexedRecordOf(id, r, loggedAt));
+          // A compromise applied before it (from another origin, or at start-up, origin by origin).
+          const disqualified = this.#disqualified(r.iss, held.kid, loggedAt);
+          if (disqualified) index.disqualify(id, r.work.ids);
           const revoked = this.#pendingRevoked.get(id);
           if (revoked !== undefined && revoked.iss === r.iss) {
             held.revokedBy = revoked.by;
@@ -197,13 +283,18 @@ export class FollowedState {
             held.supersededAt = superseded.at;
             index.markSuperseded(id, r.work.ids, superseded.at);
           }
-          if (r.supersedes !== undefined) {
+          if (r.supersedes !== undefined) held.supersedes = r.supersedes;
+          if (r.supersedes !== undefined && !disqualified) {
             await this.#supersede(r.supersedes, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           }
           break;
         }
         case 'revocation': {
           const r = (o.object as SignedObject<'revocation'>).payload;
+          const kid = o.object.header.kid;
+          if (!this.#revocations.has(id))
+            this.#revocations.set(id, { record: r.record, iss: r.iss, kid, loggedAt });
+          if (this.#disqualified(r.iss, kid, loggedAt)) break;
           await this.#revoke(r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           break;
         }

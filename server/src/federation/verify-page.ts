@@ -5,8 +5,10 @@
  * depend on earlier entries (is the issuer attested by a trusted node?) are taken in index order.
  */
 import {
+  checkKeyProof,
   type KeyResolver,
   KyodakuError,
+  keyIdOf,
   kindOfTyp,
   type ObjectKind,
   type PublicJwk,
@@ -24,6 +26,18 @@ export interface TrustView {
   attestedRole(partyId: string): string | undefined | Promise<string | undefined>;
   /** The issuer of a record the node holds, if it holds it. */
   recordIssuer(recordId: string): string | undefined | Promise<string | undefined>;
+  /**
+   * The current key of a party whose key a followed key change replaced, with the ids of its former
+   * keys (federation.md REQ-FED-018); undefined while the party's key is its first key.
+   */
+  changedKey?(partyId: string): ChangedKey | undefined;
+}
+
+/** A party's current key after key changes, and its former key ids (oldest first). */
+export interface ChangedKey {
+  kid: string;
+  jwk: PublicJwk;
+  former: readonly string[];
 }
 
 export interface PeerKey {
@@ -31,7 +45,14 @@ export interface PeerKey {
   jwk: PublicJwk;
 }
 
-export type FollowedKind = 'party' | 'attestation' | 'attestation-revocation' | 'record' | 'revocation';
+export type FollowedKind =
+  | 'party'
+  | 'attestation'
+  | 'attestation-revocation'
+  | 'record'
+  | 'revocation'
+  | 'key-change'
+  | 'key-compromise';
 
 export interface FollowedObject {
   index: number;
@@ -65,6 +86,8 @@ const FOLLOWED = new Set<ObjectKind>([
   'attestation-revocation',
   'record',
   'revocation',
+  'key-change',
+  'key-compromise',
 ]);
 
 /** The kind named by a JWS's `typ` (and its `kid`), read without trusting anything else. */
@@ -94,6 +117,18 @@ function verifyFollowed<K extends ObjectKind>(
   return verifySigned(jws, kind, async (kid, payload) => keyObjectOf(await resolveKey(kid, payload)));
 }
 
+/** The `iss` of a JWS payload, read without verifying it (to order a page's key changes by party). */
+function unverifiedIss(jws: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      iss?: unknown;
+    };
+    return typeof payload.iss === 'string' ? payload.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function reasonOf(error: unknown): { reason: string; detail: string } {
   if (error instanceof KyodakuError) {
     return { reason: error.problemType.replace('urn:kyodaku:problem:', ''), detail: error.message };
@@ -114,11 +149,24 @@ export async function verifyPage(
     }
     return peer.jwk;
   };
-  const issuerKey = async (kid: string, payload: { iss: string }) => {
-    if (kid !== payload.iss) throw new KyodakuError('ERR_JWS_KID', 'kid is not a key bound to iss');
-    const known = await trust.partyKey(kid);
+  /** Key changes of the page by party, in index order, each with the key it binds once accepted. */
+  const pageChanges = new Map<string, Array<{ index: number; bound: Promise<ChangedKey | undefined> }>>();
+  /** The key bound to `party` just before entry `index` (kyodaku.md §6, REQ-FED-018). */
+  const keyBefore = async (party: string, index: number): Promise<ChangedKey> => {
+    const list = pageChanges.get(party) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.index >= index) continue;
+      const bound = await list[i]!.bound;
+      if (bound !== undefined) return bound;
+    }
+    const changed = trust.changedKey?.(party);
+    if (changed !== undefined) return changed;
+    return { kid: party, jwk: await firstKey(party), former: [] };
+  };
+  const firstKey = async (party: string): Promise<PublicJwk> => {
+    const known = await trust.partyKey(party);
     if (known !== undefined) return known;
-    const inPage = pageParties.get(kid);
+    const inPage = pageParties.get(party);
     if (inPage !== undefined) {
       try {
         return (await inPage).payload.key;
@@ -127,6 +175,23 @@ export async function verifyPage(
       }
     }
     throw new KyodakuError('ERR_JWS_KID', 'iss is not a party this node holds');
+  };
+  /** The resolver of an object at `index` signed by its issuer's key bound at that position. */
+  const issuerKeyAt =
+    (index: number) =>
+    async (kid: string, payload: { iss: string }): Promise<PublicJwk> => {
+      const bound = await keyBefore(payload.iss, index);
+      if (kid !== bound.kid) throw new KyodakuError('ERR_JWS_KID', 'kid is not the current key of iss');
+      return bound.jwk;
+    };
+  const keyChangeAt = async (jws: string, index: number): Promise<SignedObject<'key-change'>> => {
+    const change = await verifyFollowed(jws, 'key-change', issuerKeyAt(index));
+    const newKid = await checkKeyProof(change.payload, change.header.kid);
+    // REQ-KEY-003: a key belongs to one party once (a party id the follower holds is one).
+    if ((await trust.partyKey(newKid)) !== undefined || pageParties.has(newKid)) {
+      throw new KyodakuError('ERR_CONFLICT', 'new_key is already a key of a party');
+    }
+    return change;
   };
 
   const pending: Array<{
@@ -145,8 +210,34 @@ export async function verifyPage(
     } else if (kind === 'attestation') item.promise = verifyFollowed(jws, 'attestation', nodeKey);
     else if (kind === 'attestation-revocation')
       item.promise = verifyFollowed(jws, 'attestation-revocation', nodeKey);
-    else if (kind === 'record') item.promise = verifyFollowed(jws, 'record', issuerKey);
-    else if (kind === 'revocation') item.promise = verifyFollowed(jws, 'revocation', issuerKey);
+    else if (kind === 'record') item.promise = verifyFollowed(jws, 'record', issuerKeyAt(index));
+    else if (kind === 'revocation') item.promise = verifyFollowed(jws, 'revocation', issuerKeyAt(index));
+    else if (kind === 'key-compromise')
+      item.promise = verifyFollowed(jws, 'key-compromise', issuerKeyAt(index));
+    else if (kind === 'key-change') {
+      const p = keyChangeAt(jws, index);
+      item.promise = p;
+      const iss = unverifiedIss(jws);
+      if (iss !== undefined) {
+        const bound = p.then(async (change): Promise<ChangedKey | undefined> => {
+          try {
+            assertNotFutureDated(change.payload.issued_at, nowMs);
+          } catch {
+            return undefined;
+          }
+          const before = await keyBefore(iss, index);
+          return {
+            kid: await keyIdOf(change.payload.new_key),
+            jwk: change.payload.new_key,
+            former: [...before.former, before.kid],
+          };
+        });
+        bound.catch(() => undefined);
+        const list = pageChanges.get(iss) ?? [];
+        list.push({ index, bound: bound.catch(() => undefined) });
+        pageChanges.set(iss, list);
+      }
+    }
     item.promise?.catch(() => undefined);
     pending.push(item);
   }
@@ -212,6 +303,27 @@ export async function verifyPage(
         }
       }
       pageRecords.set(object.id, r.iss);
+    } else if (kind === 'key-change') {
+      const c = (object as SignedObject<'key-change'>).payload;
+      party = c.iss;
+      subject = await keyIdOf(c.new_key);
+    } else if (kind === 'key-compromise') {
+      const c = (object as SignedObject<'key-compromise'>).payload;
+      party = c.iss;
+      subject = c.key;
+      const bound = await keyBefore(c.iss, item.index);
+      if (c.key === bound.kid) {
+        refuse('conflict', 'the current key cannot be declared compromised; change it first');
+        continue;
+      }
+      if (!bound.former.includes(c.key)) {
+        refuse('not-found', 'key is not a former key of iss');
+        continue;
+      }
+      if (Date.parse(c.compromised_at) > Date.parse(c.issued_at)) {
+        refuse('schema-violation', 'compromised_at is later than issued_at');
+        continue;
+      }
     } else {
       const r = (object as SignedObject<'revocation'>).payload;
       party = r.iss;

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createAttestation,
+  createKeyCompromise,
   createRecord,
   createRevocation,
   generateKeyPair,
   importSigner,
+  signKeyChange,
   signObject,
   toTimestamp,
 } from '@kyodaku/client';
@@ -327,5 +329,120 @@ describe('federation: two origins and a mirror', () => {
     expect((await decision(mirror, 'kyodaku:evil/rewritten', 'train.genai')).decision).toBe('deny');
     expect((await decision(mirror, 'kyodaku:voices/aoi', 'generate.voice')).decision).toBe('allow');
     expect((await peerOf(voices.origin))?.state).toBe('following');
+  }, 60_000);
+  it('applies a followed key change and key compromise (REQ-FED-018, REQ-FED-019)', async () => {
+    const peer = await handMadePeer('keys.test/kyodaku');
+    try {
+      const now = Date.now();
+      const { keys, signer, party } = await signedParty({
+        names: { en: 'Rotating member' },
+        issuedAt: toTimestamp(now - 120_000),
+      });
+      const next = await generateKeyPair();
+      const nextSigner = await importSigner(next.privateJwk);
+      const record = (id: string, by: typeof signer) =>
+        signObject(
+          'record',
+          createRecord({
+            iss: keys.kid,
+            work: { type: 'work', ids: [id] },
+            purposes: { 'train.genai': 'allow' },
+            issued_at: toTimestamp(Date.now() - 30_000),
+          }),
+          by,
+        );
+      const attestation = await signObject(
+        'attestation',
+        await createAttestation({
+          node: peer.nodeKey,
+          party: party.payload,
+          issued_at: toTimestamp(now - 60_000),
+        }),
+        peer.signer,
+      );
+      const before = await record('kyodaku:keys/before', signer);
+      peer.entries.push(
+        party.jws, // 0
+        attestation.jws, // 1
+        before.jws, // 2: old key, logged before compromised_at
+      );
+      expect((await mirror.follow(peer)).status).toBe(201);
+      await eventually(async () => {
+        const s = await peerOf(peer.origin);
+        return s && s.cursor === 2 ? s : undefined;
+      }, 'the mirror to process the first entries');
+      expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
+      await new Promise((done) => setTimeout(done, 1_100));
+      const compromisedAt = toTimestamp(Date.now());
+      const change = await signKeyChange({
+        iss: keys.kid,
+        oldSigner: signer,
+        newSigner: nextSigner,
+        newKey: next.publicJwk,
+        issued_at: compromisedAt,
+      });
+      const compromise = await signObject(
+        'key-compromise',
+        createKeyCompromise({
+          iss: keys.kid,
+          key: keys.kid,
+          compromised_at: compromisedAt,
+          issued_at: compromisedAt,
+        }),
+        nextSigner,
+      );
+      peer.entries.push(
+        (await record('kyodaku:keys/stolen', signer)).jws, // 3: old key, logged after compromised_at
+        // 4: a revocation by the old key, logged after compromised_at: it does not count
+        (
+          await signObject(
+            'revocation',
+            createRevocation({ iss: keys.kid, record: before.id, issued_at: compromisedAt }),
+            signer,
+          )
+        ).jws,
+        change.jws, // 5: key change, in the same page as what follows
+        (await record('kyodaku:keys/after', nextSigner)).jws, // 6: new key
+        (await record('kyodaku:keys/old-after-change', signer)).jws, // 7: old key after the change
+        compromise.jws, // 8
+      );
+      const status = await eventually(async () => {
+        const s = await peerOf(peer.origin);
+        return s && s.cursor === 8 ? s : undefined;
+      }, 'the mirror to process the key change and compromise');
+      expect(status.state).toBe('following');
+      expect(status.refusals.map((r) => [r.index, r.reason])).toEqual([[7, 'unknown-key']]);
+      expect((await decision(mirror, 'kyodaku:keys/after', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
+      expect((await decision(mirror, 'kyodaku:keys/old-after-change', 'train.genai')).decision).toBe('deny');
+
+      // After a restart the mirror rebuilds the party's key and the compromise from what it stored.
+      await mirrorServer.stop();
+      mirrorServer = await startServer({ dataDir: mirrorDir, env: MIRROR_ENV });
+      mirror = await remoteNode(mirrorServer);
+      peer.entries.push((await record('kyodaku:keys/after-restart', nextSigner)).jws); // 9
+      // 10: a key change back to the party's first key: a key belongs to one party once (REQ-KEY-003)
+      const back = await signKeyChange({
+        iss: keys.kid,
+        oldSigner: nextSigner,
+        newSigner: signer,
+        newKey: keys.publicJwk,
+      });
+      peer.entries.push(back.jws);
+      await eventually(async () => {
+        const s = await peerOf(peer.origin);
+        return s && s.cursor === 10 ? s : undefined;
+      }, 'the restarted mirror to process the new-key record');
+      expect((await peerOf(peer.origin))?.refusals.map((r) => [r.index, r.reason])).toEqual([
+        [7, 'unknown-key'],
+        [10, 'conflict'],
+      ]);
+      expect((await decision(mirror, 'kyodaku:keys/after-restart', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
+      expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
+    } finally {
+      await peer.close();
+    }
   }, 60_000);
 });

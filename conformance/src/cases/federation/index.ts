@@ -5,6 +5,7 @@ import { federationFeedSignatureCases } from './feed-signatures.ts';
 import { federationFollowCases } from './follow.ts';
 import { federationForgedCases } from './forged.ts';
 import { federationInconsistentCases } from './inconsistent.ts';
+import { federationKeyCases } from './keys.ts';
 import { federationMirrorCases } from './mirror.ts';
 import { federationPeerAdminCases } from './peer-admin.ts';
 import { federationPollingCases } from './polling.ts';
@@ -14,6 +15,7 @@ export const federationCases: readonly Case[] = [
   ...federationFollowCases,
   ...federationMirrorCases,
   ...federationForgedCases,
+  ...federationKeyCases,
   ...federationFeedSignatureCases,
   ...federationInconsistentCases,
   ...federationPeerAdminCases,
