@@ -21,7 +21,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { type ConsentRecord, type SignedObject, toTimestamp, verifyObject } from '@kyodaku/client';
 import { Hono } from 'hono';
@@ -29,6 +28,7 @@ import { createApp } from '../server/src/app.ts';
 import { DecisionIndex } from '../server/src/decisions/decision-index.ts';
 import { loadRecordIndex } from '../server/src/decisions/index-loader.ts';
 import { openNode } from '../server/src/node.ts';
+import { httpLoad } from './lib/http-load.ts';
 import { attestedIssuers, benchNode, numberArg, signRecordJws } from './lib/setup.ts';
 
 function stringArg(name: string): string | undefined {
@@ -203,7 +203,7 @@ async function measure(dir: string) {
   for (let round = 0; round < REPEAT; round++) {
     for (const { key, ...run } of runs) {
       if (!RUNS.has(key)) continue;
-      const r = await load({ ...run, seconds: SECONDS, connections: CONNECTIONS });
+      const r = await httpLoad({ ...run, seconds: SECONDS, connections: CONNECTIONS });
       const best = results[run.name];
       if (best === undefined || r.rps > best.rps) results[run.name] = r;
       console.log(
@@ -245,59 +245,6 @@ async function measure(dir: string) {
   console.log(
     `\nnote: the load generator runs in a worker thread of the same process and competes with the server for the ${availableParallelism()} cores; figures are a floor.`,
   );
-}
-
-/** A bounded keep-alive load loop in a worker thread (plain JS, node:http). */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { base, paths, bodies, path, seconds, connections } = workerData;
-const url = new URL(base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const MAX = 4_000_000;
-const lat = new Float64Array(MAX);
-let n = 0, errors = 0, i = 0;
-const deadline = performance.now() + seconds * 1000;
-function one() {
-  return new Promise((resolve) => {
-    const k = i++;
-    const body = bodies ? bodies[k % bodies.length] : undefined;
-    const t = performance.now();
-    const req = http.request({ host: url.hostname, port: url.port, agent, method: body ? 'POST' : 'GET',
-      path: body ? path : paths[k % paths.length],
-      headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => { if (res.statusCode !== 200) errors++; if (n < MAX) lat[n++] = performance.now() - t; resolve(); });
-    });
-    req.on('error', () => { errors++; resolve(); });
-    if (body) req.write(body);
-    req.end();
-  });
-}
-async function loop() { for (let guard = 0; guard < 1e9 && performance.now() < deadline; guard++) await one(); }
-(async () => {
-  const start = performance.now();
-  await Promise.all(Array.from({ length: connections }, loop));
-  const elapsed = (performance.now() - start) / 1000;
-  const sorted = lat.subarray(0, n).sort();
-  agent.destroy();
-  parentPort.postMessage({ rps: n / elapsed, p50: sorted[Math.floor(n * 0.5)] ?? 0, p99: sorted[Math.floor(n * 0.99)] ?? 0, errors });
-})();
-`;
-
-function load(options: {
-  base: string;
-  paths?: string[];
-  bodies?: string[];
-  path?: string;
-  seconds: number;
-  connections: number;
-}): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: options });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
 }
 
 await main();

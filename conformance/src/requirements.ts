@@ -9,6 +9,10 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   'REQ-API-015': 'none: durability across a power loss is not observable from outside the node',
   'REQ-API-085': 'none: needs a storage fault of the node under test',
   'REQ-ERR-007': 'none: needs a storage fault of the node under test',
+  // A late request is seen only after the node's own timeouts (the reference node: 10 s for headers,
+  // 30 s for a request, checked every 30 s by node:http), too long for a suite run; the reference
+  // node's tests shorten them (server/test/http/timeouts.test.ts).
+  'REQ-ERR-008': 'none: a SHOULD whose check waits out the own timeouts of the node under test',
   'REQ-ID-035': 'generation (match keys of names and prompts)',
   'REQ-ID-036': 'generation (romanization of kana in match keys)',
   'REQ-ID-037': 'generation (romaji spellings merged in match keys)',
