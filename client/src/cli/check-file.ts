@@ -11,7 +11,7 @@ import { MAX_IDENTIFIER_LENGTH } from '../identifiers.ts';
 import type { KyodakuNode } from '../node-client.ts';
 import type { BatchDecisionItem } from '../schemas/messages.ts';
 import { streamBatches, withRetries } from './batch-stream.ts';
-import { inputBytes, readLines } from './line-reader.ts';
+import { inputBytes, itemsOfLines } from './line-reader.ts';
 import { note, out, printJson, usageError, writeTo } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -93,15 +93,6 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
     totalBytes: inputBytes(options.file),
   });
 
-  /** The items of the input lines, noting how far the input was read. */
-  async function* inputItems(): AsyncGenerator<Item> {
-    for await (const line of readLines(options.file)) {
-      progress.read(line.bytes);
-      const item = itemOf(line.number, line.text, options.format);
-      if (item !== undefined) yield item;
-    }
-  }
-
   /** Answers one batch: the JSONL text of its results, in input order. */
   async function answer(items: Item[]): Promise<string> {
     const ids = items.flatMap((item) => ('error' in item ? [] : [item.id]));
@@ -145,7 +136,11 @@ export async function checkFile(node: KyodakuNode, options: CheckFileOptions): P
 
   try {
     await streamBatches(
-      inputItems(),
+      itemsOfLines(
+        options.file,
+        (number, text) => itemOf(number, text, options.format),
+        (bytes) => progress.read(bytes),
+      ),
       {
         batchSize,
         concurrency: options.concurrency,

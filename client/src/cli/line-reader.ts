@@ -57,3 +57,19 @@ export async function* readLines(file: string): AsyncGenerator<Line> {
     yield { number, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, bytes };
   }
 }
+
+/**
+ * The items a file's lines make (a line that makes none is skipped), telling `read` how many input
+ * bytes were consumed so far (for a progress bar).
+ */
+export async function* itemsOfLines<T>(
+  file: string,
+  itemOf: (number: number, text: string) => T | undefined,
+  read: (bytes: number) => void,
+): AsyncGenerator<T> {
+  for await (const line of readLines(file)) {
+    read(line.bytes);
+    const item = itemOf(line.number, line.text);
+    if (item !== undefined) yield item;
+  }
+}

@@ -15,7 +15,7 @@ import type { PromptCheckResponse } from '../schemas/messages.ts';
 import { streamBatches, withRetries } from './batch-stream.ts';
 import { CHECK_EXIT } from './check.ts';
 import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
-import { inputBytes, readLines } from './line-reader.ts';
+import { inputBytes, itemsOfLines } from './line-reader.ts';
 import { block, emit, note, out, printJson, usageError, writeTo } from './output.ts';
 import { Progress } from './progress.ts';
 import { formatConditions } from './record.ts';
@@ -133,14 +133,6 @@ export async function promptCheckFile(
     totalBytes: inputBytes(options.file),
   });
 
-  async function* items(): AsyncGenerator<Item> {
-    for await (const line of readLines(options.file)) {
-      progress.read(line.bytes);
-      const item = itemOf(line.number, line.text, options.format);
-      if (item !== undefined) yield item;
-    }
-  }
-
   async function answer(batch: Item[]): Promise<string> {
     const item = batch[0]!;
     let result: Record<string, unknown>;
@@ -175,7 +167,11 @@ export async function promptCheckFile(
 
   try {
     await streamBatches(
-      items(),
+      itemsOfLines(
+        options.file,
+        (number, text) => itemOf(number, text, options.format),
+        (bytes) => progress.read(bytes),
+      ),
       {
         batchSize: 1,
         concurrency: options.concurrency,
