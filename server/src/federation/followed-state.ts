@@ -5,16 +5,9 @@
  * revoked or superseded from another origin, and the decision index kept in step with all of it.
  * Rebuilt from `foreign_objects` at start-up; in memory only.
  */
-import {
-  type ConsentRecord,
-  leafHash,
-  type PublicJwk,
-  type SignedObject,
-  takesEffectAt,
-  toTimestamp,
-} from '@kyodaku/client';
+import { type ConsentRecord, type PublicJwk, type SignedObject, takesEffectAt } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { chunks } from '../db/row-inserter.ts';
 import { foreignObjects, type RecordRow } from '../db/schema.ts';
@@ -24,7 +17,7 @@ import { payloadOf } from '../objects/views.ts';
 import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import { recordStatus } from '../records/views.ts';
+import { followedRecordViews } from './followed-views.ts';
 import type { ChangedKey, FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
 
 /** The node's own registry, as federation reads and changes it. */
@@ -385,49 +378,7 @@ export class FollowedState {
   }
 
   /** RecordViews of the followed records among `ids`, each with its origin (REQ-FED-033). */
-  async recordViews(ids: readonly string[], nowMs: number) {
-    const wanted = ids.filter((id) => this.#records.has(id));
-    if (wanted.length === 0) return [];
-    const out = [];
-    const seen = new Set<string>();
-    for (const c of chunks(wanted, 500)) {
-      const rows = await this.#db
-        .select()
-        .from(foreignObjects)
-        .where(inArray(foreignObjects.id, c))
-        .orderBy(asc(foreignObjects.receivedAt));
-      for (const row of rows) {
-        const held = this.#records.get(row.id)!;
-        if (seen.has(row.id) || row.origin !== held.origin || row.idx !== held.index) continue;
-        seen.add(row.id);
-        const record = payloadOf(row.jws, 'record');
-        const status = recordStatus(
-          {
-            revokedBy: held.revokedBy ?? null,
-            supersededBy: held.supersededBy ?? null,
-            validFrom: record.valid_from,
-            issuedAt: record.issued_at,
-            validUntil: record.valid_until ?? null,
-          } as Parameters<typeof recordStatus>[0],
-          toTimestamp(nowMs),
-        );
-        out.push({
-          id: row.id,
-          jws: row.jws,
-          received_at: row.receivedAt,
-          log: {
-            index: row.idx,
-            leaf_hash: Buffer.from(leafHash(Buffer.from(row.jws, 'utf8'))).toString('base64'),
-          },
-          origin: { origin: held.origin, node: held.node, index: held.index },
-          record,
-          status,
-          ...(held.supersededBy !== undefined && { superseded_by: held.supersededBy }),
-          ...(held.revokedBy !== undefined && { revoked_by: held.revokedBy }),
-          ...(held.revokedAt !== undefined && { revoked_at: held.revokedAt }),
-        });
-      }
-    }
-    return out;
+  recordViews(ids: readonly string[], nowMs: number) {
+    return followedRecordViews(this.#db, (id) => this.#records.get(id), ids, nowMs);
   }
 }
