@@ -321,7 +321,7 @@ export class Federation implements FollowerHost {
 
   async verify(peer: PeerKey, entries: ReadonlyArray<{ index: number; jws: string }>): Promise<VerifiedPage> {
     const page = await verifyPage(entries, peer, this.#state.trust, this.now());
-    this.#state.noteVerified(page);
+    this.#state.noteVerified(page, peer.kid);
     return page;
   }
 

@@ -18,7 +18,8 @@ import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { followedRecordViews } from './followed-views.ts';
-import type { ChangedKey, FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
+import { FollowedKeys } from './followed-keys.ts';
+import type { FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
 
 /** The node's own registry, as federation reads and changes it. */
 export interface FederationRegistry {
@@ -63,8 +64,8 @@ export class FollowedState {
   readonly #partyKeys = new Map<string, PublicJwk>();
   /** Cache of the node's own parties' keys (looked up in the registry). */
   readonly #localKeys = new Map<string, PublicJwk>();
-  /** The current key of followed parties whose key a followed key change replaced (REQ-FED-018). */
-  readonly #changedKeys = new Map<string, ChangedKey>();
+  /** The keys followed key changes bind, by where they were logged (REQ-FED-018). */
+  readonly #changedKeys = new FollowedKeys();
   /** Keys declared compromised by followed key compromises: kid -> its party and compromised_at. */
   readonly #compromised = new Map<string, { party: string; at: string }>();
   /** Followed record revocations, for key compromises: id -> revoked record, issuer, key, logged time. */
@@ -94,7 +95,7 @@ export class FollowedState {
     this.trust = {
       partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
       attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
-      changedKey: (id) => this.#changedKeys.get(id),
+      changedKey: (id, at) => this.#changedKeys.keyAt(id, at),
       recordIssuer: (id) =>
         this.#records.get(id)?.iss ?? registry.records.recordRow(id).then((r) => r?.issuer),
     };
@@ -125,28 +126,19 @@ export class FollowedState {
    * Makes a verified page's parties and attestations known at once: the next page is verified
    * while this one commits, and must already see them.
    */
-  noteVerified(page: VerifiedPage): void {
+  noteVerified(page: VerifiedPage, node: string): void {
     for (const o of page.accepted) {
       if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
       else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
         this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
-      } else if (o.kind === 'key-change') this.#changeKey(o);
+      } else if (o.kind === 'key-change') this.#changeKey(o, node);
     }
   }
 
-  /** Binds a followed key change's new key to its party (idempotent: a page is noted, then applied). */
-  #changeKey(o: FollowedObject): void {
-    const change = o.object as SignedObject<'key-change'>;
-    const newKid = o.subject;
-    if (newKid === null) return;
-    const before = this.#changedKeys.get(o.party);
-    if (before?.kid === newKid || before?.former.includes(newKid)) return;
-    const oldKid = change.header.kid;
-    this.#changedKeys.set(o.party, {
-      kid: newKid,
-      jwk: change.payload.new_key,
-      former: [...(before?.former ?? []), oldKid],
-    });
+  /** Binds a followed key change's new key to its party, at its place in the peer's log. */
+  #changeKey(o: FollowedObject, node: string): void {
+    if (o.subject === null) return;
+    this.#changedKeys.note(o.party, o.object as SignedObject<'key-change'>, o.subject, { node, index: o.index });
   }
 
   /**
@@ -221,7 +213,7 @@ export class FollowedState {
           this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
           break;
         case 'key-change':
-          this.#changeKey(o);
+          this.#changeKey(o, node);
           break;
         case 'key-compromise':
           await this.#compromise(o);

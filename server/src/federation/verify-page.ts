@@ -27,10 +27,17 @@ export interface TrustView {
   /** The issuer of a record the node holds, if it holds it. */
   recordIssuer(recordId: string): string | undefined | Promise<string | undefined>;
   /**
-   * The current key of a party whose key a followed key change replaced, with the ids of its former
-   * keys (federation.md REQ-FED-018); undefined while the party's key is its first key.
+   * The key bound to a party just before a position in a peer's log, when a followed key change
+   * replaced its first key, with the ids of its former keys (federation.md REQ-FED-018); undefined
+   * while the party's key is its first key.
    */
-  changedKey?(partyId: string): ChangedKey | undefined;
+  changedKey?(partyId: string, at: LogPosition): ChangedKey | undefined;
+}
+
+/** A position in a followed log: the peer's pinned node key and the entry's index. */
+export interface LogPosition {
+  node: string;
+  index: number;
 }
 
 /** A party's current key after key changes, and its former key ids (oldest first). */
@@ -159,7 +166,7 @@ export async function verifyPage(
       const bound = await list[i]!.bound;
       if (bound !== undefined) return bound;
     }
-    const changed = trust.changedKey?.(party);
+    const changed = trust.changedKey?.(party, { node: peer.kid, index });
     if (changed !== undefined) return changed;
     return { kid: party, jwk: await firstKey(party), former: [] };
   };
