@@ -17,8 +17,8 @@ import { payloadOf } from '../objects/views.ts';
 import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import { followedRecordViews } from './followed-views.ts';
 import { FollowedKeys } from './followed-keys.ts';
+import { followedRecordViews } from './followed-views.ts';
 import type { FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
 
 /** The node's own registry, as federation reads and changes it. */
@@ -138,7 +138,10 @@ export class FollowedState {
   /** Binds a followed key change's new key to its party, at its place in the peer's log. */
   #changeKey(o: FollowedObject, node: string): void {
     if (o.subject === null) return;
-    this.#changedKeys.note(o.party, o.object as SignedObject<'key-change'>, o.subject, { node, index: o.index });
+    this.#changedKeys.note(o.party, o.object as SignedObject<'key-change'>, o.subject, {
+      node,
+      index: o.index,
+    });
   }
 
   /**
