@@ -187,11 +187,11 @@ export class SuitePeer {
     return { id: signed.id, jws: signed.jws, index: this.append(signed.jws) };
   }
 
-  async revokeAttestation(attestationId: string): Promise<Logged> {
+  async revokeAttestation(attestationId: string, issuedAt = this.time(-1)): Promise<Logged> {
     const payload = createAttestationRevocation({
       node: this.node.kid,
       attestation: attestationId,
-      issued_at: this.time(-1),
+      issued_at: issuedAt,
     });
     const signed = await signObject('attestation-revocation', payload, this.node.signer);
     return { id: signed.id, jws: signed.jws, index: this.append(signed.jws) };

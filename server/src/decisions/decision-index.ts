@@ -26,10 +26,15 @@ import { RecordProfiles } from './record-profiles.ts';
 import { RecordTable } from './record-table.ts';
 import { endKey, timeKey, timeOfKey } from './time-key.ts';
 
+/**
+ * An attestation as decisions see it. `from` and `revokedAt` are when it took effect and when its
+ * revocation did: the later of the object's `issued_at` and the time the node logged it
+ * (kyodaku.md REQ-DECIDE-012).
+ */
 export interface AttestationState {
   id: string;
   role: string;
-  issuedAt: string;
+  from: string;
   expiresAt?: string;
   revokedAt?: string;
 }
@@ -97,7 +102,7 @@ function originOf(id: string): string {
 
 export function attestationInForce(a: AttestationState, at: string): boolean {
   return (
-    a.issuedAt <= at &&
+    a.from <= at &&
     (a.expiresAt === undefined || at < a.expiresAt) &&
     (a.revokedAt === undefined || at < a.revokedAt)
   );
@@ -394,7 +399,7 @@ function newer(t: RecordTable, a: number, b: number): boolean {
 function newestInForce(list: readonly AttestationState[], at: string): AttestationState | undefined {
   let found: AttestationState | undefined;
   for (const a of list) {
-    if (attestationInForce(a, at) && (found === undefined || a.issuedAt >= found.issuedAt)) found = a;
+    if (attestationInForce(a, at) && (found === undefined || a.from >= found.from)) found = a;
   }
   return found;
 }

@@ -229,7 +229,7 @@ export class FollowedState {
           index.addAttestation(a.party, {
             id,
             role: a.role,
-            issuedAt: a.issued_at,
+            from: takesEffectAt(a.issued_at, loggedAt),
             ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
           });
           const revokedAt = this.#pendingAttestationRevocations.get(id);
@@ -239,8 +239,9 @@ export class FollowedState {
         case 'attestation-revocation': {
           const r = (o.object as SignedObject<'attestation-revocation'>).payload;
           const party = this.#attestationParty.get(r.attestation);
-          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, r.issued_at);
-          else index.revokeAttestation(party, r.attestation, r.issued_at);
+          const at = takesEffectAt(r.issued_at, loggedAt);
+          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, at);
+          else index.revokeAttestation(party, r.attestation, at);
           break;
         }
         case 'record': {

@@ -7,10 +7,12 @@ import {
   type AttestationRevocation,
   KyodakuError,
   type SignedObject,
+  takesEffectAt,
 } from '@kyodaku/client';
 import { asc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
-import { type AttestationRow, attestationRevocations, attestations } from '../db/schema.ts';
+import { type AttestationRow, attestationRevocations, attestations, objects } from '../db/schema.ts';
 import type { DecisionIndex } from '../decisions/decision-index.ts';
 import { groupState, type StoredObject } from '../objects/job.ts';
 import type { ObjectLog } from '../objects/object-log.ts';
@@ -29,15 +31,31 @@ export class AttestationStore {
     this.#index = index;
   }
 
-  /** Hands every stored attestation to the decision index; call once at start-up. */
+  /**
+   * Hands every stored attestation to the decision index, in force from when it took effect
+   * (REQ-DECIDE-012: the later of `issued_at` and when the node logged it, and so for its
+   * revocation); call once at start-up.
+   */
   async load(): Promise<void> {
-    for (const a of await this.#db.select().from(attestations)) {
+    const attestationObject = alias(objects, 'attestation_object');
+    const revocationObject = alias(objects, 'revocation_object');
+    const rows = await this.#db
+      .select({
+        a: attestations,
+        loggedAt: attestationObject.receivedAt,
+        revocationLoggedAt: revocationObject.receivedAt,
+      })
+      .from(attestations)
+      .innerJoin(attestationObject, eq(attestationObject.id, attestations.id))
+      .leftJoin(revocationObject, eq(revocationObject.id, attestations.revokedBy));
+    for (const { a, loggedAt, revocationLoggedAt } of rows) {
       this.#index.addAttestation(a.party, {
         id: a.id,
         role: a.role,
-        issuedAt: a.issuedAt,
+        from: takesEffectAt(a.issuedAt, loggedAt),
         ...(a.expiresAt !== null && { expiresAt: a.expiresAt }),
-        ...(a.revokedAt !== null && { revokedAt: a.revokedAt }),
+        ...(a.revokedAt !== null &&
+          revocationLoggedAt !== null && { revokedAt: takesEffectAt(a.revokedAt, revocationLoggedAt) }),
       });
     }
   }
@@ -90,7 +108,7 @@ export class AttestationStore {
             this.#index.addAttestation(a.party, {
               id: attestation.id,
               role: a.role,
-              issuedAt: a.issued_at,
+              from: takesEffectAt(a.issued_at, receivedAt),
               ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
             }),
         };
@@ -136,7 +154,12 @@ export class AttestationStore {
               .set({ revokedBy: revocation.id, revokedAt: r.issued_at })
               .where(eq(attestations.id, r.attestation)),
           ],
-          after: () => this.#index.revokeAttestation(target.party, r.attestation, r.issued_at),
+          after: () =>
+            this.#index.revokeAttestation(
+              target.party,
+              r.attestation,
+              takesEffectAt(r.issued_at, receivedAt),
+            ),
         };
       },
     });

@@ -66,7 +66,7 @@ function scenario(seed: number): Scenario {
   for (const party of issuers) {
     const list: AttestationState[] = [];
     for (let k = 0, n = r.int(3); k <= n; k++) {
-      const a: AttestationState = { id: `att-${party}-${k}`, role: 'rights-holder', issuedAt: r.pick(TIMES) };
+      const a: AttestationState = { id: `att-${party}-${k}`, role: 'rights-holder', from: r.pick(TIMES) };
       if (r.next() < 0.3) a.expiresAt = r.pick(TIMES);
       list.push(a);
     }
@@ -114,7 +114,7 @@ function expected(s: Scenario, ids: string[], purpose: Purpose, at: string): Dec
   const attested = (party: string) =>
     (s.attestations.get(party) ?? []).some(
       (a) =>
-        a.issuedAt <= at &&
+        a.from <= at &&
         (a.expiresAt === undefined || at < a.expiresAt) &&
         (a.revokedAt === undefined || at < a.revokedAt),
     );

@@ -5,9 +5,10 @@
  */
 import { PURPOSES, takesEffectAt, toTimestamp } from '@kyodaku/client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { attestations, recordIds } from '../../src/db/schema.ts';
+import { recordIds } from '../../src/db/schema.ts';
 import { DecisionIndex } from '../../src/decisions/decision-index.ts';
 import { loadRecordIndex } from '../../src/decisions/index-loader.ts';
+import { AttestationStore } from '../../src/parties/attestation-store.ts';
 import { seed } from '../../src/seed.ts';
 import { makeNode, type TestNode } from '../helpers.ts';
 
@@ -30,16 +31,8 @@ it('reloads a seeded registry into an index that answers as the live one', async
   const { received_at } = (await published.json()) as { received_at: string };
   const live = t.node.index;
   const loaded = new DecisionIndex();
-  // The attestations as the store loads them (the loader reads records only).
-  for (const a of await t.node.objects.db.select().from(attestations)) {
-    loaded.addAttestation(a.party, {
-      id: a.id,
-      role: a.role,
-      issuedAt: a.issuedAt,
-      ...(a.expiresAt !== null && { expiresAt: a.expiresAt }),
-      ...(a.revokedAt !== null && { revokedAt: a.revokedAt }),
-    });
-  }
+  // The attestations as the store loads them at start-up (the loader reads records only).
+  await new AttestationStore(t.node.objects, loaded).load();
   const identifiers = [
     ...new Set((await t.node.objects.db.select().from(recordIds)).map((r) => r.identifier)),
   ];

@@ -71,6 +71,33 @@ export const federationMirrorCases: Case[] = defineCases([
       }),
   },
   {
+    id: 'federation-mirror-backdated-attestation-revocation',
+    requirements: ['REQ-DECIDE-012', 'REQ-DECIDE-002', 'REQ-FED-035'],
+    level: 'MUST',
+    profile: 'federation',
+    title:
+      'a followed attestation revocation backdated before a decided time does not change the answer for that time',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const member = await peer.party();
+        const work = ctx.workId('followed-attestation');
+        const record = await peer.record(member, { ids: [work] });
+        await follow(ctx, peer);
+        await caughtUp(ctx, peer);
+        const logged = (await ctx.recordView(record.id)).received_at;
+        equal((await ctx.decision(work, 'train.genai', logged)).decision, 'allow', 'decision at T');
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        // The peer's node revokes the attestation, dated before T: the mirror logs it after T.
+        await peer.revokeAttestation(member.attestation.id, peer.time(-110));
+        await decisionBecomes(ctx, work, 'deny', 'the followed attestation revocation');
+        equal(
+          (await ctx.decision(work, 'train.genai', logged)).decision,
+          'allow',
+          'decision at T after a followed attestation revocation backdated before T',
+        );
+      }),
+  },
+  {
     id: 'federation-mirror-answers-with-origin',
     requirements: [
       'REQ-FED-010',
