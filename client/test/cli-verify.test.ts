@@ -6,7 +6,9 @@ import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParty, createRecord } from '../src/builders.ts';
 import { signObject } from '../src/jws.ts';
-import { generateKeyPair, importSigner } from '../src/keys.ts';
+import { signKeyChange } from '../src/key-change.ts';
+import { generateKeyPair, importSigner, type Signer } from '../src/keys.ts';
+import { toTimestamp } from '../src/time.ts';
 import { runCli } from './helpers/cli.ts';
 import { attestedParty } from './helpers/parties.ts';
 import { type ServerProcess, startServer } from './helpers/server-process.ts';
@@ -41,6 +43,20 @@ beforeAll(async () => {
     )
   ).jws;
 });
+
+/** A record of party `iss` signed by `signer` (its first key or one it rotated to). */
+function recordBy(iss: string, signer: Signer, id: string) {
+  return signObject(
+    'record',
+    createRecord({
+      iss,
+      work: { type: 'work', ids: [id] },
+      purposes: { all: 'deny' },
+      issued_at: toTimestamp(Date.now() - 30_000),
+    }),
+    signer,
+  );
+}
 
 function verify(...args: string[]) {
   return runCli(['verify', ...args], { cwd });
@@ -129,6 +145,51 @@ describe('kyodaku verify', () => {
     expect(result.stdout).toContain(`no key for issuer ${kid}: give --issuer-key FILE (or --fetch-keys)`);
   });
 
+  it('Should verify records signed after a rotation with the key change read earlier in the file', async () => {
+    const first = await generateKeyPair();
+    const firstSigner = await importSigner(first.privateJwk);
+    const next = await generateKeyPair();
+    const nextSigner = await importSigner(next.privateJwk);
+    writeFileSync(join(cwd, 'first.pub'), JSON.stringify(first.publicJwk));
+    const change = await signKeyChange({
+      iss: first.kid,
+      oldSigner: firstSigner,
+      newSigner: nextSigner,
+      newKey: next.publicJwk,
+    });
+    const after = await recordBy(first.kid, nextSigner, 'doi:10.1000/rotated');
+    writeFileSync(join(cwd, 'rotated.jws'), `${change.jws}\n${after.jws}\n`);
+    const result = await verify('rotated.jws', '--issuer-key', 'first.pub');
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`key-change ${change.id}  by ${first.kid}`);
+    expect(result.stdout).toContain(`record ${after.id}  by ${first.kid}`);
+
+    // Without the key change the new key is not known to be the party's.
+    writeFileSync(join(cwd, 'unbound.jws'), `${after.jws}\n`);
+    const unbound = await verify('unbound.jws', '--issuer-key', 'first.pub');
+    expect(unbound.code).toBe(1);
+    expect(unbound.stdout).toContain(`kid ${next.kid} is not a key of issuer ${first.kid} known here`);
+
+    // A key change whose proof is not by the new key binds nothing.
+    const strangerKeys = await generateKeyPair();
+    const stranger = await importSigner(strangerKeys.privateJwk);
+    const forged = await signKeyChange({
+      iss: first.kid,
+      oldSigner: firstSigner,
+      newSigner: stranger,
+      newKey: strangerKeys.publicJwk,
+    });
+    const byStranger = await recordBy(first.kid, stranger, 'doi:10.1000/stolen');
+    const tampered = JSON.parse(Buffer.from(forged.jws.split('.')[1]!, 'base64url').toString('utf8'));
+    tampered.new_key = next.publicJwk;
+    const resigned = await signObject('key-change', tampered, firstSigner);
+    writeFileSync(join(cwd, 'forged.jws'), `${resigned.jws}\n${byStranger.jws}\n`);
+    const refused = await verify('forged.jws', '--issuer-key', 'first.pub');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/FAIL {2}line 1 .*key proof/);
+    expect(refused.stdout).toMatch(/FAIL {2}line 2 /);
+  });
+
   describe('with --fetch-keys', () => {
     let server: ServerProcess;
     beforeAll(async () => {
@@ -146,6 +207,28 @@ describe('kyodaku verify', () => {
       const result = await runCli(['verify', 'fetched.jws', '--fetch-keys', '--node', server.url], { cwd });
       expect(result.code, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toContain(`record ${published.id}  by ${party.kid}`);
+    });
+
+    it('Should look up a key the party rotated to at the node', async () => {
+      const party = await attestedParty(server);
+      const next = await generateKeyPair();
+      const nextSigner = await importSigner(next.privateJwk);
+      await party.node.changeKey(
+        await signKeyChange({
+          iss: party.kid,
+          oldSigner: party.signer,
+          newSigner: nextSigner,
+          newKey: next.publicJwk,
+        }),
+      );
+      const after = await recordBy(party.kid, nextSigner, 'doi:10.1000/after-rotation');
+      await party.node.publishRecord(after);
+      writeFileSync(join(cwd, 'rotated-fetched.jws'), after.jws);
+      const result = await runCli(['verify', 'rotated-fetched.jws', '--fetch-keys', '--node', server.url], {
+        cwd,
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain(`record ${after.id}  by ${party.kid}`);
     });
   });
 });

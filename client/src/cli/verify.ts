@@ -1,12 +1,14 @@
 /**
  * `kyodaku verify FILE`: verifies signed objects offline: structure, JCS canonical form, schema and
- * the Ed25519 signature against the issuer's public key given in a file (--issuer-key). Parties are
- * self-signed and need no key. --fetch-keys looks missing keys up at the node instead (online).
+ * the Ed25519 signature against the issuer's public key given in a file (--issuer-key), or a key a
+ * key change earlier in the file bound to the issuer. Parties are self-signed and need no key.
+ * --fetch-keys looks missing keys up at the node instead (online), rotated keys included.
  */
 import type { Command } from 'commander';
 import { base64url } from 'jose';
 import { KyodakuError } from '../errors.ts';
 import { type SignedObject, verifyObject } from '../jws.ts';
+import { checkKeyProof } from '../key-change.ts';
 import type { PublicJwk } from '../keys.ts';
 import type { KyodakuNode } from '../node-client.ts';
 import { kindOfTyp, type ObjectKind } from '../object-kinds.ts';
@@ -15,8 +17,6 @@ import { collect, globalsOf, nodeOf } from './context.ts';
 import { readPublicKey } from './key-file.ts';
 import { readLines } from './line-reader.ts';
 import { out, problemOf, usageError } from './output.ts';
-
-type Resolver = (kid: string, issuer: string) => Promise<PublicJwk>;
 
 /** The kind named by a JWS header's typ (the full checks come after). */
 function kindOf(jws: string): ObjectKind {
@@ -34,47 +34,84 @@ function kindOf(jws: string): ObjectKind {
   }
 }
 
-async function verifyOne(jws: string, resolve: Resolver): Promise<SignedObject> {
+/**
+ * The keys each issuer is known to hold: `--issuer-key` files (a party's first key is its id), keys
+ * bound by key changes verified earlier in the same file (kyodaku.md §6.4), and, with
+ * `--fetch-keys`, the node's key list of the party (GET /v1/parties/{id}/keys).
+ */
+class IssuerKeys {
+  readonly #given: Map<string, PublicJwk>;
+  readonly #node: KyodakuNode | undefined;
+  /** issuer -> kid -> key, bound by a key change read from the file. */
+  readonly #bound = new Map<string, Map<string, PublicJwk>>();
+  #nodeKey: Promise<{ id: string; key: PublicJwk }> | undefined;
+
+  constructor(given: Map<string, PublicJwk>, node: KyodakuNode | undefined) {
+    this.#given = given;
+    this.#node = node;
+  }
+
+  bind(issuer: string, kid: string, key: PublicJwk): void {
+    const keys = this.#bound.get(issuer) ?? new Map<string, PublicJwk>();
+    keys.set(kid, key);
+    this.#bound.set(issuer, keys);
+  }
+
+  async resolve(kid: string, issuer: string): Promise<PublicJwk> {
+    // In protocol version 0.1 a party id is the thumbprint of its first key, and so is a node id.
+    const known = kid === issuer ? this.#given.get(kid) : this.#bound.get(issuer)?.get(kid);
+    if (known !== undefined) return known;
+    if (this.#node === undefined) {
+      throw new KyodakuError(
+        'ERR_JWS_KID',
+        kid === issuer
+          ? `no key for issuer ${issuer}: give --issuer-key FILE (or --fetch-keys)`
+          : `kid ${kid} is not a key of issuer ${issuer} known here: put the party's key-change objects ` +
+              'before its objects in the file, or use --fetch-keys',
+      );
+    }
+    if (kid === issuer) {
+      this.#nodeKey ??= this.#node.wellKnown().then((w) => w.node);
+      const { id, key } = await this.#nodeKey;
+      if (id === kid) return key;
+    }
+    const keys = await this.#node.getPartyKeys(issuer).catch((error: unknown) => {
+      if (error instanceof KyodakuError && error.code === 'ERR_NOT_FOUND') {
+        throw new KyodakuError('ERR_JWS_KID', `issuer ${issuer} is not registered at the node`);
+      }
+      throw error;
+    });
+    const key = keys.keys.find((k) => k.kid === kid)?.key;
+    if (key === undefined)
+      throw new KyodakuError('ERR_JWS_KID', `kid ${kid} is not a key of issuer ${issuer}`);
+    return key;
+  }
+}
+
+async function verifyOne(jws: string, keys: IssuerKeys): Promise<SignedObject> {
   const kind = kindOf(jws);
   switch (kind) {
     case 'party':
       return verifyParty(jws);
     case 'record':
     case 'revocation':
-      return verifyObject(jws, kind, (kid, payload) => resolve(kid, payload.iss));
+    case 'key-compromise':
+      return verifyObject(jws, kind, (kid, payload) => keys.resolve(kid, payload.iss));
+    case 'key-change': {
+      const change = await verifyObject(jws, kind, (kid, payload) => keys.resolve(kid, payload.iss));
+      keys.bind(
+        change.payload.iss,
+        await checkKeyProof(change.payload, change.header.kid),
+        change.payload.new_key,
+      );
+      return change;
+    }
     case 'attestation':
     case 'attestation-revocation':
-      return verifyObject(jws, kind, (kid, payload) => resolve(kid, payload.node));
+      return verifyObject(jws, kind, (kid, payload) => keys.resolve(kid, payload.node));
     default:
       throw new KyodakuError('ERR_JWS_TYP', `verify does not check ${kind} objects`);
   }
-}
-
-function resolverOf(keys: Map<string, PublicJwk>, node: KyodakuNode | undefined): Resolver {
-  let nodeKey: Promise<{ id: string; key: PublicJwk }> | undefined;
-  return async (kid, issuer) => {
-    // In protocol version 0.1 a party id is the thumbprint of its key, and so is a node id.
-    if (kid !== issuer)
-      throw new KyodakuError('ERR_JWS_KID', `kid ${kid} is not the key of issuer ${issuer}`);
-    const local = keys.get(kid);
-    if (local !== undefined) return local;
-    if (node === undefined) {
-      throw new KyodakuError(
-        'ERR_JWS_KID',
-        `no key for issuer ${issuer}: give --issuer-key FILE (or --fetch-keys)`,
-      );
-    }
-    nodeKey ??= node.wellKnown().then((w) => w.node);
-    const { id, key } = await nodeKey;
-    if (id === kid) return key;
-    const party = await node.getParty(issuer).catch((error: unknown) => {
-      if (error instanceof KyodakuError && error.code === 'ERR_NOT_FOUND') {
-        throw new KyodakuError('ERR_JWS_KID', `issuer ${issuer} is not registered at the node`);
-      }
-      throw error;
-    });
-    return party.party.key;
-  };
 }
 
 export function verifyCommand(program: Command): void {
@@ -82,11 +119,14 @@ export function verifyCommand(program: Command): void {
     .command('verify')
     .summary('verify signed records (or a file of them) offline')
     .description(
-      'Verifies compact JWS objects (records, revocations, parties, attestations), one per line of FILE ' +
+      'Verifies compact JWS objects (records, revocations, parties, attestations, key changes and key\n' +
+        'compromises), one per line of FILE ' +
         '(- for stdin): structure, JCS canonical form, schema and the Ed25519 signature. Offline: the\n' +
         "issuer's public key comes from --issuer-key (a public JWK file, e.g. from keygen --public; a\n" +
         'private key file works too); parties are self-signed and need none. With --fetch-keys, keys ' +
-        'not given are looked up at the node (--node). Prints one line per object; with --json one JSON ' +
+        'not given are looked up at the node (--node), including keys a party rotated to. Offline, a key\n' +
+        'change read earlier in FILE binds its new key to the party, so records signed after a rotation\n' +
+        'verify with the first key file and the key-change lines. Prints one line per object; with --json one JSON ' +
         'object per line. Exit code 0 when every object verifies, 1 otherwise.\n\n' +
         'This proves who signed what; whether a record counts (attested key, not revoked, not ' +
         'superseded) is what `kyodaku check` asks the node.',
@@ -101,7 +141,7 @@ export function verifyCommand(program: Command): void {
         const { kid, publicJwk } = await readPublicKey(path);
         keys.set(kid, publicJwk);
       }
-      const resolve = resolverOf(keys, options.fetchKeys ? nodeOf(command) : undefined);
+      const issuerKeys = new IssuerKeys(keys, options.fetchKeys ? nodeOf(command) : undefined);
       let valid = 0;
       let failed = 0;
       try {
@@ -109,7 +149,7 @@ export function verifyCommand(program: Command): void {
           const jws = line.text.trim();
           if (jws.length === 0 || jws.startsWith('#')) continue;
           try {
-            const object = await verifyOne(jws, resolve);
+            const object = await verifyOne(jws, issuerKeys);
             valid++;
             const p = object.payload as { iss?: string; node?: string; key?: unknown };
             const issuer = p.iss ?? p.node ?? object.header.kid;
