@@ -7,6 +7,7 @@
 import { createKeyCompromise, signKeyChange, signObject } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
 import { check, equal } from '../../expect.ts';
+import { craftJws } from '../../jws-craft.ts';
 import { newKeyPair, type PeerParty, type SuitePeer } from '../../peer/peer.ts';
 import { caughtUp, decide, follow, withPeer } from './support.ts';
 
@@ -105,7 +106,30 @@ export const federationKeyCases: Case[] = defineCases([
         const compromisedAt = peer.time(0);
         const stolenWork = ctx.workId('stolen');
         const stolen = await peer.record(member, { ids: [stolenWork], issued_at: peer.time(-300) });
-        const { signer } = await changeKey(peer, member, compromisedAt);
+        const { signer, next } = await changeKey(peer, member, compromisedAt);
+        // Three compromises a follower must refuse, signed with the current key (crafted: the
+        // library refuses to sign a compromised_at after issued_at).
+        const badCompromise = async (key: string, at: string, issuedAt: string) =>
+          peer.append(
+            await craftJws({
+              header: { alg: 'Ed25519', kid: signer.signer.kid, typ: 'kyodaku-key-compromise+jws' },
+              payload: {
+                kind: 'key-compromise',
+                v: 1,
+                iss: member.kid,
+                key,
+                compromised_at: at,
+                issued_at: issuedAt,
+              },
+              signer: signer.signer,
+            }),
+          );
+        const stranger = await newKeyPair();
+        const bad = {
+          current: await badCompromise(next.kid, compromisedAt, compromisedAt),
+          foreign: await badCompromise(stranger.kid, compromisedAt, compromisedAt),
+          future: await badCompromise(member.kid, peer.time(30), compromisedAt),
+        };
         const compromise = await signObject(
           'key-compromise',
           createKeyCompromise({
@@ -118,6 +142,12 @@ export const federationKeyCases: Case[] = defineCases([
         );
         const declared = peer.append(compromise.jws);
         const status = await caughtUp(ctx, peer);
+        const refused = refusalsOf(status);
+        equal(
+          [refused.get(bad.current), refused.get(bad.foreign), refused.get(bad.future)],
+          ['conflict', 'not-found', 'schema-violation'],
+          `the refusals of compromises of the current key (entry ${bad.current}), of a key the party never held (entry ${bad.foreign}) and with compromised_at after issued_at (entry ${bad.future}) (REQ-FED-019)`,
+        );
         check(
           !refusalsOf(status).has(declared),
           `the key compromise (entry ${declared}) was refused: ${JSON.stringify(status.refusals)} (REQ-FED-019)`,
