@@ -110,7 +110,7 @@ export const AttestationRevocationView = z
   .meta({ id: 'AttestationRevocationView' });
 
 export const RecordStatus = z
-  .enum(['current', 'pending', 'expired', 'superseded', 'revoked'])
+  .enum(['current', 'pending', 'expired', 'superseded', 'revoked', 'disqualified'])
   .meta({ id: 'RecordStatus' });
 
 export const RecordView = z
@@ -121,6 +121,7 @@ export const RecordView = z
     superseded_by: ObjectId.optional(),
     revoked_by: ObjectId.optional(),
     revoked_at: Timestamp.optional(),
+    compromised_by: ObjectId.optional(),
   })
   .meta({ id: 'RecordView' });
 

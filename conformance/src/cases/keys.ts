@@ -219,6 +219,13 @@ export const keyCases: Case[] = defineCases([
       );
       const kept = await ctx.decision(early, 'train.genai');
       equal([kept.decision, kept.records], ['allow', [first.id]], 'decision on the record logged before');
+      const view = await ctx.recordView(stolen.id);
+      equal(
+        [view.status, (view as { compromised_by?: unknown }).compromised_by],
+        ['disqualified', declaration.id],
+        'status and compromised_by of the record logged after (http-api.md §3.2)',
+      );
+      equal((await ctx.recordView(first.id)).status, 'current', 'status of the record logged before');
     },
   },
 ]);

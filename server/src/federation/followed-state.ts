@@ -67,7 +67,7 @@ export class FollowedState {
   /** The keys followed key changes bind, by where they were logged (REQ-FED-018). */
   readonly #changedKeys = new FollowedKeys();
   /** Keys declared compromised by followed key compromises: kid -> its party and compromised_at. */
-  readonly #compromised = new Map<string, { party: string; at: string }>();
+  readonly #compromised = new Map<string, { party: string; at: string; by: string }>();
   /** Followed record revocations, for key compromises: id -> revoked record, issuer, key, logged time. */
   readonly #revocations = new Map<string, { record: string; iss: string; kid: string; loggedAt: string }>();
   /** party -> role of an attestation by a peer's pinned key. */
@@ -151,7 +151,7 @@ export class FollowedState {
   async #compromise(o: FollowedObject): Promise<void> {
     const c = (o.object as SignedObject<'key-compromise'>).payload;
     if (this.#compromised.has(c.key)) return;
-    this.#compromised.set(c.key, { party: c.iss, at: c.compromised_at });
+    this.#compromised.set(c.key, { party: c.iss, at: c.compromised_at, by: o.object.id });
     const at = Date.parse(c.compromised_at);
     for (const [id, held] of this.#records) {
       if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
@@ -375,6 +375,15 @@ export class FollowedState {
 
   /** RecordViews of the followed records among `ids`, each with its origin (REQ-FED-033). */
   recordViews(ids: readonly string[], nowMs: number) {
-    return followedRecordViews(this.#db, (id) => this.#records.get(id), ids, nowMs);
+    return followedRecordViews(
+      this.#db,
+      (id) => {
+        const held = this.#records.get(id);
+        if (held === undefined || !this.#disqualified(held.iss, held.kid, held.loggedAt)) return held;
+        return { ...held, compromisedBy: this.#compromised.get(held.kid)!.by };
+      },
+      ids,
+      nowMs,
+    );
   }
 }

@@ -16,6 +16,8 @@ export interface HeldRecord {
   supersededBy?: string;
   revokedBy?: string;
   revokedAt?: string;
+  /** The followed key compromise by which it counts at no time (REQ-FED-019), if one does. */
+  compromisedBy?: string;
 }
 
 /** RecordViews of the followed records among `ids` (`held` says which are), each with its origin. */
@@ -49,6 +51,7 @@ export async function followedRecordViews(
           validUntil: record.valid_until ?? null,
         } as Parameters<typeof recordStatus>[0],
         toTimestamp(nowMs),
+        h.compromisedBy,
       );
       out.push({
         id: row.id,
@@ -64,6 +67,7 @@ export async function followedRecordViews(
         ...(h.supersededBy !== undefined && { superseded_by: h.supersededBy }),
         ...(h.revokedBy !== undefined && { revoked_by: h.revokedBy }),
         ...(h.revokedAt !== undefined && { revoked_at: h.revokedAt }),
+        ...(h.compromisedBy !== undefined && { compromised_by: h.compromisedBy }),
       });
     }
   }

@@ -74,6 +74,15 @@ export class KeyStore {
     else list.push(k);
   }
 
+  /**
+   * The key compromise by which an object signed as `jws` and logged at `loggedAt` counts at no
+   * time (REQ-KEY-007), if one does.
+   */
+  compromiseOf(jws: string, loggedAt: string): string | undefined {
+    const c = this.#compromised.get(kidOf(jws));
+    return c !== undefined && loggedAt >= c.at ? c.by : undefined;
+  }
+
   /** The kid of a party's current key: its first key (the party id) until a key change. */
   currentKid(party: string): string {
     const list = this.#history.get(party);

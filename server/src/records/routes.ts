@@ -17,7 +17,12 @@ export function recordRoutes(node: NodeContext, publisher: Publisher) {
       if (followed !== undefined) return followed as schemas.RecordView;
       throw new KyodakuError('ERR_NOT_FOUND', 'no such record');
     }
-    return recordView(node.federation?.withFollowedChanges(row) ?? row, obj, node.now());
+    return recordView(
+      node.federation?.withFollowedChanges(row) ?? row,
+      obj,
+      node.now(),
+      node.keys.compromiseOf(obj.jws, obj.receivedAt),
+    );
   }
 
   return new Hono()
@@ -47,7 +52,12 @@ export function recordRoutes(node: NodeContext, publisher: Publisher) {
       const page = rows.slice(0, limit);
       const body: schemas.RecordList = {
         records: page.map(({ record, object }) =>
-          recordView(node.federation?.withFollowedChanges(record) ?? record, object, node.now()),
+          recordView(
+            node.federation?.withFollowedChanges(record) ?? record,
+            object,
+            node.now(),
+            node.keys.compromiseOf(object.jws, object.receivedAt),
+          ),
         ),
         next_cursor: rows.length > limit ? String(page[page.length - 1]!.record.seq) : null,
       };

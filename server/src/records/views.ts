@@ -4,7 +4,12 @@ import type { RecordRow } from '../db/schema.ts';
 import type { StoredObject } from '../objects/job.ts';
 import { payloadOf, storedView } from '../objects/views.ts';
 
-export function recordStatus(row: RecordRow, now: string): schemas.RecordView['status'] {
+export function recordStatus(
+  row: RecordRow,
+  now: string,
+  compromisedBy?: string,
+): schemas.RecordView['status'] {
+  if (compromisedBy !== undefined) return 'disqualified';
   if (row.revokedBy !== null) return 'revoked';
   if (row.supersededBy !== null) return 'superseded';
   if (now < row.validFrom || now < row.issuedAt) return 'pending';
@@ -12,11 +17,21 @@ export function recordStatus(row: RecordRow, now: string): schemas.RecordView['s
   return 'current';
 }
 
-export function recordView(row: RecordRow, obj: StoredObject, nowMs: number): schemas.RecordView {
+/**
+ * The view of one of the node's own records; `compromisedBy` names the key compromise that
+ * disqualifies it (kyodaku.md REQ-KEY-007), if one does.
+ */
+export function recordView(
+  row: RecordRow,
+  obj: StoredObject,
+  nowMs: number,
+  compromisedBy?: string,
+): schemas.RecordView {
   return {
     ...storedView(obj),
     record: payloadOf(obj.jws, 'record'),
-    status: recordStatus(row, toTimestamp(nowMs)),
+    status: recordStatus(row, toTimestamp(nowMs), compromisedBy),
+    ...(compromisedBy !== undefined && { compromised_by: compromisedBy }),
     ...(row.supersededBy !== null && { superseded_by: row.supersededBy }),
     ...(row.revokedBy !== null && { revoked_by: row.revokedBy }),
     ...(row.revokedAt !== null && { revoked_at: row.revokedAt }),

@@ -21,7 +21,12 @@ export function workRoutes(node: NodeContext) {
       id,
       records: [
         ...rows.map(({ record, object }) =>
-          recordView(node.federation?.withFollowedChanges(record) ?? record, object, node.now()),
+          recordView(
+            node.federation?.withFollowedChanges(record) ?? record,
+            object,
+            node.now(),
+            node.keys.compromiseOf(object.jws, object.receivedAt),
+          ),
         ),
         ...(followed ?? []),
       ],

@@ -391,8 +391,10 @@ describe('federation: two origins and a mirror', () => {
         }),
         nextSigner,
       );
+      const stolen = await record('kyodaku:keys/stolen', signer);
+      const stolenId = stolen.id;
       peer.entries.push(
-        (await record('kyodaku:keys/stolen', signer)).jws, // 3: old key, logged after compromised_at
+        stolen.jws, // 3: old key, logged after compromised_at
         // 4: a revocation by the old key, logged after compromised_at: it does not count
         (
           await signObject(
@@ -415,6 +417,11 @@ describe('federation: two origins and a mirror', () => {
       expect((await decision(mirror, 'kyodaku:keys/after', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/before', 'train.genai')).decision).toBe('allow');
       expect((await decision(mirror, 'kyodaku:keys/stolen', 'train.genai')).decision).toBe('deny');
+      const stolenView = (await (await fetch(`${mirror.url}/v1/records/${stolenId}`)).json()) as {
+        status: string;
+        compromised_by?: string;
+      };
+      expect([stolenView.status, stolenView.compromised_by]).toEqual(['disqualified', compromise.id]);
       expect((await decision(mirror, 'kyodaku:keys/old-after-change', 'train.genai')).decision).toBe('deny');
 
       // After a restart the mirror rebuilds the party's key and the compromise from what it stored.

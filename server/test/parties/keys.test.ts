@@ -191,6 +191,15 @@ describe('key compromise', () => {
 
     expect((await decision(['url:https://example.com/stolen'])).decision).toBe('deny');
     expect(await decision()).toMatchObject({ decision: 'allow', records: [early.id] });
+    // The views say so: the stolen record is disqualified by the declaration, the early one current.
+    const stolenView = schemas.RecordView.parse(await (await t.get(`/v1/records/${stolen.id}`)).json());
+    expect([stolenView.status, stolenView.compromised_by]).toEqual(['disqualified', declaration.id]);
+    const earlyView = schemas.RecordView.parse(await (await t.get(`/v1/records/${early.id}`)).json());
+    expect([earlyView.status, earlyView.compromised_by]).toEqual(['current', undefined]);
+    const work = schemas.WorkView.parse(
+      await (await t.get(`/v1/works/${encodeURIComponent('url:https://example.com/stolen')}`)).json(),
+    );
+    expect(work.records.map((r) => r.status)).toEqual(['disqualified']);
     const keys = schemas.PartyKeys.parse(await (await t.get(`/v1/parties/${p.id}/keys`)).json());
     expect(keys.keys[0]).toMatchObject({
       kid: p.id,

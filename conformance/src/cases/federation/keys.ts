@@ -163,6 +163,12 @@ export const federationKeyCases: Case[] = defineCases([
           'allow',
           'decision for the record logged before compromised_at (REQ-FED-019, REQ-FED-035)',
         );
+        const view = await ctx.recordView(stolen.id);
+        equal(
+          [view.status, (view as { compromised_by?: unknown }).compromised_by],
+          ['disqualified', compromise.id],
+          'status and compromised_by of the followed record signed with the compromised key (http-api.md §3.2)',
+        );
       }),
   },
 ]);
