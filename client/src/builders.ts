@@ -87,6 +87,41 @@ export function createRevocation(input: {
   });
 }
 
+/** The payload of party `iss`'s delegation to `agent` (spec/kyodaku.md §6.6). */
+export function createDelegation(input: {
+  iss: string;
+  agent: string;
+  issued_at?: string;
+  valid_until?: string;
+  note?: Record<string, string>;
+}): PayloadOf<'delegation'> {
+  return validated('delegation', {
+    kind: 'delegation',
+    v: 1,
+    iss: input.iss,
+    agent: input.agent,
+    issued_at: input.issued_at ?? toTimestamp(),
+    ...(input.valid_until !== undefined && { valid_until: input.valid_until }),
+    ...(input.note !== undefined && { note: input.note }),
+  });
+}
+
+export function createDelegationRevocation(input: {
+  iss: string;
+  delegation: string;
+  reason?: string;
+  issued_at?: string;
+}): PayloadOf<'delegation-revocation'> {
+  return validated('delegation-revocation', {
+    kind: 'delegation-revocation',
+    v: 1,
+    iss: input.iss,
+    delegation: input.delegation,
+    issued_at: input.issued_at ?? toTimestamp(),
+    ...(input.reason && { reason: input.reason }),
+  });
+}
+
 export async function createAttestation(input: {
   node: string;
   party: PayloadOf<'party'>;

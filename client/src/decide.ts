@@ -57,6 +57,11 @@ export interface DecisionQuery {
   purpose: Purpose;
   /** RFC 3339 UTC timestamp of the moment the decision is for. */
   at: string;
+  /**
+   * Whether `agent` acts for `principal` at `at` by a delegation in force (kyodaku.md §6.6,
+   * REQ-DECIDE-013). Absent: no party acts for another.
+   */
+  actsFor?: (agent: string, principal: string) => boolean;
 }
 
 function matchesAny(record: ConsentRecord, ids: readonly string[]): boolean {
@@ -90,16 +95,36 @@ export function isInForce(state: RecordState, at: string): boolean {
   );
 }
 
-function newestPerIssuer(states: RecordState[]): RecordState[] {
+/**
+ * The party whose will a candidate states (kyodaku.md §8 step 3, REQ-DECIDE-013): its issuer, or
+ * the one other issuer among the candidates that the issuer acts for by a delegation in force.
+ */
+function deciderOf(
+  states: readonly RecordState[],
+  actsFor: DecisionQuery['actsFor'],
+): (state: RecordState) => string {
+  if (actsFor === undefined) return (state) => state.record.iss;
+  const issuers = [...new Set(states.map((s) => s.record.iss))];
+  const principal = new Map<string, string>();
+  for (const agent of issuers) {
+    const principals = issuers.filter((p) => p !== agent && actsFor(agent, p));
+    if (principals.length === 1) principal.set(agent, principals[0]!);
+  }
+  return (state) => principal.get(state.record.iss) ?? state.record.iss;
+}
+
+function newestPerIssuer(states: RecordState[], actsFor?: DecisionQuery['actsFor']): RecordState[] {
   const newest = new Map<string, RecordState>();
+  const partyOf = deciderOf(states, actsFor);
   for (const state of states) {
-    const current = newest.get(state.record.iss);
+    const party = partyOf(state);
+    const current = newest.get(party);
     if (
       current === undefined ||
       state.record.issued_at > current.record.issued_at ||
       (state.record.issued_at === current.record.issued_at && state.id > current.id)
     ) {
-      newest.set(state.record.iss, state);
+      newest.set(party, state);
     }
   }
   return [...newest.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -142,6 +167,7 @@ function decideLeaf(deciding: RecordState[], leaf: PurposeLeaf): LeafDecision {
 export function decide(query: DecisionQuery, candidates: readonly RecordState[]): Decision {
   const deciding = newestPerIssuer(
     candidates.filter((state) => isInForce(state, query.at) && matchesAny(state.record, query.ids)),
+    query.actsFor,
   );
   const leaves = leavesOf(query.purpose);
   if (leaves.length === 1 && leaves[0] === query.purpose) {

@@ -5,6 +5,8 @@ import {
   Attestation,
   AttestationRevocation,
   ConsentRecord,
+  Delegation,
+  DelegationRevocation,
   KeyChange,
   KeyCompromise,
   KeyProof,
@@ -22,6 +24,8 @@ export const OBJECT_KINDS = {
   'key-change': { typ: 'kyodaku-key-change+jws', schema: KeyChange },
   'key-proof': { typ: 'kyodaku-key-proof+jws', schema: KeyProof },
   'key-compromise': { typ: 'kyodaku-key-compromise+jws', schema: KeyCompromise },
+  delegation: { typ: 'kyodaku-delegation+jws', schema: Delegation },
+  'delegation-revocation': { typ: 'kyodaku-delegation-revocation+jws', schema: DelegationRevocation },
   admin: { typ: 'kyodaku-admin+jws', schema: AdminRequest },
   receipt: { typ: 'kyodaku-receipt+jws', schema: Receipt },
 } as const;

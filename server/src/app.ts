@@ -11,6 +11,7 @@ import { logRoutes } from './log/routes.ts';
 import type { NodeContext } from './node-context.ts';
 import { createOps, type OpsOptions } from './ops/ops.ts';
 import { attestationRoutes } from './parties/attestation-routes.ts';
+import { delegationRoutes } from './parties/delegation-routes.ts';
 import { keyRoutes } from './parties/key-routes.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { publisher as createPublisher } from './publish/publisher.ts';
@@ -33,6 +34,16 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/revocations', 'POST'],
   ['/v1/revocations/:id', 'GET'],
   ['/v1/publications', 'POST'],
+  ['/v1/key-changes', 'POST'],
+  ['/v1/key-changes/:id', 'GET'],
+  ['/v1/key-compromises', 'POST'],
+  ['/v1/key-compromises/:id', 'GET'],
+  ['/v1/parties/:party_id/keys', 'GET'],
+  ['/v1/delegations', 'POST'],
+  ['/v1/delegations/:id', 'GET'],
+  ['/v1/delegation-revocations', 'POST'],
+  ['/v1/delegation-revocations/:id', 'GET'],
+  ['/v1/parties/:party_id/delegations', 'GET'],
   ['/v1/works/:identifier{.+}', 'GET'],
   ['/v1/decision', 'GET'],
   ['/v1/decisions', 'POST'],
@@ -67,6 +78,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', partyRoutes(node, publisher))
     .route('/', attestationRoutes(node))
     .route('/', keyRoutes(node))
+    .route('/', delegationRoutes(node))
     .route('/', recordRoutes(node, publisher))
     .route('/', revocationRoutes(node, publisher))
     .route('/', publicationRoutes(publisher))

@@ -6,6 +6,7 @@ import type { GenerationIndex } from './generation/generation-index.ts';
 import type { Checkpointer } from './log/checkpoints.ts';
 import type { ObjectLog } from './objects/object-log.ts';
 import type { AttestationStore } from './parties/attestation-store.ts';
+import type { DelegationStore } from './parties/delegation-store.ts';
 import type { KeyStore } from './parties/key-store.ts';
 import type { PartyStore } from './parties/party-store.ts';
 import type { RecordStore } from './records/record-store.ts';
@@ -18,6 +19,8 @@ export interface NodeContext {
   parties: PartyStore;
   /** Keys bound by key changes and keys declared compromised (spec/kyodaku.md §6.4, §6.5). */
   keys: KeyStore;
+  /** Who acts for whom (spec/kyodaku.md §6.6). */
+  delegations: DelegationStore;
   attestations: AttestationStore;
   records: RecordStore;
   /** The in-memory decision index (decisions/), kept in step by every accepted write. */

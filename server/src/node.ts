@@ -15,6 +15,7 @@ import { loadNodeKeys } from './node-keys.ts';
 import { resolveOrigin } from './node-origin.ts';
 import { ObjectLog } from './objects/object-log.ts';
 import { AttestationStore } from './parties/attestation-store.ts';
+import { DelegationStore } from './parties/delegation-store.ts';
 import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
@@ -76,6 +77,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     index,
     parties,
     keys: new KeyStore(objects, index, parties),
+    delegations: new DelegationStore(objects, index, parties),
     attestations: new AttestationStore(objects, index),
     records: new RecordStore(objects, index),
   };
@@ -102,6 +104,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await registry.attestations.load();
     await loadRecordIndex(db, index);
     await registry.keys.load();
+    await registry.delegations.load();
     await checkpoints.load();
     await federation.load();
   } catch (error) {

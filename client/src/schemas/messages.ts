@@ -5,6 +5,8 @@ import {
   AttestationRevocation,
   Conditions,
   ConsentRecord,
+  Delegation,
+  DelegationRevocation,
   KeyChange,
   KeyCompromise,
   LogHash,
@@ -132,6 +134,23 @@ export const RevocationView = z
 export const KeyChangeView = z
   .looseObject({ ...Stored, key_change: KeyChange })
   .meta({ id: 'KeyChangeView' });
+
+export const DelegationView = z
+  .looseObject({
+    ...Stored,
+    delegation: Delegation,
+    revoked_by: ObjectId.optional(),
+    revoked_at: Timestamp.optional(),
+  })
+  .meta({ id: 'DelegationView' });
+
+export const DelegationRevocationView = z
+  .looseObject({ ...Stored, delegation_revocation: DelegationRevocation })
+  .meta({ id: 'DelegationRevocationView' });
+
+export const DelegationList = z
+  .looseObject({ delegations: z.array(DelegationView) })
+  .meta({ id: 'DelegationList' });
 
 export const KeyCompromiseView = z
   .looseObject({ ...Stored, key_compromise: KeyCompromise })
@@ -387,6 +406,9 @@ export type RecordView = z.infer<typeof RecordView>;
 export type RevocationView = z.infer<typeof RevocationView>;
 export type KeyChangeView = z.infer<typeof KeyChangeView>;
 export type KeyCompromiseView = z.infer<typeof KeyCompromiseView>;
+export type DelegationView = z.infer<typeof DelegationView>;
+export type DelegationRevocationView = z.infer<typeof DelegationRevocationView>;
+export type DelegationList = z.infer<typeof DelegationList>;
 export type PartyKeys = z.infer<typeof PartyKeys>;
 export type RecordList = z.infer<typeof RecordList>;
 export type WorkView = z.infer<typeof WorkView>;

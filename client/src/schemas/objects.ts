@@ -201,7 +201,41 @@ export const KeyCompromise = z
   })
   .meta({ id: 'KeyCompromise', title: 'Declaration that a former key of a party was compromised' });
 
+/**
+ * A party's delegation to an agent (spec/kyodaku.md §6.6): while it is in force, the agent's records
+ * count as the party's when both decide an item.
+ */
+export const Delegation = z
+  .strictObject({
+    kind: z.literal('delegation'),
+    v: z.literal(1),
+    iss: KeyId,
+    agent: KeyId,
+    issued_at: Timestamp,
+    valid_until: Timestamp.optional(),
+    note: LangText.optional(),
+  })
+  .refine((d) => d.agent !== d.iss, { message: 'a party cannot delegate to itself', path: ['agent'] })
+  .refine((d) => d.valid_until === undefined || d.issued_at < d.valid_until, {
+    message: 'valid_until must be later than issued_at',
+    path: ['valid_until'],
+  })
+  .meta({ id: 'Delegation', title: "A party's delegation to an agent that acts for it" });
+
+export const DelegationRevocation = z
+  .strictObject({
+    kind: z.literal('delegation-revocation'),
+    v: z.literal(1),
+    iss: KeyId,
+    delegation: ObjectId,
+    issued_at: Timestamp,
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .meta({ id: 'DelegationRevocation', title: 'Revocation of a delegation by the party that made it' });
+
 export type Party = z.infer<typeof Party>;
+export type Delegation = z.infer<typeof Delegation>;
+export type DelegationRevocation = z.infer<typeof DelegationRevocation>;
 export type KeyChange = z.infer<typeof KeyChange>;
 export type KeyProof = z.infer<typeof KeyProof>;
 export type KeyCompromise = z.infer<typeof KeyCompromise>;

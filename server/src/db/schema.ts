@@ -114,9 +114,28 @@ export const keyCompromises = sqliteTable('key_compromises', {
   id: text('id').notNull(),
 });
 
+/**
+ * Delegations (spec/kyodaku.md §6.6): `from` and `revokedAt` are when the delegation and its
+ * revocation took effect (the later of `issued_at` and the logged time, REQ-DEL-002).
+ */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: text('id').primaryKey(),
+    principal: text('principal').notNull(),
+    agent: text('agent').notNull(),
+    from: text('from').notNull(),
+    validUntil: text('valid_until'),
+    revokedBy: text('revoked_by'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('delegations_principal').on(t.principal), index('delegations_agent').on(t.agent)],
+);
+
 export type ObjectRow = typeof objects.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;
 export type AttestationRow = typeof attestations.$inferSelect;
+export type DelegationRow = typeof delegations.$inferSelect;
 
 /**
  * The Merkle log (spec/log.md). Entry `seq` of `objects` is leaf index `seq`; `log_hashes` holds the

@@ -21,6 +21,7 @@ import {
   urlPrefixMatches,
 } from '@kyodaku/client';
 import { AnswerTemplates, answerTail } from './answer-templates.ts';
+import { Delegations } from './delegations.ts';
 import { IdentifierTable } from './identifier-table.ts';
 import { RecordProfiles } from './record-profiles.ts';
 import { RecordTable } from './record-table.ts';
@@ -130,6 +131,8 @@ export class DecisionIndex {
   readonly #issuerNumber = new Map<string, number>();
   /** Bumped on every attestation change: invalidates the issuers' cached answers. */
   #attestationVersion = 0;
+  /** Who acts for whom (kyodaku.md §6.6), asked when records of several issuers are in force. */
+  readonly delegations = new Delegations();
   #lastAt = '';
   #lastAtKey = 0;
   readonly #listeners: Array<(r: IndexedRecord) => void> = [];
@@ -335,7 +338,7 @@ export class DecisionIndex {
       (s) => this.#table.inForce(s, atKey) && this.#attested(this.#table.issuer(s), at),
     );
     return decide(
-      { ids, purpose, at },
+      { ids, purpose, at, actsFor: this.delegations.at(at) },
       live.map((s) => this.#stateOf(s, ids)),
     );
   }
@@ -376,7 +379,7 @@ export class DecisionIndex {
       if (parts !== null) return parts.length === 1 ? parts[0]! : parts.join(t.idOf(decider));
     }
     const states = (live ?? [decider]).map((s) => this.#stateOf(s, ids));
-    return answerTail(decide({ ids, purpose, at }, states), withLeaves);
+    return answerTail(decide({ ids, purpose, at, actsFor: this.delegations.at(at) }, states), withLeaves);
   }
 }
 

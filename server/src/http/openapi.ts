@@ -122,6 +122,48 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      '/v1/delegations': publish(
+        'Delegate to an agent that acts for the party (signed by the current key)',
+        'kyodaku-delegation+jws',
+        'DelegationView',
+        [404],
+      ),
+      '/v1/delegations/{id}': {
+        get: {
+          summary: 'A delegation, and its revocation if revoked',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The delegation', content: json('DelegationView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/delegation-revocations': publish(
+        'End a delegation the party made',
+        'kyodaku-delegation-revocation+jws',
+        'DelegationRevocationView',
+        [404],
+      ),
+      '/v1/delegation-revocations/{id}': {
+        get: {
+          summary: 'A delegation revocation',
+          parameters: [pathParam('id', 'object id')],
+          responses: {
+            '200': { description: 'The revocation', content: json('DelegationRevocationView') },
+            ...problems(404),
+          },
+        },
+      },
+      '/v1/parties/{party_id}/delegations': {
+        get: {
+          summary: 'The delegations a party made and those made to it, oldest first',
+          parameters: [pathParam('party_id', 'the party id')],
+          responses: {
+            '200': { description: 'The delegations', content: json('DelegationList') },
+            ...problems(404),
+          },
+        },
+      },
       '/v1/attestations': publish(
         'Attest a party key (admin request)',
         'kyodaku-admin+jws, action attest',

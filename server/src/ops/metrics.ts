@@ -18,6 +18,8 @@ const KIND_OF_ROUTE: Readonly<Record<string, string>> = {
   '/v1/attestations/revocations': 'attestation-revocation',
   '/v1/key-changes': 'key-change',
   '/v1/key-compromises': 'key-compromise',
+  '/v1/delegations': 'delegation',
+  '/v1/delegation-revocations': 'delegation-revocation',
 };
 
 export class OpsMetrics {
