@@ -4,6 +4,7 @@ import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
 import { boundCases } from './bounds.ts';
 import { decisionCases } from './decisions.ts';
+import { delegationCases } from './delegations.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { generationCases } from './generation.ts';
@@ -26,6 +27,7 @@ export const ALL_CASES: readonly Case[] = [
   ...attestationCases,
   ...recordCases,
   ...keyCases,
+  ...delegationCases,
   ...publicationCases,
   ...sigCases,
   ...hostileJsonCases,

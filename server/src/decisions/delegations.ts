@@ -37,6 +37,11 @@ export class Delegations {
     if (d !== undefined && (d.revokedAt === undefined || at < d.revokedAt)) d.revokedAt = at;
   }
 
+  /** The principal of a delegation the index holds. */
+  principalOf(id: string): string | undefined {
+    return this.#byId.get(id)?.principal;
+  }
+
   /** Whether `agent` acts for `principal` at `at` (REQ-DEL-002). */
   actsFor(agent: string, principal: string, at: string): boolean {
     for (const d of this.#byAgent.get(agent) ?? []) {

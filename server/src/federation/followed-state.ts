@@ -287,6 +287,26 @@ export class FollowedState {
           await this.#revoke(r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           break;
         }
+        case 'delegation': {
+          // REQ-FED-024: in force from when this node logged it (kyodaku.md REQ-DEL-002).
+          const d = (o.object as SignedObject<'delegation'>).payload;
+          index.delegations.add({
+            id,
+            principal: d.iss,
+            agent: d.agent,
+            from: takesEffectAt(d.issued_at, loggedAt),
+            ...(d.valid_until !== undefined && { validUntil: d.valid_until }),
+          });
+          break;
+        }
+        case 'delegation-revocation': {
+          // Only the principal ends its delegation; a revocation of one not held does nothing.
+          const r = (o.object as SignedObject<'delegation-revocation'>).payload;
+          if (index.delegations.principalOf(r.delegation) === r.iss) {
+            index.delegations.revoke(r.delegation, takesEffectAt(r.issued_at, loggedAt));
+          }
+          break;
+        }
       }
     }
   }

@@ -59,7 +59,9 @@ export type FollowedKind =
   | 'record'
   | 'revocation'
   | 'key-change'
-  | 'key-compromise';
+  | 'key-compromise'
+  | 'delegation'
+  | 'delegation-revocation';
 
 export interface FollowedObject {
   index: number;
@@ -95,6 +97,8 @@ const FOLLOWED = new Set<ObjectKind>([
   'revocation',
   'key-change',
   'key-compromise',
+  'delegation',
+  'delegation-revocation',
 ]);
 
 /** The kind named by a JWS's `typ` (and its `kid`), read without trusting anything else. */
@@ -221,6 +225,9 @@ export async function verifyPage(
     else if (kind === 'revocation') item.promise = verifyFollowed(jws, 'revocation', issuerKeyAt(index));
     else if (kind === 'key-compromise')
       item.promise = verifyFollowed(jws, 'key-compromise', issuerKeyAt(index));
+    else if (kind === 'delegation') item.promise = verifyFollowed(jws, 'delegation', issuerKeyAt(index));
+    else if (kind === 'delegation-revocation')
+      item.promise = verifyFollowed(jws, 'delegation-revocation', issuerKeyAt(index));
     else if (kind === 'key-change') {
       const p = keyChangeAt(jws, index);
       item.promise = p;
@@ -331,6 +338,14 @@ export async function verifyPage(
         refuse('schema-violation', 'compromised_at is later than issued_at');
         continue;
       }
+    } else if (kind === 'delegation') {
+      const d = (object as SignedObject<'delegation'>).payload;
+      party = d.iss;
+      subject = d.agent;
+    } else if (kind === 'delegation-revocation') {
+      const r = (object as SignedObject<'delegation-revocation'>).payload;
+      party = r.iss;
+      subject = r.delegation;
     } else {
       const r = (object as SignedObject<'revocation'>).payload;
       party = r.iss;

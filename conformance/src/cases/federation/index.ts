@@ -1,5 +1,6 @@
 /** Every case of the `federation` profile, in run order. */
 import type { Case } from '../../case.ts';
+import { federationDelegationCases } from './delegations.ts';
 import { federationFeedCases } from './feed.ts';
 import { federationFeedSignatureCases } from './feed-signatures.ts';
 import { federationFollowCases } from './follow.ts';
@@ -16,6 +17,7 @@ export const federationCases: readonly Case[] = [
   ...federationMirrorCases,
   ...federationForgedCases,
   ...federationKeyCases,
+  ...federationDelegationCases,
   ...federationFeedSignatureCases,
   ...federationInconsistentCases,
   ...federationPeerAdminCases,
