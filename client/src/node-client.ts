@@ -15,6 +15,9 @@ import {
   BatchDecisionResponse,
   ConsistencyProofResponse,
   Decision,
+  DelegationList,
+  DelegationRevocationView,
+  DelegationView,
   InclusionProofResponse,
   KeyChangeView,
   KeyCompromiseView,
@@ -113,6 +116,21 @@ export class KyodakuNode {
   /** POST /v1/key-compromises: declares a former key compromised since a time (spec/kyodaku.md §6.5). */
   declareKeyCompromise(jws: JwsInput): Promise<KeyCompromiseView> {
     return this.#request('POST', 'v1/key-compromises', KeyCompromiseView, { jose: jwsOf(jws) });
+  }
+
+  /** POST /v1/delegations: the issuer delegates to an agent (spec/kyodaku.md §6.6). */
+  delegate(jws: JwsInput): Promise<DelegationView> {
+    return this.#request('POST', 'v1/delegations', DelegationView, { jose: jwsOf(jws) });
+  }
+
+  /** POST /v1/delegation-revocations: ends a delegation the issuer made. */
+  revokeDelegation(jws: JwsInput): Promise<DelegationRevocationView> {
+    return this.#request('POST', 'v1/delegation-revocations', DelegationRevocationView, { jose: jwsOf(jws) });
+  }
+
+  /** GET /v1/parties/{id}/delegations: the delegations a party made and those made to it. */
+  getPartyDelegations(partyId: string): Promise<DelegationList> {
+    return this.#request('GET', `v1/parties/${encodeURIComponent(partyId)}/delegations`, DelegationList);
   }
 
   /** GET /v1/parties/{id}/keys: the party's keys, oldest first, and its current key. */

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
+import { delegationCommand } from './delegation.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
@@ -41,6 +42,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   keygenCommand(program);
   partyCommand(program);
   keyCommand(program);
+  delegationCommand(program);
   recordCommand(program);
   checkCommand(program);
   promptCheckCommand(program);
