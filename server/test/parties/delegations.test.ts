@@ -140,6 +140,45 @@ describe('delegations', () => {
     reopened.close();
   });
 
+  it("REQ-DECIDE-013: a prompt naming the voice is decided as the performer's will once it delegated", async () => {
+    const performer = await t.party('performer');
+    const agency = await t.party('agency');
+    const work = {
+      type: 'voice' as const,
+      ids: [VOICE],
+      titles: { ja: '水瀬ひかり', 'ja-Latn': 'Minase Hikari' },
+    };
+    for (const [party, value, age] of [
+      [performer, 'deny', 2000],
+      [agency, 'allow', 1000],
+    ] as const) {
+      const r = await party.record({
+        work,
+        purposes: { 'generate.voice': value },
+        issued_at: toTimestamp(clock - age),
+      });
+      expect((await t.postJws('/v1/records', r.jws)).status).toBe(201);
+    }
+    const check = async () => {
+      clock += 1000;
+      const response = await t.postJson('/v1/prompt-checks', {
+        text: '水瀬ひかりさんの声で歌って',
+        purposes: ['generate.voice'],
+      });
+      expect(response.status).toBe(200);
+      const [match] = schemas.PromptCheckResponse.parse(await response.json()).matches;
+      return [match?.decision, match?.decisions['generate.voice']?.disputed];
+    };
+    expect(await check()).toEqual(['deny', true]);
+    const delegation = await signObject(
+      'delegation',
+      createDelegation({ iss: performer.id, agent: agency.id, issued_at: toTimestamp(clock) }),
+      performer.signer,
+    );
+    expect((await t.postJws('/v1/delegations', delegation.jws)).status).toBe(201);
+    expect(await check()).toEqual(['allow', false]);
+  });
+
   it('REQ-DEL-001, REQ-API-092: refuses bad delegations and revocations and stores nothing', async () => {
     const performer = await t.party('performer');
     const agency = await t.party('agency');
