@@ -74,7 +74,7 @@ function parseBatch(body: unknown): { ids: string[]; purposes: Purpose[]; at?: s
  * On a mirror, adds `origins` (record id -> origin) to an answer tail that names records
  * (spec/federation.md REQ-FED-032); elsewhere the tail is unchanged.
  */
-function withOrigins(node: NodeContext, tail: string): string {
+export function withOrigins(node: NodeContext, tail: string): string {
   const federation = node.federation;
   if (federation === undefined || !federation.isMirror || tail.includes('"records":[]}')) return tail;
   const answer = JSON.parse(`{${tail}`) as {

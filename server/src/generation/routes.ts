@@ -13,6 +13,7 @@ import {
 } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { missTail } from '../decisions/answer-templates.ts';
+import { withOrigins } from '../decisions/routes.ts';
 import { publicationsBodyLimit, readJson } from '../http/body.ts';
 import { issueReceipt } from '../log/receipts.ts';
 import type { NodeContext } from '../node-context.ts';
@@ -94,7 +95,8 @@ export function promptCheckJson(
       const ids = names.item(item).ids;
       let rank = 0;
       const list = purposes.map((p) => {
-        const tail = node.index.answer(ids, p, at, false) ?? missTail(p, false);
+        // On a mirror with the origin of every record named (federation.md REQ-FED-032).
+        const tail = withOrigins(node, node.index.answer(ids, p, at, false) ?? missTail(p, false));
         rank = Math.max(rank, RANK[tail.slice(DECISION_AT, tail.indexOf('"', DECISION_AT)) as Permission]);
         return tail;
       });

@@ -106,6 +106,7 @@ describe('federation: two origins and a mirror', () => {
     ).id;
     const voice = await agency.record({
       ids: ['kyodaku:voices/aoi'],
+      work: { type: 'voice', ids: ['kyodaku:voices/aoi'], titles: { ja: '青井そら' } },
       purposes: { 'generate.voice': 'allow' },
     });
     await seikai.record({ ids: ['kyodaku:shared/disputed'], purposes: { train: 'allow' } });
@@ -126,6 +127,18 @@ describe('federation: two origins and a mirror', () => {
     const b = await decision(mirror, 'kyodaku:voices/aoi', 'generate.voice');
     expect(b).toMatchObject({ decision: 'allow', records: [voice.id] });
     expect(b.origins).toEqual({ [voice.id]: 'voices.test/kyodaku' });
+    // A prompt check on the mirror names the origin of the record behind each decision (REQ-GEN-006).
+    const check = (await (
+      await fetch(`${mirror.url}/v1/prompt-checks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '青井そらの声で', purposes: ['generate.voice'] }),
+      })
+    ).json()) as { matches: Array<{ decisions: Record<string, { records: string[]; origins?: object }> }> };
+    expect(check.matches[0]?.decisions['generate.voice']).toMatchObject({
+      records: [voice.id],
+      origins: { [voice.id]: 'voices.test/kyodaku' },
+    });
 
     // Each origin alone sees one claimant; the mirror sees the dispute and the most restrictive wins.
     expect((await decision(publishers, 'kyodaku:shared/disputed', 'train.genai')).decision).toBe('allow');
