@@ -1,29 +1,9 @@
 /** `kyodaku key rotate|compromised|show` with the real binary against a real node process. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.ts';
-import { type ServerProcess, startServer } from './helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { cliSession } from './helpers/cli-session.ts';
 
-let server: ServerProcess;
-let cwd: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  cwd = mkdtempSync(join(tmpdir(), 'kyodaku-cli-key-'));
-});
-afterAll(() => server?.stop());
-
-function kyodaku(...args: string[]) {
-  return runCli(args, { cwd, env: { KYODAKU_NODE: server.url } });
-}
-
-async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const result = await kyodaku(...args, '--json');
-  expect(result.code, result.stderr + result.stdout).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
+const session = cliSession('kyodaku-cli-key-');
+const { kyodaku, json } = session;
 
 describe('kyodaku key', () => {
   it('Should rotate a party key, refuse the old key, and declare the old key compromised', {

@@ -1,30 +1,11 @@
 /** The rights holder's flow with the real `kyodaku` binary against a real node process. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.ts';
-import { type ServerProcess, startServer } from './helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { cliSession } from './helpers/cli-session.ts';
 
-let server: ServerProcess;
-let cwd: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  cwd = mkdtempSync(join(tmpdir(), 'kyodaku-cli-'));
-});
-afterAll(() => server?.stop());
-
-/** Runs kyodaku in the work dir against the test node (given by KYODAKU_NODE). */
-function kyodaku(...args: string[]) {
-  return runCli(args, { cwd, env: { KYODAKU_NODE: server.url } });
-}
-
-async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const result = await kyodaku(...args, '--json');
-  expect(result.code, result.stderr + result.stdout).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
+const session = cliSession('kyodaku-cli-');
+const { kyodaku, json } = session;
 
 describe('kyodaku: rights holder flow', () => {
   it('Should register, get attested, create, publish, show, supersede and revoke a record', {
@@ -52,7 +33,7 @@ describe('kyodaku: rights holder flow', () => {
 
     // Publishing before attestation is refused with the node's problem type.
     writeFileSync(
-      join(cwd, 'early.yaml'),
+      join(session.cwd, 'early.yaml'),
       'work: { ids: ["doi:10.5555/early"] }\npurposes: { all: allow }\n',
     );
     const early = await kyodaku('record', 'create', '--from', 'early.yaml', '--key', 'me.key', '--publish');
@@ -63,7 +44,7 @@ describe('kyodaku: rights holder flow', () => {
       'attest',
       kid,
       '--admin-key',
-      server.adminKeyPath,
+      session.server.adminKeyPath,
     );
     expect(attested.attestation).toMatchObject({ party: kid, role: 'rights-holder' });
     expect((await json<{ status: string }>('party', 'show', kid)).status).toBe('attested');
@@ -96,7 +77,7 @@ describe('kyodaku: rights holder flow', () => {
       'goku.jws',
     );
     expect(created.code, created.stderr).toBe(0);
-    expect(readFileSync(join(cwd, 'goku.jws'), 'utf8')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(readFileSync(join(session.cwd, 'goku.jws'), 'utf8')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const published = await json<{ id: string; status: string; record: Record<string, unknown> }>(
       'record',
       'publish',
@@ -150,7 +131,7 @@ describe('kyodaku: rights holder flow', () => {
 
     // A YAML record file, drafted without a key, then signed and published in one go.
     writeFileSync(
-      join(cwd, 'voice.yaml'),
+      join(session.cwd, 'voice.yaml'),
       [
         'work:',
         '  type: voice',
@@ -166,7 +147,7 @@ describe('kyodaku: rights holder flow', () => {
     );
     const draft = await kyodaku('record', 'create', '--from', 'voice.yaml', '-o', 'voice.draft.json');
     expect(draft.code, draft.stderr).toBe(0);
-    const draftJson = JSON.parse(readFileSync(join(cwd, 'voice.draft.json'), 'utf8')) as Record<
+    const draftJson = JSON.parse(readFileSync(join(session.cwd, 'voice.draft.json'), 'utf8')) as Record<
       string,
       unknown
     >;
@@ -210,7 +191,7 @@ describe('kyodaku: rights holder flow', () => {
       '--revoke',
       attested.id,
       '--admin-key',
-      server.adminKeyPath,
+      session.server.adminKeyPath,
       '--reason',
       'test',
     );
