@@ -7,7 +7,7 @@ import { decisionCases } from './decisions.ts';
 import { delegationCases } from './delegations.ts';
 import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
-import { generationCases } from './generation.ts';
+import { generationCases } from './generation/index.ts';
 import { hostileJsonCases } from './hostile-json.ts';
 import { keyCases } from './keys.ts';
 import { limitCases } from './limits.ts';
