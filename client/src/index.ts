@@ -20,6 +20,7 @@ export * from './names/name-key.ts';
 export * from './node-client.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';
+export * as interop from './interop/index.ts';
 export * as schemas from './schemas/index.ts';
 export type {
   AdminRequest,
