@@ -3,6 +3,7 @@ export * from './builders.ts';
 export * from './decide.ts';
 export * from './errors.ts';
 export * from './identifiers.ts';
+export * as interop from './interop/index.ts';
 export * from './jcs.ts';
 export * from './json-limits.ts';
 export * from './jws.ts';
@@ -20,7 +21,6 @@ export * from './names/name-key.ts';
 export * from './node-client.ts';
 export * from './object-kinds.ts';
 export * from './purposes.ts';
-export * as interop from './interop/index.ts';
 export * as schemas from './schemas/index.ts';
 export type {
   AdminRequest,
