@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
 import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
@@ -26,7 +27,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
-        'Interop:         export --format aipref|robots|tdmrep|cawg|rsl|odrl ID (signals from the records)\n' +
+        'Interop:         export --format aipref|robots|tdmrep|cawg|rsl|odrl ID (signals from the records),\n' +
+        '                 import --format aipref|tdmrep|rsl|cawg FILE (unsigned drafts to review)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
         '                 peer list|follow|unfollow|resume (the peers a mirror follows)',
     )
@@ -52,6 +54,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   logCommand(program);
   verifyReceiptCommand(program);
   exportCommand(program);
+  importCommand(program);
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
       sub.exitOverride();

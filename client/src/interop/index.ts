@@ -2,6 +2,7 @@
 export * from './aipref.ts';
 export * from './cawg.ts';
 export * from './combine.ts';
+export * from './drafts.ts';
 export * from './findings.ts';
 export * from './odrl.ts';
 export * from './robots.ts';
