@@ -5,6 +5,7 @@ export * from './combine.ts';
 export * from './drafts.ts';
 export * from './findings.ts';
 export * from './odrl.ts';
+export * from './precrawl.ts';
 export * from './robots.ts';
 export * from './rsl.ts';
 export * from './tdmrep.ts';
