@@ -133,6 +133,18 @@ describe('precrawl (REQ-INTEROP-080, REQ-INTEROP-003)', () => {
     });
   });
 
+  it('reads no more than 500 KiB of a robots.txt (RFC 9309 §2.5)', async () => {
+    const huge = await site({
+      '/robots.txt': { body: `User-Agent: *\nDisallow: /x\n#${'-'.repeat(4 * 1024 * 1024)}\nDisallow: /\n` },
+    });
+    try {
+      const report = await precrawl(`${huge.url}/a`, { node: sdk() });
+      expect(report.crawl).toEqual({ allowed: true, why: 'no robots.txt rule matches' });
+    } finally {
+      huge.server.close();
+    }
+  });
+
   it('a robots.txt answering 5xx disallows everything', async () => {
     const report = await precrawl(`${down.url}/x`, { node: sdk() });
     expect(report.crawl).toEqual({

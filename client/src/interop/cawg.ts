@@ -5,6 +5,7 @@
  */
 import { isPurpose, type Permission, PURPOSE_LEAVES, type PurposeLeaf } from '../purposes.ts';
 import type { Finding, Parsed } from './findings.ts';
+import { parseForeignJson } from './foreign-json.ts';
 import {
   assign,
   C2PA_LEGACY_TERMS,
@@ -95,13 +96,8 @@ export function readCawgAssertion(
   const permissions: LeafPermissions = {};
   const constraints: string[] = [];
   const result = { value: { permissions, constraints }, errors, warnings };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    errors.push({ message: `not JSON: ${(error as Error).message}` });
-    return result;
-  }
+  const value = parseForeignJson(text, 'the CAWG assertion', errors);
+  if (value === undefined) return result;
   const entries = entriesOf(value, errors);
   if (entries === undefined) return result;
   for (const [key, entry] of Object.entries(entries)) {

@@ -57,8 +57,24 @@ async function get(
     headers: { 'user-agent': userAgent },
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = method === 'HEAD' ? '' : (await response.text()).slice(0, ROBOTS_MAX_BYTES);
+  const text = method === 'HEAD' ? '' : await boundedText(response, ROBOTS_MAX_BYTES);
   return { status: response.status, headers: response.headers, text };
+}
+
+/** At most `max` bytes of a body, as UTF-8 text: a hostile site cannot make us hold more. */
+async function boundedText(response: Response, max: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel();
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
 }
 
 /** The signed decision per leaf, from the node's answer for the group `all`. */

@@ -4,6 +4,7 @@
  * spec/interop.md §5.
  */
 import type { Finding, Parsed } from './findings.ts';
+import { parseForeignJson } from './foreign-json.ts';
 import { lineOfRule } from './json-lines.ts';
 import { assign, collapse, type LeafPermissions, TDM_LEAVES } from './vocabulary.ts';
 
@@ -85,13 +86,8 @@ export function readTdmrepJson(text: string): Parsed<TdmRule[]> {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const rules: TdmRule[] = [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    errors.push({ message: `not JSON: ${(error as Error).message}` });
-    return { value: rules, errors, warnings };
-  }
+  const value = parseForeignJson(text, 'tdmrep.json', errors);
+  if (value === undefined) return { value: rules, errors, warnings };
   if (!Array.isArray(value)) {
     errors.push({ line: 1, message: 'tdmrep.json must be an array of rules' });
     return { value: rules, errors, warnings };

@@ -91,6 +91,12 @@ describe('tdmrep.json (TDMRep Final CG Report 2024-05-10)', () => {
     expect(parsed.value.map((r) => r.location)).toEqual(['/press/']);
   });
 
+  it('bounds hostile JSON before parsing it', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(readTdmrepJson(deep).errors[0]!.message).toMatch(/tdmrep\.json .*(deep|depth|nest)/i);
+    expect(readCawgAssertion(`{"data":${deep}}`).errors).toHaveLength(1);
+  });
+
   it('reports JSON that does not parse', () => {
     expect(readTdmrepJson('[{"location": "/",').errors).toHaveLength(1);
     expect(readTdmrepJson('{"location": "/"}').errors[0]!.message).toMatch(/array/);
