@@ -98,7 +98,7 @@ describe('kyodaku import', () => {
       'none.jsonl',
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('robots-malformed.txt:2: error: Content-Usage needs a path');
+    expect(result.stderr).toContain('robots-malformed.txt:2: error: Content-Usage needs a preference');
     expect(result.stderr).toContain('robots-malformed.txt:3: error: not a structured field dictionary');
     expect(result.stderr).toContain(
       'robots-malformed.txt:4: warning: "train-genai" is a label of an earlier aipref draft',

@@ -110,7 +110,7 @@ function fromAipref(text: string, context: ImportContext): Parsed<SourcedDraft[]
         const preference = readPreference(rule.value, rule.line);
         errors.push(...preference.errors);
         warnings.push(...preference.warnings);
-        const id = siteIdentifier(context, rule.path, rule.line, errors);
+        const id = siteIdentifier(context, rule.path === '' ? '/' : rule.path, rule.line, errors);
         if (id === undefined || preference.errors.length > 0) continue;
         if (Object.keys(preference.value).length === 0) {
           warnings.push({ line: rule.line, message: 'no preference Kyodaku maps: no draft' });

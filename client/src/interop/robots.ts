@@ -1,6 +1,6 @@
 /**
  * robots.txt (RFC 9309) as far as interop needs it: groups, Allow/Disallow with the longest match,
- * and the Content-Usage rule of draft-ietf-aipref-attach-05 §3 (`Content-Usage: <path> <preference>`).
+ * and the Content-Usage rule of draft-ietf-aipref-attach-05 §3 (`Content-Usage: [<path>] <preference>`).
  */
 import type { Finding, Parsed } from './findings.ts';
 
@@ -12,6 +12,7 @@ export interface PathRule {
   line: number;
 }
 
+/** A Content-Usage rule; its `path` is empty when the rule names none (it then matches every path). */
 export interface UsageRule extends PathRule {
   /** The preference expression, still unparsed (aipref vocabulary, a structured field dictionary). */
   value: string;
@@ -62,11 +63,13 @@ export function parseRobots(text: string): Parsed<RobotsGroup[]> {
       continue;
     }
     if (key === 'content-usage') {
-      const usage = /^(\/\S*)[ \t]+(\S.*)$/.exec(value);
-      if (usage === null) {
+      // attach-05 §3.2: a value starting with "/" has a path, then SP or HTAB, then the preference;
+      // any other value is the preference alone, with an absent (empty) path.
+      const usage = value.startsWith('/') ? /^(\/\S*)[ \t]+(\S.*)$/.exec(value) : ['', '', value];
+      if (usage === null || usage[2] === '') {
         errors.push({
           line,
-          message: 'Content-Usage needs a path starting with "/" and a preference, e.g. "/ train-ai=n"',
+          message: 'Content-Usage needs a preference, e.g. "/ train-ai=n" or "train-ai=n"',
         });
         continue;
       }

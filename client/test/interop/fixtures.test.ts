@@ -61,6 +61,14 @@ describe('robots.txt (RFC 9309 with Content-Usage, draft-ietf-aipref-attach-05 �
     expect(readPreference(blog.value, blog.line).warnings.map((w) => w.line)).toEqual([4, 4]);
   });
 
+  it('reads a Content-Usage rule without a path as applying to every path (attach-05 §3.2)', () => {
+    const groups = parseRobots(
+      'User-Agent: *\nContent-Usage: train-ai=n\nContent-Usage: /a/ search=y\n',
+    ).value;
+    expect(usageFor(groups, '/b').map((r) => [r.path, r.value])).toEqual([['', 'train-ai=n']]);
+    expect(usageFor(groups, '/a/x').map((r) => r.value)).toEqual(['search=y']);
+  });
+
   it('matches * and $ as RFC 9309 §2.2.3 does', () => {
     expect(pathMatches('/photos/*.jpg', '/photos/a/b.jpg')).toBe(true);
     expect(pathMatches('/a$', '/a')).toBe(true);
