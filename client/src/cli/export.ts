@@ -8,7 +8,7 @@ import { globalsOf, nodeOf } from './context.ts';
 import { note, out, printJson, usageError } from './output.ts';
 import { parseTime } from './time-flag.ts';
 
-export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'cawg', 'rsl', 'odrl'] as const;
+export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'tdm-policy', 'cawg', 'rsl', 'odrl'] as const;
 
 /** The header fields an export carries besides its body (spec/interop.md §4–§5). */
 const SIGNAL_HEADERS = ['content-usage', 'tdm-reservation', 'tdm-policy', 'kyodaku-records'];
@@ -27,7 +27,8 @@ export function exportCommand(program: Command): void {
       'Asks the node for its export of the item named by the identifiers (spec/interop.md §9): the ' +
         'decision for every purpose leaf, derived from the signed records, in a format crawlers and ' +
         'rights holders already use. Formats: aipref (the Content-Usage header value), robots ' +
-        '(robots.txt Content-Usage lines), tdmrep (/.well-known/tdmrep.json rules), cawg (the ' +
+        '(robots.txt Content-Usage lines), tdmrep (/.well-known/tdmrep.json rules), tdm-policy (the ' +
+        'TDMRep policy its tdm-policy names), cawg (the ' +
         'cawg.training-mining assertion), rsl (license.xml), odrl (an ODRL 2.2 policy). robots, ' +
         'tdmrep and rsl need a url: identifier. The body goes to stdout or --out; the header fields ' +
         'the export carries (Content-Usage, tdm-reservation, tdm-policy, Kyodaku-Records) to stderr.\n\n' +

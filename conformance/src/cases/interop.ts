@@ -31,9 +31,20 @@ async function publishOnUrl(ctx: Context, input: Parameters<Context['publishReco
   return { id, path: new URL(base.slice(4)).pathname, record: record.id };
 }
 
-/** The absolute URL of the ODRL export of an item at the node under test. */
-function odrlUrl(ctx: Context, ...ids: string[]): string {
-  return new URL(`/v1/interop/odrl?${query(...ids)}`, ctx.suite.target).href;
+/** The path and query of an export of an item. */
+const exportPath = (format: string, ...ids: string[]) => `/v1/interop/${format}?${query(...ids)}`;
+
+/**
+ * The path and query of a URL the node names, which must be absolute (http or https). Only these are
+ * compared: the node builds its URLs from the host it was asked at, which a proxy may change.
+ */
+function pathOf(value: unknown, what: string): string {
+  check(
+    typeof value === 'string' && /^https?:\/\//.test(value),
+    `${what} is not an absolute URL: ${String(value)}`,
+  );
+  const url = new URL(value);
+  return `${url.pathname}${url.search}`;
 }
 
 export const interopCases: Case[] = defineCases([
@@ -50,6 +61,7 @@ export const interopCases: Case[] = defineCases([
         aipref: 'text/plain',
         robots: 'text/plain',
         tdmrep: 'application/json',
+        'tdm-policy': 'application/ld+json',
         cawg: 'application/json',
         rsl: 'application/rsl+xml',
         odrl: 'application/ld+json',
@@ -104,21 +116,49 @@ export const interopCases: Case[] = defineCases([
   },
   {
     id: 'interop-tdmrep-odrl',
-    requirements: ['REQ-INTEROP-020', 'REQ-INTEROP-050', 'REQ-INTEROP-002'],
+    requirements: ['REQ-INTEROP-020', 'REQ-INTEROP-022', 'REQ-INTEROP-050', 'REQ-INTEROP-002'],
     level: 'MUST',
     profile: 'interop',
     title:
-      "a conditional training leaf is a TDMRep reservation whose policy is the item's ODRL export, with the duty",
+      "a conditional training leaf is a TDMRep reservation whose policy is the item's TDM Policy (an Offer by the issuer); the ODRL export states the duty",
     async run(ctx) {
       const { id, path } = await publishOnUrl(ctx, {
         purposes: { train: 'conditional', tdm: 'allow' },
         conditions: { attribution: { required: true } },
       });
-      const policy = odrlUrl(ctx, id);
+      const issuer = (await ctx.sharedParty('interop')).kid;
+      const policy = exportPath('tdm-policy', id);
       const tdm = await exported(ctx, 'tdmrep', query(id), 'application/json');
       equal(tdm.headers.get('tdm-reservation'), '1', 'tdm-reservation');
-      equal(tdm.headers.get('tdm-policy'), policy, 'tdm-policy');
-      equal(tdm.json, [{ location: path, 'tdm-reservation': 1, 'tdm-policy': policy }], 'tdmrep.json');
+      equal(pathOf(tdm.headers.get('tdm-policy'), 'tdm-policy'), policy, 'tdm-policy');
+      const [rule, ...others] = tdm.json as Array<Record<string, unknown>>;
+      equal(others, [], 'the rules after the first');
+      equal([rule?.location, rule?.['tdm-reservation']], [path, 1], 'location and tdm-reservation');
+      equal(pathOf(rule?.['tdm-policy'], "the rule's tdm-policy"), policy, "the rule's tdm-policy");
+      const offer = (await exported(ctx, 'tdm-policy', query(id), 'application/ld+json')).json as {
+        '@context': unknown;
+        '@type': string;
+        profile: string;
+        uid: string;
+        assigner: { uid: string };
+        permission: unknown;
+      };
+      equal(
+        offer['@context'],
+        ['http://www.w3.org/ns/odrl.jsonld', 'http://www.w3.org/ns/tdmrep.jsonld'],
+        '@context of the TDM Policy',
+      );
+      equal(
+        [offer['@type'], offer.profile, pathOf(offer.uid, 'uid')],
+        ['Offer', 'http://www.w3.org/ns/tdmrep', policy],
+        '@type, profile, uid',
+      );
+      equal(pathOf(offer.assigner.uid, 'assigner uid'), `/v1/parties/${issuer}`, 'assigner uid');
+      equal(
+        offer.permission,
+        [{ target: id, action: 'tdm:mine', duty: [{ action: 'obtainConsent' }] }],
+        'permission',
+      );
       const odrl = (await exported(ctx, 'odrl', query(id), 'application/ld+json')).json as {
         '@context': unknown[];
         '@type': string;
@@ -131,7 +171,7 @@ export const interopCases: Case[] = defineCases([
         'the @context includes the ODRL context',
       );
       equal(odrl['@type'], 'Set', '@type');
-      equal(odrl.uid, policy, 'uid');
+      equal(pathOf(odrl.uid, 'uid'), exportPath('odrl', id), 'uid');
       const genai = odrl.permission?.find((r) => r.action === 'kyodaku:train.genai');
       equal(genai?.duty, [{ action: 'attribute' }], 'the duty of kyodaku:train.genai');
       check(
@@ -164,10 +204,12 @@ export const interopCases: Case[] = defineCases([
         .json as interop.CawgAssertion;
       equal(assertion.label, 'cawg.training-mining', 'label');
       const entries = assertion.data.entries;
+      const inference = entries['cawg.ai_inference'];
+      equal(inference?.use, 'constrained', 'the use of cawg.ai_inference');
       equal(
-        entries['cawg.ai_inference'],
-        { use: 'constrained', constraints_info: odrlUrl(ctx, id) },
-        'cawg.ai_inference',
+        pathOf(inference?.constraints_info, 'constraints_info'),
+        exportPath('odrl', id),
+        'constraints_info',
       );
       equal(entries['cawg.data_mining'], { use: 'allowed' }, 'cawg.data_mining');
       equal(entries['cawg.ai_generative_training'], { use: 'notAllowed' }, 'cawg.ai_generative_training');
@@ -207,10 +249,8 @@ export const interopCases: Case[] = defineCases([
         { compensation: { model: 'flat-fee', amount: '100', currency: 'EUR' }, territory: ['FR'] },
         'the payment and geo permit',
       );
-      check(
-        res.text.includes(`<terms>${odrlUrl(ctx, id).replaceAll('&', '&amp;')}</terms>`),
-        '<terms> names the ODRL export',
-      );
+      const terms = /<terms>([^<]*)<\/terms>/.exec(res.text)?.[1]?.replaceAll('&amp;', '&');
+      equal(pathOf(terms, '<terms>'), exportPath('odrl', id), '<terms>');
     },
   },
   {
@@ -233,7 +273,7 @@ export const interopCases: Case[] = defineCases([
   },
   {
     id: 'interop-errors',
-    requirements: ['REQ-INTEROP-062', 'REQ-ERR-001'],
+    requirements: ['REQ-INTEROP-062', 'REQ-INTEROP-022', 'REQ-ERR-001'],
     level: 'MUST',
     profile: 'interop',
     title:
@@ -245,6 +285,11 @@ export const interopCases: Case[] = defineCases([
       for (const format of ['robots', 'tdmrep', 'rsl'])
         expectProblem(await ctx.http.get(`/v1/interop/${format}?${query(isbn)}`), 'invalid-request');
       expectProblem(await ctx.http.get(`/v1/interop/no-such-format?${query(isbn)}`), 'not-found');
+      expectProblem(
+        await ctx.http.get(`/v1/interop/tdm-policy?${query(ctx.workId('unregistered'))}`),
+        'not-found',
+      );
+      expectProblem(await ctx.http.get(`/v1/interop/aipref?${query(isbn)}&at=yesterday`), 'invalid-request');
     },
   },
 ]);

@@ -1,15 +1,17 @@
 /**
  * The export routes of the `interop` profile (spec/interop.md §9): `GET /v1/interop/{format}` states
  * the node's decision for an item, for every purpose leaf, in a foreign format. The decision comes
- * from the in-memory decision index, as `GET /v1/decision` does; nothing here touches the database.
+ * from the in-memory decision index, as `GET /v1/decision` does; only the TDMRep policy reads the
+ * offering party's registration (its name and contact) from the database.
  */
 import { interop, KyodakuError, schemas, toTimestamp, tryNormalizeIdentifier } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { MAX_QUERY_IDS } from '../decisions/routes.ts';
 import type { NodeContext } from '../node-context.ts';
+import { assignerOf } from './assigner.ts';
 import { type ItemAnswer, itemAnswer } from './item-answer.ts';
 
-export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'cawg', 'rsl', 'odrl'] as const;
+export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'tdm-policy', 'cawg', 'rsl', 'odrl'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const URL_FORMATS = new Set<ExportFormat>(['robots', 'tdmrep', 'rsl']);
@@ -35,11 +37,13 @@ function atOf(raw: string[] | undefined, now: number): string {
 }
 
 /** The body, media type and extra header fields of one export. */
-function render(
+async function render(
+  node: NodeContext,
   format: ExportFormat,
   item: ItemAnswer,
-): { body: string; type: string; headers?: Record<string, string> } {
-  const { permissions, conditions, paths, odrlUrl, target } = item;
+  origin: string,
+): Promise<{ body: string; type: string; headers?: Record<string, string> }> {
+  const { permissions, conditions, paths, odrlUrl, tdmPolicyUrl, target } = item;
   switch (format) {
     case 'aipref': {
       const preference = interop.preferenceFor(permissions);
@@ -52,12 +56,22 @@ function render(
     case 'robots':
       return { body: interop.robotsLinesFor(paths, permissions), type: 'text/plain; charset=utf-8' };
     case 'tdmrep': {
-      const declaration = interop.tdmDeclarationFor(permissions, odrlUrl);
+      const declaration = interop.tdmDeclarationFor(permissions, tdmPolicyUrl);
       return {
         body: interop.tdmrepJsonFor(paths, declaration),
         type: 'application/json',
         headers: interop.tdmHeadersFor(declaration),
       };
+    }
+    case 'tdm-policy': {
+      if (item.offeringRecord === undefined)
+        throw new KyodakuError(
+          'ERR_NOT_FOUND',
+          'no record names the item: no rights holder offers a TDM licence',
+        );
+      const assigner = await assignerOf(node, item.offeringRecord, origin);
+      const policy = interop.tdmPolicyFor(tdmPolicyUrl, target, assigner, conditions);
+      return { body: `${JSON.stringify(policy, null, 2)}\n`, type: 'application/ld+json' };
     }
     case 'cawg':
       return {
@@ -74,7 +88,7 @@ function render(
 }
 
 export function interopRoutes(node: NodeContext) {
-  return new Hono().get('/v1/interop/:format', (c) => {
+  return new Hono().get('/v1/interop/:format', async (c) => {
     const format = c.req.param('format') as ExportFormat;
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw new KyodakuError(
@@ -83,13 +97,14 @@ export function interopRoutes(node: NodeContext) {
       );
     const ids = idsOf(c.req.queries('id'));
     const at = atOf(c.req.queries('at'), node.now());
-    const item = itemAnswer(node.index.decide(ids, 'all', at), ids, new URL(c.req.url).origin);
+    const origin = new URL(c.req.url).origin;
+    const item = itemAnswer(node.index.decide(ids, 'all', at), ids, origin);
     if (URL_FORMATS.has(format) && item.paths.length === 0)
       throw new KyodakuError(
         'ERR_INVALID_REQUEST',
         `the ${format} export names paths: give a url: identifier of the item`,
       );
-    const { body, type, headers } = render(format, item);
+    const { body, type, headers } = await render(node, format, item, origin);
     return c.body(body, 200, {
       'content-type': type,
       'cache-control': 'no-store',

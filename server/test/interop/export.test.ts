@@ -91,7 +91,7 @@ describe('the interop profile', () => {
     });
     expect((await t.postJws('/v1/records', record.jws)).status).toBe(201);
     const response = await exported('tdmrep', q(PAGE));
-    const policy = `http://localhost/v1/interop/odrl?${q(PAGE)}`;
+    const policy = `http://localhost/v1/interop/tdm-policy?${q(PAGE)}`;
     expect(response.headers.get('tdm-policy')).toBe(policy);
     expect(await response.json()).toEqual([
       { location: '/series/one/', 'tdm-reservation': 1, 'tdm-policy': policy },
@@ -102,10 +102,42 @@ describe('the interop profile', () => {
       uid: string;
       permission: Array<{ action: string; duty?: unknown }>;
     };
-    expect(body.uid).toBe(policy);
+    expect(body.uid).toBe(`http://localhost/v1/interop/odrl?${q(PAGE)}`);
     expect(body.permission.find((r) => r.action === 'kyodaku:train.genai')?.duty).toEqual([
       { action: 'attribute' },
     ]);
+  });
+
+  it("REQ-INTEROP-022: the TDMRep policy is an Offer by the record's issuer, as TDMRep profiles ODRL", async () => {
+    const party = await t.party();
+    const record = await party.record({
+      ids: [PAGE],
+      purposes: { train: 'conditional' },
+      conditions: {
+        compensation: { model: 'flat-fee', currency: 'EUR', amount: '900', url: 'https://manga.example/tdm' },
+      },
+    });
+    expect((await t.postJws('/v1/records', record.jws)).status).toBe(201);
+    const uid = `http://localhost/v1/interop/tdm-policy?${q(PAGE)}`;
+    const response = await exported('tdm-policy', q(PAGE));
+    expect(response.headers.get('content-type')).toBe('application/ld+json');
+    expect(await response.json()).toEqual({
+      '@context': ['http://www.w3.org/ns/odrl.jsonld', 'http://www.w3.org/ns/tdmrep.jsonld'],
+      '@type': 'Offer',
+      profile: 'http://www.w3.org/ns/tdmrep',
+      uid,
+      assigner: {
+        uid: `http://localhost/v1/parties/${party.id}`,
+        'vcard:fn': 'Test rights-holder',
+        'vcard:hasURL': 'https://manga.example/tdm',
+      },
+      permission: [
+        { target: PAGE, action: 'tdm:mine', duty: [{ action: 'obtainConsent' }, { action: 'compensate' }] },
+      ],
+    });
+    const unregistered = await t.get(`/v1/interop/tdm-policy?${q(ISBN)}`);
+    expect(unregistered.status).toBe(404);
+    expect(await problemType(unregistered)).toBe(P('not-found'));
   });
 
   it('REQ-INTEROP-030: the CAWG assertion, constrained entries pointing at the terms', async () => {
