@@ -4,11 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { EXPORT_FORMATS } from '../interop/index.ts';
 import { globalsOf, nodeOf } from './context.ts';
 import { note, out, printJson, usageError } from './output.ts';
 import { parseTime } from './time-flag.ts';
-
-export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'tdm-policy', 'cawg', 'rsl', 'odrl'] as const;
 
 /** The header fields an export carries besides its body (spec/interop.md §4–§5). */
 const SIGNAL_HEADERS = ['content-usage', 'tdm-reservation', 'tdm-policy', 'kyodaku-records'];

@@ -11,8 +11,8 @@ import { AIPREF_TERMS, assign, collapse, type LeafPermissions } from './vocabula
 type AiprefLabel = keyof typeof AIPREF_TERMS;
 const LABELS = Object.keys(AIPREF_TERMS) as AiprefLabel[];
 
-/** Labels of earlier drafts that the current vocabulary no longer defines (ignored, with a warning). */
-const FORMER_LABELS = new Set(['train-genai', 'bots', 'ai-train', 'genai', 'ai-input', 'ai-output']);
+/** Labels of vocab -01 to -04 that -08 does not define (ignored, with a warning that says so). */
+const FORMER_LABELS = new Set(['tdm', 'ai', 'genai', 'inference', 'all', 'train-genai', 'bots', 'ai-output']);
 
 /**
  * The leaf values of a preference expression (vocab §6.5): `y` allows, `n` denies the leaves a label

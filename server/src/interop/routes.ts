@@ -11,8 +11,8 @@ import type { NodeContext } from '../node-context.ts';
 import { assignerOf } from './assigner.ts';
 import { type ItemAnswer, itemAnswer } from './item-answer.ts';
 
-export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'tdm-policy', 'cawg', 'rsl', 'odrl'] as const;
-type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const { EXPORT_FORMATS } = interop;
+type ExportFormat = interop.ExportFormat;
 
 const URL_FORMATS = new Set<ExportFormat>(['robots', 'tdmrep', 'rsl']);
 
