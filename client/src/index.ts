@@ -3,6 +3,7 @@ export * from './builders.ts';
 export * from './decide.ts';
 export * from './errors.ts';
 export * from './identifiers.ts';
+export * as interop from './interop/index.ts';
 export * from './jcs.ts';
 export * from './json-limits.ts';
 export * from './jws.ts';

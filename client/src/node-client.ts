@@ -255,12 +255,36 @@ export class KyodakuNode {
 
   /** GET /v1/log/checkpoint: the latest checkpoint as a signed note (unverified: verify it). */
   async checkpointNote(): Promise<string> {
-    const url = new URL('v1/log/checkpoint', this.baseUrl);
+    return (await this.#getText('v1/log/checkpoint', 'text/plain')).text;
+  }
+
+  /**
+   * GET /v1/interop/{format} (spec/interop.md §9): the node's decision for the item named by `ids`,
+   * every purpose leaf, as aipref, robots.txt lines, TDMRep, a CAWG assertion, RSL or ODRL; the body
+   * as served, with its media type and header fields.
+   */
+  async exportItem(
+    format: string,
+    ids: readonly string[],
+    at?: string,
+  ): Promise<{ body: string; contentType: string; headers: Headers }> {
+    const query = new URLSearchParams(ids.map((id) => ['id', id]));
+    if (at !== undefined) query.set('at', at);
+    const { response, text } = await this.#getText(
+      `v1/interop/${encodeURIComponent(format)}?${query}`,
+      '*/*',
+    );
+    return { body: text, contentType: response.headers.get('content-type') ?? '', headers: response.headers };
+  }
+
+  /** A GET whose answer is text, not JSON; a problem answer throws its KyodakuError. */
+  async #getText(path: string, accept: string): Promise<{ response: Response; text: string }> {
+    const url = new URL(path, this.baseUrl);
     let response: Response;
     let text: string;
     try {
       response = await this.#fetch(url, {
-        headers: { accept: 'text/plain', ...this.#headers },
+        headers: { accept, ...this.#headers },
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       text = await response.text();
@@ -268,7 +292,7 @@ export class KyodakuNode {
       throw new KyodakuError('ERR_NETWORK', `GET ${url.href}: ${(error as Error).message}`, { cause: error });
     }
     if (!response.ok) throw problemError(response, text, `GET ${url.pathname}`);
-    return text;
+    return { response, text };
   }
 
   /** GET /v1/log/proof/inclusion: the proof of entry `index` in the tree of `size` (unverified). */

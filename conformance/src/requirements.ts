@@ -19,6 +19,27 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   'REQ-ID-038': 'generation (honorifics after names)',
 };
 
+/** Documents of the `interop` profile: each of their MUST ids is cited by a case or listed below. */
+export const INTEROP_DOCUMENTS = ['interop.md'] as const;
+
+/**
+ * The interop requirements on clients (readers, import, the pre-crawl check): no node is involved, so
+ * a suite by URL cannot check them; spec/vectors/interop.json and the client's tests do.
+ */
+export const INTEROP_CLIENT_SIDE: Readonly<Record<string, string>> = {
+  'REQ-INTEROP-001': 'reading foreign signals (spec/vectors/interop.json, client/test/interop/)',
+  'REQ-INTEROP-003': 'combining signed and unsigned answers (client/test/interop/combine.test.ts)',
+  'REQ-INTEROP-004': 'import drafts (client/test/cli-import.test.ts)',
+  'REQ-INTEROP-012': 'reading aipref (spec/vectors/interop.json)',
+  'REQ-INTEROP-013': 'robots.txt import (client/test/cli-import.test.ts)',
+  'REQ-INTEROP-021': 'reading TDMRep (spec/vectors/interop.json, client/test/interop/fixtures.test.ts)',
+  'REQ-INTEROP-031': 'reading CAWG assertions (spec/vectors/interop.json)',
+  'REQ-INTEROP-041': 'reading RSL (spec/vectors/interop.json, client/test/interop/fixtures.test.ts)',
+  'REQ-INTEROP-070': 'the import command (client/test/cli-import.test.ts)',
+  'REQ-INTEROP-071': 'the import command (client/test/cli-import.test.ts)',
+  'REQ-INTEROP-080': 'the pre-crawl check (client/test/cli-precrawl.test.ts, loopback sites)',
+};
+
 /** Documents whose requirements the `core` profile covers. */
 export const CORE_DOCUMENTS = ['kyodaku.md', 'http-api.md', 'identifiers.md', 'conformance.md'] as const;
 

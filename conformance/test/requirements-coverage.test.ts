@@ -13,6 +13,8 @@ import {
   DEPRECATED,
   FEDERATION_DOCUMENTS,
   GENERATION_DOCUMENTS,
+  INTEROP_CLIENT_SIDE,
+  INTEROP_DOCUMENTS,
   LOG_DOCUMENTS,
   NOT_IN_CORE,
 } from '../src/requirements.ts';
@@ -90,6 +92,24 @@ describe('requirement coverage', () => {
       [...ids].filter((id) => id.startsWith('generation-fold-')).map((id) => id.split('-').at(-1)),
     );
     expect([...langs].sort()).toEqual(['en', 'ja']);
+  });
+
+  it('cites every MUST requirement of the interop documents in an interop case, or names it client-side', () => {
+    const interop = all.filter((r) => (INTEROP_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(interop.length).toBeGreaterThan(15);
+    const interopCited = new Set(
+      ALL_CASES.filter((c) => c.profile === 'interop').flatMap((c) => c.requirements),
+    );
+    expect(
+      interop
+        .filter((r) => r.level === 'MUST' && !interopCited.has(r.id) && !(r.id in INTEROP_CLIENT_SIDE))
+        .map((r) => r.id),
+    ).toEqual([]);
+    expect(
+      Object.keys(INTEROP_CLIENT_SIDE).filter(
+        (id) => interopCited.has(id) || !interop.some((r) => r.id === id),
+      ),
+    ).toEqual([]);
   });
 
   it('cites every MUST requirement of the log documents in some case', () => {

@@ -6,6 +6,7 @@ import { generationRoutes } from './generation/routes.ts';
 import { docsRoutes } from './http/docs.ts';
 import { methodNotAllowed, notFound, onError } from './http/problem.ts';
 import { wellKnownRoutes } from './http/well-known.ts';
+import { interopRoutes } from './interop/routes.ts';
 import { batchReceipt, singleReceipt } from './log/receipts.ts';
 import { logRoutes } from './log/routes.ts';
 import type { NodeContext } from './node-context.ts';
@@ -48,6 +49,7 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/decision', 'GET'],
   ['/v1/decisions', 'POST'],
   ['/v1/prompt-checks', 'POST'],
+  ['/v1/interop/:format', 'GET'],
   ['/v1/log/checkpoint', 'GET'],
   ['/v1/log/proof/inclusion', 'GET'],
   ['/v1/log/proof/consistency', 'GET'],
@@ -85,6 +87,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', workRoutes(node))
     .route('/', decisionRoutes(node))
     .route('/', generationRoutes(node))
+    .route('/', interopRoutes(node))
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
     .route('/', docsRoutes());

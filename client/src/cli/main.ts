@@ -3,12 +3,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
 import { delegationCommand } from './delegation.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
 import { peerCommand } from './peer.ts';
+import { precrawlCommand } from './precrawl.ts';
 import { promptCheckCommand } from './prompt-check.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
@@ -26,6 +29,9 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
+        'Interop:         export --format aipref|robots|tdmrep|cawg|rsl|odrl ID (signals from the records),\n' +
+        '                 import --format aipref|tdmrep|rsl|cawg FILE (unsigned drafts to review),\n' +
+        '                 precrawl URL (robots.txt, headers, TDMRep and the registry: the strictest wins)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
         '                 peer list|follow|unfollow|resume (the peers a mirror follows)',
     )
@@ -51,6 +57,9 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   peerCommand(program);
   logCommand(program);
   verifyReceiptCommand(program);
+  exportCommand(program);
+  importCommand(program);
+  precrawlCommand(program);
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
       sub.exitOverride();

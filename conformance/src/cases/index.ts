@@ -9,6 +9,7 @@ import { errorCases } from './errors.ts';
 import { federationCases } from './federation/index.ts';
 import { generationCases } from './generation/index.ts';
 import { hostileJsonCases } from './hostile-json.ts';
+import { interopCases } from './interop.ts';
 import { keyCases } from './keys.ts';
 import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
@@ -41,6 +42,7 @@ export const ALL_CASES: readonly Case[] = [
   ...boundCases,
   ...federationCases,
   ...generationCases,
+  ...interopCases,
   // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
   ...limitCases,
 ];

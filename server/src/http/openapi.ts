@@ -297,6 +297,38 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      '/v1/interop/{format}': {
+        get: {
+          summary:
+            'Interop profile: the decision for an item, every purpose leaf, as aipref, robots.txt lines, TDMRep, a CAWG assertion, RSL license.xml or ODRL (spec/interop.md)',
+          parameters: [
+            pathParam('format', 'aipref, robots, tdmrep, tdm-policy, cawg, rsl or odrl'),
+            {
+              name: 'id',
+              in: 'query',
+              required: true,
+              description:
+                'identifier of the item; may repeat (at most 100); robots, tdmrep and rsl need a url: one',
+              schema: { type: 'array', items: { type: 'string' } },
+              style: 'form',
+              explode: true,
+            },
+            { name: 'at', in: 'query', schema: ref('Timestamp') },
+          ],
+          responses: {
+            '200': {
+              description: 'The export in its own media type',
+              content: {
+                'text/plain': {},
+                'application/json': {},
+                'application/rsl+xml': {},
+                'application/ld+json': {},
+              },
+            },
+            ...problems(400, 404),
+          },
+        },
+      },
       '/v1/log/checkpoint': {
         get: {
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)',
