@@ -34,5 +34,15 @@ export type {
   TreeHead,
   Work,
 } from './schemas/objects.ts';
+export type {
+  Label,
+  LabelRevocation,
+  UsageDeclaration,
+  UsageItem,
+  UsageReport,
+  UsageReportLine,
+  UsageSubject,
+} from './schemas/usage.ts';
 export * from './time.ts';
+export * from './usage.ts';
 export * from './verify-party.ts';
