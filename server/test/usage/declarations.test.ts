@@ -85,7 +85,7 @@ describe('usage declarations', () => {
     ).toHaveLength(0);
   });
 
-  it('REQ-USAGE-013: an item must cite every deciding record, and only those', async () => {
+  it('REQ-USAGE-010: an item must cite every deciding record, and only those', async () => {
     const a = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
     const b = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
     const dev = await developer(t);
@@ -97,7 +97,7 @@ describe('usage declarations', () => {
     expect(both.status).toBe(201);
   });
 
-  it('REQ-USAGE-012: refuses a use the decision denies although the cited record allows (a dispute)', async () => {
+  it('REQ-USAGE-010, REQ-USAGE-012: refuses a use the decision denies although the cited record allows (a dispute)', async () => {
     const a = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
     await holderWithRecord(t, { all: 'deny' }, [BOOK]);
     const dev = await developer(t);
@@ -170,7 +170,7 @@ describe('usage declarations', () => {
     expect(t.node.objects.size).toBe(size);
   });
 
-  it('REQ-USAGE-002: refuses a declaration dated more than 300 s ahead, and one with both items and manifest', async () => {
+  it('REQ-API-014, REQ-USAGE-001: refuses a declaration dated more than 300 s ahead, and one with both items and manifest', async () => {
     const { record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
     const dev = await developer(t);
     const items = [{ ids: [BOOK], purpose: 'tdm' as const, records: [record.id] }];
