@@ -45,4 +45,5 @@ export type {
 } from './schemas/usage.ts';
 export * from './time.ts';
 export * from './usage.ts';
+export * from './usage-client.ts';
 export * from './verify-party.ts';
