@@ -1,0 +1,403 @@
+/** The `usage` profile (spec/usage.md): declarations, citations, labels, holders' queries, reports. */
+import {
+  keyIdOf,
+  manifestOf,
+  schemas,
+  signObject,
+  type UsageDeclaration,
+  type UsageItem,
+  usageBodyOf,
+  verifyLabel,
+  verifyObject,
+} from '@kyodaku/client';
+import { type Case, defineCases } from '../case.ts';
+import type { Context, TestParty } from '../context.ts';
+import { check, equal, expectJson, expectProblem } from '../expect.ts';
+
+const NDJSON = 'application/x-ndjson';
+
+/** A declaration by `declarant` over `items` (or a manifest), for a period around now. */
+function declaration(ctx: Context, declarant: TestParty, fields: Partial<UsageDeclaration>) {
+  return signObject(
+    'usage-declaration',
+    {
+      kind: 'usage-declaration',
+      v: 1,
+      iss: declarant.kid,
+      subject: { type: 'model', name: `conformance ${ctx.suite.runId}`, version: '1' },
+      period: { from: ctx.time(-86_400), until: ctx.time(30 * 86_400) },
+      issued_at: ctx.time(-60),
+      ...fields,
+    },
+    declarant.signer,
+  );
+}
+
+/** A holder with one record on a fresh work, published: `purposes` and `conditions` as given. */
+async function holderRecord(
+  ctx: Context,
+  purposes: Record<string, 'allow' | 'deny' | 'conditional'>,
+  conditions?: schemas.Conditions,
+) {
+  const holder = await ctx.party();
+  const work = ctx.workId('usage');
+  const record = await ctx.publishRecord(holder, {
+    work: { type: 'work', ids: [work] },
+    // biome-ignore lint/suspicious/noExplicitAny: a purpose map built by the case
+    purposes: purposes as any,
+    ...(conditions !== undefined && { conditions }),
+  });
+  return { holder, work, record };
+}
+
+/** Publishes inline items; returns the response. */
+async function declare(
+  ctx: Context,
+  declarant: TestParty,
+  items: UsageItem[],
+  fields: Partial<UsageDeclaration> = {},
+) {
+  return ctx.post('/v1/usage', (await declaration(ctx, declarant, { items, ...fields })).jws);
+}
+
+/** Asserts that a declarant's declarations are exactly `count` (nothing stored by a refusal). */
+async function expectDeclarations(ctx: Context, declarant: string, count: number) {
+  const res = await ctx.http.get(`/v1/usage?declarant=${declarant}`);
+  const list = expectJson(res, 200, schemas.DeclarationList, 'GET /v1/usage?declarant=');
+  equal(list.declarations.length, count, 'declarations stored for the declarant (REQ-USAGE-012)');
+}
+
+/** A citation the node must refuse, with the reason it must give. */
+const REFUSED_CITATIONS: Array<{
+  id: string;
+  title: string;
+  reason: string;
+  item(ctx: Context): Promise<UsageItem>;
+}> = [
+  {
+    id: 'usage-citation-denying',
+    title: 'an item citing a record that denies the purpose is refused (422 invalid-citation, denying)',
+    reason: 'denying',
+    async item(ctx) {
+      const { work, record } = await holderRecord(ctx, { all: 'deny' });
+      return { ids: [work], purpose: 'train.genai', records: [record.id] };
+    },
+  },
+  {
+    id: 'usage-citation-revoked',
+    title: 'an item citing a revoked record is refused (422 invalid-citation, revoked)',
+    reason: 'revoked',
+    async item(ctx) {
+      const { holder, work, record } = await holderRecord(ctx, { all: 'allow' });
+      await ctx.revokeRecord(holder, record.id, ctx.time(-30));
+      return { ids: [work], purpose: 'train.genai', records: [record.id] };
+    },
+  },
+  {
+    id: 'usage-citation-unknown',
+    title: 'an item citing a record the node does not hold is refused (422 invalid-citation, unknown)',
+    reason: 'unknown',
+    async item(ctx) {
+      return { ids: [ctx.workId('usage')], purpose: 'train.genai', records: ['0'.repeat(64)] };
+    },
+  },
+  {
+    id: 'usage-citation-unrelated',
+    title: 'an item citing a record of another work is refused (422 invalid-citation, unrelated)',
+    reason: 'unrelated',
+    async item(ctx) {
+      const { record } = await holderRecord(ctx, { all: 'allow' });
+      return { ids: [ctx.workId('usage')], purpose: 'train.genai', records: [record.id] };
+    },
+  },
+];
+
+export const usageCases: Case[] = defineCases([
+  {
+    id: 'usage-declaration-accepted',
+    requirements: ['REQ-USAGE-001'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'a declaration citing the allowing record is accepted: 201, Location, the view, its label',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { 'train.genai': 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const res = await declare(ctx, dev, [{ ids: [work], purpose: 'train.genai', records: [record.id] }]);
+      const view = expectJson(res, 201, schemas.DeclarationView, 'POST /v1/usage');
+      equal(res.headers.get('location'), `/v1/usage/${view.id}`, 'Location');
+      check(view.label !== null, 'an accepted declaration for a current period gets a label (REQ-USAGE-020)');
+      const got = expectJson(
+        await ctx.http.get(`/v1/usage/${view.id}`),
+        200,
+        schemas.DeclarationView,
+        'GET /v1/usage/{id}',
+      );
+      equal(got.jws, view.jws, 'the declaration as published');
+    },
+  },
+  ...REFUSED_CITATIONS.map(
+    (c): Case => ({
+      id: c.id,
+      requirements: ['REQ-USAGE-010', 'REQ-USAGE-012'],
+      refuses: ['REQ-USAGE-012'],
+      level: 'MUST',
+      profile: 'usage',
+      title: c.title,
+      async run(ctx) {
+        const item = await c.item(ctx);
+        const dev = await ctx.party('ai-developer');
+        const res = await declare(ctx, dev, [item]);
+        expectProblem(res, 'invalid-citation');
+        const citations = (res.json as { citations?: Array<{ item?: unknown; reason?: unknown }> }).citations;
+        check(Array.isArray(citations) && citations.length > 0, 'the problem lists the failed citations');
+        equal(citations[0]!.item, 0, 'the failed item');
+        equal(citations[0]!.reason, c.reason, 'the reason');
+        await expectDeclarations(ctx, dev.kid, 0);
+      },
+    }),
+  ),
+  {
+    id: 'usage-citation-uncited-decider',
+    requirements: ['REQ-USAGE-010', 'REQ-USAGE-012'],
+    refuses: ['REQ-USAGE-012'],
+    level: 'MUST',
+    profile: 'usage',
+    title:
+      'an item that leaves out a deciding record of another holder is refused (uncited); citing both is accepted',
+    async run(ctx) {
+      const a = await holderRecord(ctx, { all: 'allow' });
+      const other = await ctx.party();
+      const b = await ctx.publishRecord(other, {
+        work: { type: 'work', ids: [a.work] },
+        purposes: { all: 'allow' },
+      });
+      const dev = await ctx.party('ai-developer');
+      const res = await declare(ctx, dev, [{ ids: [a.work], purpose: 'tdm', records: [a.record.id] }]);
+      expectProblem(res, 'invalid-citation');
+      await expectDeclarations(ctx, dev.kid, 0);
+      const both = await declare(ctx, dev, [{ ids: [a.work], purpose: 'tdm', records: [a.record.id, b.id] }]);
+      expectJson(both, 201, schemas.DeclarationView, 'citing every deciding record');
+    },
+  },
+  {
+    id: 'usage-citation-unknown-receipt',
+    requirements: ['REQ-USAGE-011', 'REQ-USAGE-012'],
+    refuses: ['REQ-USAGE-012'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'an item citing a receipt the node does not hold is refused (422 invalid-citation)',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { all: 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const res = await declare(ctx, dev, [
+        { ids: [work], purpose: 'tdm', records: [record.id], receipts: ['f'.repeat(64)] },
+      ]);
+      expectProblem(res, 'invalid-citation');
+      await expectDeclarations(ctx, dev.kid, 0);
+    },
+  },
+  {
+    id: 'usage-declarant-role',
+    requirements: ['REQ-USAGE-003'],
+    refuses: ['REQ-USAGE-003'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'a declaration by an unattested party is 403 unattested-key, by a rights holder 403 forbidden',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { all: 'allow' });
+      const items = [{ ids: [work], purpose: 'tdm' as const, records: [record.id] }];
+      const unattested = await ctx.party('ai-developer', { attest: false });
+      expectProblem(await declare(ctx, unattested, items), 'unattested-key');
+      const holder = await ctx.party();
+      expectProblem(await declare(ctx, holder, items), 'forbidden');
+      await expectDeclarations(ctx, unattested.kid, 0);
+      await expectDeclarations(ctx, holder.kid, 0);
+    },
+  },
+  {
+    id: 'usage-manifest',
+    requirements: ['REQ-USAGE-004', 'REQ-USAGE-001'],
+    refuses: ['REQ-USAGE-004'],
+    level: 'MUST',
+    profile: 'usage',
+    title:
+      'a declaration by manifest is accepted with its manifest; a wrong hash, a wrong count or no manifest is 400',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { all: 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const items: UsageItem[] = [
+        { ids: [work], purpose: 'tdm', records: [record.id] },
+        { ids: [work], purpose: 'input.index', records: [record.id], uses: 2 },
+      ];
+      const manifest = await manifestOf(items);
+      const wrongCount = await declaration(ctx, dev, { manifest: { ...manifest.ref, count: 3 } });
+      expectProblem(
+        await ctx.post('/v1/usage', usageBodyOf(wrongCount.jws, manifest), NDJSON),
+        'invalid-request',
+      );
+      const good = await declaration(ctx, dev, { manifest: manifest.ref });
+      const other = await manifestOf(items.slice(0, 1));
+      expectProblem(await ctx.post('/v1/usage', usageBodyOf(good.jws, other), NDJSON), 'invalid-request');
+      expectProblem(await ctx.post('/v1/usage', good.jws), 'invalid-request');
+      await expectDeclarations(ctx, dev.kid, 0);
+      const res = await ctx.post('/v1/usage', usageBodyOf(good.jws, manifest), NDJSON);
+      const view = expectJson(res, 201, schemas.DeclarationView, 'a declaration with its manifest');
+      const got = await ctx.http.get(`/v1/usage/${view.id}/manifest`);
+      equal(got.text, manifest.text, 'the manifest as received');
+    },
+  },
+  {
+    id: 'usage-label',
+    requirements: ['REQ-USAGE-020', 'REQ-USAGE-021', 'REQ-USAGE-023'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'the label is served by number, logged at that index, and verifies under the node key',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { 'train.genai': 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const res = await declare(ctx, dev, [{ ids: [work], purpose: 'train.genai', records: [record.id] }]);
+      const declared = expectJson(res, 201, schemas.DeclarationView, 'POST /v1/usage');
+      const view = expectJson(
+        await ctx.http.get(`/v1/labels/${declared.label}`),
+        200,
+        schemas.LabelView,
+        'GET /v1/labels/{number}',
+      );
+      equal(view.status, 'valid', 'status');
+      equal(view.label.number, declared.label, 'number');
+      equal(view.log.index, Number(declared.label), 'the label is the log entry of its number');
+      equal(view.label.declaration, declared.id, 'the declaration');
+      equal(view.label.valid_from, declared.received_at, 'valid_from: when the node logged the declaration');
+      check(view.label.valid_until <= declared.declaration.period.until, 'valid_until within the period');
+      const nodeKey = ctx.suite.wellKnown.node.key;
+      equal(view.label.node, await keyIdOf(nodeKey), 'the node key id');
+      const verdict = await verifyLabel(view.jws, nodeKey, ctx.time());
+      equal(verdict.status, 'valid', 'offline verification');
+      expectProblem(await ctx.http.get(`/v1/labels/${declared.log.index}`), 'not-found');
+    },
+  },
+  {
+    id: 'usage-label-revoked',
+    requirements: ['REQ-USAGE-022', 'REQ-USAGE-023'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'revoking a cited record revokes the label with a revocation signed by the node',
+    async run(ctx) {
+      const { holder, work, record } = await holderRecord(ctx, { all: 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const declared = expectJson(
+        await declare(ctx, dev, [{ ids: [work], purpose: 'tdm', records: [record.id] }]),
+        201,
+        schemas.DeclarationView,
+        'POST /v1/usage',
+      );
+      await ctx.revokeRecord(holder, record.id, ctx.time(-1));
+      let view: schemas.LabelView | undefined;
+      for (let i = 0; i < 50 && view?.status !== 'revoked'; i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        view = expectJson(
+          await ctx.http.get(`/v1/labels/${declared.label}`),
+          200,
+          schemas.LabelView,
+          'the label',
+        );
+      }
+      equal(view!.status, 'revoked', 'status after the cited record was revoked');
+      check(view!.revocation !== undefined, 'the label revocation is served');
+      const verdict = await verifyLabel(
+        view!.jws,
+        ctx.suite.wellKnown.node.key,
+        ctx.time(60),
+        view!.revocation,
+      );
+      equal(verdict.status, 'revoked', 'offline verification with the revocation');
+    },
+  },
+  {
+    id: 'usage-holder-queries',
+    requirements: ['REQ-USAGE-030'],
+    level: 'MUST',
+    profile: 'usage',
+    title:
+      'uses are listed by holder and by identifier, paged without gaps; one of holder, id, declarant is required',
+    async run(ctx) {
+      const { holder, work, record } = await holderRecord(ctx, { all: 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const items: UsageItem[] = ['tdm', 'search', 'input.index'].map((purpose) => ({
+        ids: [work],
+        purpose,
+        records: [record.id],
+      }));
+      const declared = expectJson(
+        await declare(ctx, dev, items),
+        201,
+        schemas.DeclarationView,
+        'POST /v1/usage',
+      );
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const page: schemas.UsageUseList = expectJson(
+          await ctx.http.get(
+            `/v1/usage?holder=${holder.kid}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+          ),
+          200,
+          schemas.UsageUseList,
+          'GET /v1/usage?holder=',
+        );
+        for (const u of page.uses) {
+          equal(u.declaration, declared.id, 'declaration');
+          equal(u.record, record.id, 'record');
+          seen.push(u.purpose);
+        }
+        cursor = page.next_cursor;
+        if (cursor === null) break;
+      }
+      equal([...seen].sort(), ['input.index', 'search', 'tdm'], 'every use once');
+      const byId = expectJson(
+        await ctx.http.get(`/v1/usage?id=${encodeURIComponent(work)}`),
+        200,
+        schemas.UsageUseList,
+        'GET /v1/usage?id=',
+      );
+      equal(byId.uses.length, 3, 'uses of the identifier');
+      expectProblem(await ctx.http.get('/v1/usage'), 'invalid-request');
+      expectProblem(
+        await ctx.http.get(`/v1/usage?holder=${holder.kid}&declarant=${dev.kid}`),
+        'invalid-request',
+      );
+    },
+  },
+  {
+    id: 'usage-report',
+    requirements: ['REQ-USAGE-031'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'the holder report counts the uses and the compensation due, signed by the node',
+    async run(ctx) {
+      const { holder, work, record } = await holderRecord(
+        ctx,
+        { 'generate.character': 'conditional' },
+        { compensation: { model: 'per-use', currency: 'JPY', amount: '12.5' } },
+      );
+      const dev = await ctx.party('ai-developer');
+      expectJson(
+        await declare(ctx, dev, [
+          { ids: [work], purpose: 'generate.character', records: [record.id], uses: 4 },
+        ]),
+        201,
+        schemas.DeclarationView,
+        'POST /v1/usage',
+      );
+      const res = await ctx.http.get(`/v1/usage/report?holder=${holder.kid}`);
+      const { jws, report } = expectJson(res, 200, schemas.UsageReportResponse, 'GET /v1/usage/report');
+      const nodeKey = ctx.suite.wellKnown.node.key;
+      const verified = await verifyObject(jws, 'usage-report', () => nodeKey);
+      equal(verified.payload, report, 'the report is the signed payload');
+      equal(report.holder, holder.kid, 'holder');
+      equal(report.items, 1, 'items');
+      equal(report.lines[0]?.uses, 4, 'uses');
+      equal(report.totals, [{ currency: 'JPY', amount: '50' }], 'totals (12.5 × 4)');
+    },
+  },
+]);
