@@ -109,6 +109,70 @@ describe('usage reports', () => {
   });
 });
 
+describe('terms per purpose', () => {
+  it('REQ-DECIDE-006, REQ-USAGE-031: one record sets other fees per purpose; decisions and the report follow them', async () => {
+    const { holder, record } = await holderWithRecord(t, { all: 'conditional' }, [BOOK], {
+      attribution: { required: true },
+      compensation: { model: 'flat-fee', currency: 'JPY', amount: '1000' },
+      by_purpose: {
+        'generate.character': {
+          compensation: { model: 'per-use', currency: 'JPY', amount: '30' },
+          territory: ['JP'],
+        },
+        input: { compensation: { model: 'per-use', currency: 'USD', amount: '0.01' } },
+      },
+    });
+    const conditionsOf = async (purpose: string) => {
+      const d = schemas.Decision.parse(
+        await (await t.get(`/v1/decision?id=${BOOK}&purpose=${purpose}`)).json(),
+      );
+      return d.conditions;
+    };
+    expect(await conditionsOf('generate.character')).toEqual([
+      {
+        record: record.id,
+        conditions: {
+          attribution: { required: true },
+          compensation: { model: 'per-use', currency: 'JPY', amount: '30' },
+          territory: ['JP'],
+        },
+      },
+    ]);
+    expect(await conditionsOf('input.user')).toEqual([
+      {
+        record: record.id,
+        conditions: {
+          attribution: { required: true },
+          compensation: { model: 'per-use', currency: 'USD', amount: '0.01' },
+        },
+      },
+    ]);
+    expect(await conditionsOf('train.genai')).toEqual([
+      {
+        record: record.id,
+        conditions: {
+          attribution: { required: true },
+          compensation: { model: 'flat-fee', currency: 'JPY', amount: '1000' },
+        },
+      },
+    ]);
+    const dev = await developer(t);
+    const declared = await dev.declare([
+      { ids: [BOOK], purpose: 'generate.character', records: [record.id], uses: 10 },
+      { ids: [BOOK], purpose: 'input.system', records: [record.id], uses: 500 },
+      { ids: [BOOK], purpose: 'train.genai', records: [record.id] },
+    ]);
+    expect(declared.status).toBe(201);
+    const { report } = schemas.UsageReportResponse.parse(
+      await (await t.get(`/v1/usage/report?holder=${holder.id}`)).json(),
+    );
+    expect(report.totals).toEqual([
+      { currency: 'JPY', amount: '1300' },
+      { currency: 'USD', amount: '5' },
+    ]);
+  });
+});
+
 describe('AI developers and services', () => {
   it('GET /v1/businesses lists the attested AI developers with their declarations', async () => {
     const { record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
