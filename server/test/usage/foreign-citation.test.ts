@@ -17,7 +17,8 @@ describe('usage: citations of followed records', () => {
       startServer({ env: { KYODAKU_ORIGIN: 'origin.test/kyodaku' } }),
       startServer({ env: { KYODAKU_ORIGIN: 'mirror.test/kyodaku', KYODAKU_FOLLOW_POLL_MS: '100' } }),
     ]);
-    [origin, mirror] = await Promise.all(servers.map((s) => remoteNode(s)));
+    origin = await remoteNode(servers[0]!);
+    mirror = await remoteNode(servers[1]!);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
