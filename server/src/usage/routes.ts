@@ -2,7 +2,7 @@
  * Usage (spec/usage.md): publishing declarations, the holder and public queries, declarations and
  * their manifests, the signed holder report, labels, and the listing of AI developers and services.
  */
-import { KyodakuError, normalizeIdentifier, schemas, toTimestamp } from '@kyodaku/client';
+import { KyodakuError, schemas, toTimestamp, tryNormalizeIdentifier } from '@kyodaku/client';
 import { Hono } from 'hono';
 import { singleQuery } from '../http/query.ts';
 import type { NodeContext } from '../node-context.ts';
@@ -22,6 +22,12 @@ function limitOf(text: string | undefined): number {
     throw new KyodakuError('ERR_INVALID_REQUEST', `limit must be 1..${schemas.LIMITS.maxPageSize}`);
   }
   return limit;
+}
+
+function identifierParam(value: string): string {
+  const id = tryNormalizeIdentifier(value);
+  if (id === undefined) throw new KyodakuError('ERR_INVALID_IDENTIFIER', 'the identifier does not normalize');
+  return id;
 }
 
 function partyIdParam(value: string, name: string): string {
@@ -112,7 +118,7 @@ export function usageRoutes(node: NodeContext) {
       const rows =
         holder !== undefined
           ? await queries.usesOfHolder(partyIdParam(holder, 'holder'), after, limit + 1)
-          : await queries.usesOfIdentifier(normalizeIdentifier(id!), after, limit + 1);
+          : await queries.usesOfIdentifier(identifierParam(id!), after, limit + 1);
       const page = rows.slice(0, limit);
       const body: schemas.UsageUseList = {
         uses: page,

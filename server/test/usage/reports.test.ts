@@ -106,6 +106,7 @@ describe('usage reports', () => {
     for (const query of ['', `?holder=${p.id}&declarant=${p.id}`, '?holder=x', `?holder=${p.id}&cursor=zz`]) {
       expect(await problemType(await t.get(`/v1/usage${query}`)), query).toBe(P('invalid-request'));
     }
+    expect(await problemType(await t.get('/v1/usage?id=isbn:123'))).toBe(P('invalid-identifier'));
   });
 });
 
