@@ -197,6 +197,21 @@ export const usageCases: Case[] = defineCases([
     },
   },
   {
+    id: 'usage-declaration-future-dated',
+    requirements: ['REQ-USAGE-002'],
+    refuses: ['REQ-USAGE-002'],
+    level: 'MUST',
+    profile: 'usage',
+    title: 'a declaration dated more than 300 s ahead is 400 schema-violation and not stored',
+    async run(ctx) {
+      const { work, record } = await holderRecord(ctx, { all: 'allow' });
+      const dev = await ctx.party('ai-developer');
+      const items = [{ ids: [work], purpose: 'tdm' as const, records: [record.id] }];
+      expectProblem(await declare(ctx, dev, items, { issued_at: ctx.time(900) }), 'schema-violation');
+      await expectDeclarations(ctx, dev.kid, 0);
+    },
+  },
+  {
     id: 'usage-declarant-role',
     requirements: ['REQ-USAGE-003'],
     refuses: ['REQ-USAGE-003'],

@@ -170,7 +170,7 @@ describe('usage declarations', () => {
     expect(t.node.objects.size).toBe(size);
   });
 
-  it('REQ-API-014, REQ-USAGE-001: refuses a declaration dated more than 300 s ahead, and one with both items and manifest', async () => {
+  it('REQ-USAGE-002, REQ-USAGE-001: refuses a declaration dated more than 300 s ahead, and one with both items and manifest', async () => {
     const { record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
     const dev = await developer(t);
     const items = [{ ids: [BOOK], purpose: 'tdm' as const, records: [record.id] }];
