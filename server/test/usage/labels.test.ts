@@ -1,6 +1,9 @@
 /** Labels (spec/usage.md §5): issued with a declaration, verifiable offline, revoked automatically. */
+import { join } from 'node:path';
 import { schemas, toTimestamp, verifyLabel } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { openNode } from '../../src/node.ts';
 import { makeNode, P, problemType, type TestNode } from '../helpers.ts';
 import { developer, holderWithRecord } from './usage-helpers.ts';
 
@@ -88,5 +91,30 @@ describe('labels', () => {
     });
     expect((await t.postJws('/v1/records', successor.jws)).status).toBe(201);
     await labelOnce(declaration.label!, 'revoked');
+  });
+});
+
+describe('labels across a restart', () => {
+  it('REQ-USAGE-022: a label whose cited record was withdrawn before its revocation was logged is revoked at start-up', async () => {
+    const { holder, record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
+    const dev = await developer(t);
+    const declaration = schemas.DeclarationView.parse(
+      await (await dev.declare([{ ids: [BOOK], purpose: 'tdm', records: [record.id] }])).json(),
+    );
+    expect((await t.postJws('/v1/revocations', (await holder.revocation(record.id)).jws)).status).toBe(201);
+    await labelOnce(declaration.label!, 'revoked');
+    // As if the node had stopped between the record's revocation and the label's.
+    await t.node.client.execute('UPDATE labels SET revoked_by = NULL, revoked_at = NULL');
+    expect((await labelOf(declaration.label!)).status).toBe('valid');
+    t.node.close();
+    const reopened = await openNode({ db: `file:${join(t.dir, 'kyodaku.db')}`, dataDir: t.dir });
+    try {
+      const view = schemas.LabelView.parse(
+        await (await createApp(reopened).request(`/v1/labels/${declaration.label}`)).json(),
+      );
+      expect(view.status).toBe('revoked');
+    } finally {
+      reopened.close();
+    }
   });
 });
