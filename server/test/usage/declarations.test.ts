@@ -1,4 +1,5 @@
 /** Usage declarations (spec/usage.md §3, §4, §6.1) through app.request(). */
+import { createHash } from 'node:crypto';
 import { manifestOf, schemas, usageBodyOf } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeNode, P, problemType, type TestNode } from '../helpers.ts';
@@ -168,6 +169,16 @@ describe('usage declarations', () => {
     ).toBe(P('invalid-request'));
     expect(await problemType(await t.postJws('/v1/usage', wrongHash.jws))).toBe(P('invalid-request'));
     expect(t.node.objects.size).toBe(size);
+  });
+
+  it('REQ-ID-004, REQ-USAGE-004: a manifest line with an identifier not in normalized form is a schema violation', async () => {
+    const { record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
+    const dev = await developer(t);
+    const text = `${JSON.stringify({ ids: ['ISBN:978-4-08-872509-3'], purpose: 'tdm', records: [record.id] })}\n`;
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const signed = await dev.declaration({ manifest: { sha256, count: 1 } });
+    const response = await t.postJws('/v1/usage', `${signed.jws}\n${text}`, 'application/x-ndjson');
+    expect(await problemType(response)).toBe(P('schema-violation'));
   });
 
   it('REQ-USAGE-002, REQ-USAGE-001: refuses a declaration dated more than 300 s ahead, and one with both items and manifest', async () => {
