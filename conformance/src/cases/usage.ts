@@ -1,116 +1,17 @@
-/** The `usage` profile (spec/usage.md): declarations, citations, labels, holders' queries, reports. */
+/** The `usage` profile (spec/usage.md): declarations, labels, holders' queries, reports. */
 import {
   keyIdOf,
   manifestOf,
   schemas,
-  signObject,
-  type UsageDeclaration,
   type UsageItem,
   usageBodyOf,
   verifyLabel,
   verifyObject,
 } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
-import type { Context, TestParty } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
-
-const NDJSON = 'application/x-ndjson';
-
-/** A declaration by `declarant` over `items` (or a manifest), for a period around now. */
-function declaration(ctx: Context, declarant: TestParty, fields: Partial<UsageDeclaration>) {
-  return signObject(
-    'usage-declaration',
-    {
-      kind: 'usage-declaration',
-      v: 1,
-      iss: declarant.kid,
-      subject: { type: 'model', name: `conformance ${ctx.suite.runId}`, version: '1' },
-      period: { from: ctx.time(-86_400), until: ctx.time(30 * 86_400) },
-      issued_at: ctx.time(-60),
-      ...fields,
-    },
-    declarant.signer,
-  );
-}
-
-/** A holder with one record on a fresh work, published: `purposes` and `conditions` as given. */
-async function holderRecord(
-  ctx: Context,
-  purposes: Record<string, 'allow' | 'deny' | 'conditional'>,
-  conditions?: schemas.Conditions,
-) {
-  const holder = await ctx.party();
-  const work = ctx.workId('usage');
-  const record = await ctx.publishRecord(holder, {
-    work: { type: 'work', ids: [work] },
-    // biome-ignore lint/suspicious/noExplicitAny: a purpose map built by the case
-    purposes: purposes as any,
-    ...(conditions !== undefined && { conditions }),
-  });
-  return { holder, work, record };
-}
-
-/** Publishes inline items; returns the response. */
-async function declare(
-  ctx: Context,
-  declarant: TestParty,
-  items: UsageItem[],
-  fields: Partial<UsageDeclaration> = {},
-) {
-  return ctx.post('/v1/usage', (await declaration(ctx, declarant, { items, ...fields })).jws);
-}
-
-/** Asserts that a declarant's declarations are exactly `count` (nothing stored by a refusal). */
-async function expectDeclarations(ctx: Context, declarant: string, count: number) {
-  const res = await ctx.http.get(`/v1/usage?declarant=${declarant}`);
-  const list = expectJson(res, 200, schemas.DeclarationList, 'GET /v1/usage?declarant=');
-  equal(list.declarations.length, count, 'declarations stored for the declarant (REQ-USAGE-012)');
-}
-
-/** A citation the node must refuse, with the reason it must give. */
-const REFUSED_CITATIONS: Array<{
-  id: string;
-  title: string;
-  reason: string;
-  item(ctx: Context): Promise<UsageItem>;
-}> = [
-  {
-    id: 'usage-citation-denying',
-    title: 'an item citing a record that denies the purpose is refused (422 invalid-citation, denying)',
-    reason: 'denying',
-    async item(ctx) {
-      const { work, record } = await holderRecord(ctx, { all: 'deny' });
-      return { ids: [work], purpose: 'train.genai', records: [record.id] };
-    },
-  },
-  {
-    id: 'usage-citation-revoked',
-    title: 'an item citing a revoked record is refused (422 invalid-citation, revoked)',
-    reason: 'revoked',
-    async item(ctx) {
-      const { holder, work, record } = await holderRecord(ctx, { all: 'allow' });
-      await ctx.revokeRecord(holder, record.id, ctx.time(-30));
-      return { ids: [work], purpose: 'train.genai', records: [record.id] };
-    },
-  },
-  {
-    id: 'usage-citation-unknown',
-    title: 'an item citing a record the node does not hold is refused (422 invalid-citation, unknown)',
-    reason: 'unknown',
-    async item(ctx) {
-      return { ids: [ctx.workId('usage')], purpose: 'train.genai', records: ['0'.repeat(64)] };
-    },
-  },
-  {
-    id: 'usage-citation-unrelated',
-    title: 'an item citing a record of another work is refused (422 invalid-citation, unrelated)',
-    reason: 'unrelated',
-    async item(ctx) {
-      const { record } = await holderRecord(ctx, { all: 'allow' });
-      return { ids: [ctx.workId('usage')], purpose: 'train.genai', records: [record.id] };
-    },
-  },
-];
+import { usageCitationCases } from './usage-citations.ts';
+import { declaration, declare, expectDeclarations, holderRecord, NDJSON } from './usage-fixtures.ts';
 
 export const usageCases: Case[] = defineCases([
   {
@@ -135,67 +36,7 @@ export const usageCases: Case[] = defineCases([
       equal(got.jws, view.jws, 'the declaration as published');
     },
   },
-  ...REFUSED_CITATIONS.map(
-    (c): Case => ({
-      id: c.id,
-      requirements: ['REQ-USAGE-010', 'REQ-USAGE-012'],
-      refuses: ['REQ-USAGE-012'],
-      level: 'MUST',
-      profile: 'usage',
-      title: c.title,
-      async run(ctx) {
-        const item = await c.item(ctx);
-        const dev = await ctx.party('ai-developer');
-        const res = await declare(ctx, dev, [item]);
-        expectProblem(res, 'invalid-citation');
-        const citations = (res.json as { citations?: Array<{ item?: unknown; reason?: unknown }> }).citations;
-        check(Array.isArray(citations) && citations.length > 0, 'the problem lists the failed citations');
-        equal(citations[0]!.item, 0, 'the failed item');
-        equal(citations[0]!.reason, c.reason, 'the reason');
-        await expectDeclarations(ctx, dev.kid, 0);
-      },
-    }),
-  ),
-  {
-    id: 'usage-citation-uncited-decider',
-    requirements: ['REQ-USAGE-010', 'REQ-USAGE-012'],
-    refuses: ['REQ-USAGE-012'],
-    level: 'MUST',
-    profile: 'usage',
-    title:
-      'an item that leaves out a deciding record of another holder is refused (uncited); citing both is accepted',
-    async run(ctx) {
-      const a = await holderRecord(ctx, { all: 'allow' });
-      const other = await ctx.party();
-      const b = await ctx.publishRecord(other, {
-        work: { type: 'work', ids: [a.work] },
-        purposes: { all: 'allow' },
-      });
-      const dev = await ctx.party('ai-developer');
-      const res = await declare(ctx, dev, [{ ids: [a.work], purpose: 'tdm', records: [a.record.id] }]);
-      expectProblem(res, 'invalid-citation');
-      await expectDeclarations(ctx, dev.kid, 0);
-      const both = await declare(ctx, dev, [{ ids: [a.work], purpose: 'tdm', records: [a.record.id, b.id] }]);
-      expectJson(both, 201, schemas.DeclarationView, 'citing every deciding record');
-    },
-  },
-  {
-    id: 'usage-citation-unknown-receipt',
-    requirements: ['REQ-USAGE-011', 'REQ-USAGE-012'],
-    refuses: ['REQ-USAGE-012'],
-    level: 'MUST',
-    profile: 'usage',
-    title: 'an item citing a receipt the node does not hold is refused (422 invalid-citation)',
-    async run(ctx) {
-      const { work, record } = await holderRecord(ctx, { all: 'allow' });
-      const dev = await ctx.party('ai-developer');
-      const res = await declare(ctx, dev, [
-        { ids: [work], purpose: 'tdm', records: [record.id], receipts: ['f'.repeat(64)] },
-      ]);
-      expectProblem(res, 'invalid-citation');
-      await expectDeclarations(ctx, dev.kid, 0);
-    },
-  },
+  ...usageCitationCases,
   {
     id: 'usage-declaration-future-dated',
     requirements: ['REQ-USAGE-002'],
