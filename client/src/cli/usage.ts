@@ -199,6 +199,10 @@ export function usageCommand(program: Command): void {
             ['evaluated at', `${payload.evaluated_at.origin} size ${payload.evaluated_at.size}`],
             ['totals', payload.totals.map((t) => `${t.amount} ${t.currency}`).join(', ') || '-'],
           ]),
+          ...payload.purposes.map(
+            (p) =>
+              `  ${p.purpose.padEnd(18)} items ${p.items}  uses ${p.uses}  due ${p.due.map((d) => `${d.amount} ${d.currency}`).join(', ') || '-'}`,
+          ),
           ...payload.lines.map(
             (l) =>
               `  ${l.subject.name} ${l.subject.version}  ${l.purpose}  items ${l.items}  uses ${l.uses}  due ${l.due.map((d) => `${d.amount} ${d.currency}`).join(', ') || '-'}${l.unpriced > 0 ? `  unpriced ${l.unpriced}` : ''}`,

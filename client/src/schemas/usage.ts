@@ -151,6 +151,18 @@ export const UsageReport = z
     declarations: z.number().int().min(0),
     items: z.number().int().min(0),
     lines: z.array(UsageReportLine).max(100),
+    /** Per purpose over every declaration: items, uses and the amounts due. */
+    purposes: z
+      .array(
+        z.strictObject({
+          purpose: Purpose,
+          items: z.number().int().min(0),
+          uses: z.number().int().min(0),
+          due: z.array(AmountDue).max(32),
+          unpriced: z.number().int().min(0),
+        }),
+      )
+      .max(16),
     totals: z.array(AmountDue).max(32),
   })
   .meta({ id: 'UsageReport', title: 'Usage report for a rights holder, signed by a node' });

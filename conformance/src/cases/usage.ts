@@ -254,6 +254,19 @@ export const usageCases: Case[] = defineCases([
       equal(report.items, 1, 'items');
       equal(report.lines[0]?.uses, 4, 'uses');
       equal(report.totals, [{ currency: 'JPY', amount: '50' }], 'totals (12.5 × 4)');
+      equal(
+        report.purposes,
+        [
+          {
+            purpose: 'generate.character',
+            items: 1,
+            uses: 4,
+            due: [{ currency: 'JPY', amount: '50' }],
+            unpriced: 0,
+          },
+        ],
+        'per purpose',
+      );
     },
   },
 ]);

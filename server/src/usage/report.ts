@@ -39,6 +39,10 @@ export async function holderReport(node: NodeContext, queries: UsageQueries, hol
   const citations = await queries.citationsForReport(holder);
   const declarations = await queries.declarationsByIds([...new Set(citations.map((c) => c.declaration))]);
   const lines = new Map<string, Line>();
+  const purposes = new Map<
+    string,
+    { items: number; uses: number; unpriced: number; due: Map<string, bigint> }
+  >();
   const totals = new Map<string, bigint>();
   let items = 0;
   for (const c of citations) {
@@ -63,20 +67,30 @@ export async function holderReport(node: NodeContext, queries: UsageQueries, hol
       };
       lines.set(key, line);
     }
+    let perPurpose = purposes.get(c.purpose);
+    if (perPurpose === undefined) {
+      perPurpose = { items: 0, uses: 0, unpriced: 0, due: new Map() };
+      purposes.set(c.purpose, perPurpose);
+    }
     if (!line.items.has(c.item)) {
       line.items.add(c.item);
       items++;
+      perPurpose.items++;
     }
     line.line.uses += c.uses;
+    perPurpose.uses += c.uses;
     const due = dueFor(
       c.compensation === null ? undefined : (JSON.parse(c.compensation) as Compensation),
       c.uses,
       d.revenue === null ? undefined : (JSON.parse(d.revenue) as { amount: string; currency: string }),
       d.items,
     );
-    if (due === 'unpriced') line.line.unpriced++;
-    else if (due !== undefined) {
+    if (due === 'unpriced') {
+      line.line.unpriced++;
+      perPurpose.unpriced++;
+    } else if (due !== undefined) {
       add(line.due, due.currency, due.units);
+      add(perPurpose.due, due.currency, due.units);
       add(totals, due.currency, due.units);
     }
   }
@@ -96,6 +110,15 @@ export async function holderReport(node: NodeContext, queries: UsageQueries, hol
     lines: ordered
       .slice(0, MAX_REPORT_LINES)
       .map((l) => ({ ...l.line, items: l.items.size, due: amounts(l.due) })),
+    purposes: [...purposes]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([purpose, p]) => ({
+        purpose: purpose as UsageReportLine['purpose'],
+        items: p.items,
+        uses: p.uses,
+        due: amounts(p.due),
+        unpriced: p.unpriced,
+      })),
     totals: amounts(totals),
   };
   const signed = await signObject('usage-report', payload, node.node.signer);

@@ -61,6 +61,23 @@ describe('usage reports', () => {
     expect(report.evaluated_at.size).toBe(t.node.objects.size);
     // 50 × 3 + 10000 + 50 × 1 + 2.5 % of 1000000.5 / 2 items (12500.00625)
     expect(report.totals).toEqual([{ currency: 'JPY', amount: '22700.00625' }]);
+    expect(report.purposes).toEqual([
+      {
+        purpose: 'generate.character',
+        items: 2,
+        uses: 4,
+        due: [{ currency: 'JPY', amount: '200' }],
+        unpriced: 0,
+      },
+      {
+        purpose: 'input.system',
+        items: 2,
+        uses: 2,
+        due: [{ currency: 'JPY', amount: '12500.00625' }],
+        unpriced: 1,
+      },
+      { purpose: 'train.genai', items: 1, uses: 1, due: [{ currency: 'JPY', amount: '10000' }], unpriced: 0 },
+    ]);
     const line = (declaration: string, purpose: string) =>
       report.lines.find((l) => l.declaration === declaration && l.purpose === purpose);
     const ids = await Promise.all(
@@ -85,7 +102,7 @@ describe('usage reports', () => {
     const empty = schemas.UsageReportResponse.parse(
       await (await t.get(`/v1/usage/report?holder=${other.id}`)).json(),
     );
-    expect(empty.report).toMatchObject({ declarations: 0, items: 0, lines: [], totals: [] });
+    expect(empty.report).toMatchObject({ declarations: 0, items: 0, lines: [], purposes: [], totals: [] });
     expect(await problemType(await t.get('/v1/usage/report?holder=nobody'))).toBe(P('invalid-request'));
   });
 
