@@ -103,6 +103,11 @@ describe('kyodaku usage and label', () => {
     const wrongKey = await kyodaku('label', 'verify', 'label.json', '--node-key', 'holder.pub');
     expect(wrongKey.code).toBe(2);
 
+    const businesses = await kyodaku('usage', 'businesses');
+    expect(businesses.code, businesses.stderr).toBe(0);
+    expect(businesses.stdout).toContain(`${dev.keys.kid}  Test ai-developer`);
+    expect(businesses.stdout).toContain('declarations 1');
+
     const uses = await kyodaku('usage', 'uses', '--holder', holder.kid, '--limit', '5');
     expect(uses.code, uses.stderr).toBe(0);
     expect(uses.stdout).toContain('train.genai');

@@ -10,7 +10,7 @@ import type { PublicJwk } from '../keys.ts';
 import { MAX_INLINE_ITEMS, UsageItem, type UsageSubject } from '../schemas/usage.ts';
 import { toTimestamp } from '../time.ts';
 import { manifestOf } from '../usage.ts';
-import { declareUsage, usageReport, usesOf } from '../usage-client.ts';
+import { businessesOf, declareUsage, usageReport, usesOf } from '../usage-client.ts';
 import { globalsOf, nodeOf, positiveInt } from './context.ts';
 import { readPrivateKey, readPublicKey } from './key-file.ts';
 import { block, emit, usageError } from './output.ts';
@@ -176,6 +176,25 @@ export function usageCommand(program: Command): void {
         );
       },
     );
+
+  usage
+    .command('businesses')
+    .summary('list the AI developers and services registered and attested at the node')
+    .option('--cursor <party>', 'the next_cursor of the page before')
+    .action(async (options: { cursor?: string }, command: Command) => {
+      const list = await businessesOf(nodeOf(command), options.cursor);
+      emit(globalsOf(command), list, () =>
+        [
+          ...list.businesses.map(
+            (b) =>
+              `${b.party_id}  ${Object.values(b.names)[0] ?? ''}  since ${b.attested_since}  declarations ${b.declarations}`,
+          ),
+          list.next_cursor === null
+            ? `${list.businesses.length} attested`
+            : `more: --cursor ${list.next_cursor}`,
+        ].join('\n'),
+      );
+    });
 
   usage
     .command('report')
