@@ -96,6 +96,20 @@ export function isInForce(state: RecordState, at: string): boolean {
 }
 
 /**
+ * The conditions a record gives for a leaf (kyodaku.md §7.3): its `conditions` without `by_purpose`,
+ * with the members of the most specific `by_purpose` entry (the leaf, else its group, else `all`)
+ * in place of the same members. A record without `by_purpose` gives its `conditions` to every leaf.
+ */
+export function conditionsFor(conditions: Conditions | undefined, leaf: PurposeLeaf): Conditions {
+  if (conditions === undefined) return {};
+  const { by_purpose: byPurpose, ...common } = conditions;
+  if (byPurpose === undefined) return conditions;
+  const group = leaf.includes('.') ? (leaf.slice(0, leaf.indexOf('.')) as Purpose) : undefined;
+  const specific = byPurpose[leaf] ?? (group === undefined ? undefined : byPurpose[group]) ?? byPurpose.all;
+  return specific === undefined ? common : { ...common, ...specific };
+}
+
+/**
  * The party whose will a candidate states (kyodaku.md §8 step 3, REQ-DECIDE-013): its issuer, or
  * the one other issuer among the candidates that the issuer acts for by a delegation in force.
  */
@@ -158,7 +172,7 @@ function decideLeaf(deciding: RecordState[], leaf: PurposeLeaf): LeafDecision {
   if (decision === 'conditional') {
     result.conditions = values
       .filter(({ value }) => value === 'conditional')
-      .map(({ state }) => ({ record: state.id, conditions: state.record.conditions ?? {} }));
+      .map(({ state }) => ({ record: state.id, conditions: conditionsFor(state.record.conditions, leaf) }));
   }
   return result;
 }
@@ -181,7 +195,8 @@ export function decide(query: DecisionQuery, candidates: readonly RecordState[])
   const conditionsByRecord = new Map<string, Conditions>();
   if (decision === 'conditional') {
     for (const answer of answers)
-      for (const c of answer.conditions ?? []) conditionsByRecord.set(c.record, c.conditions);
+      for (const c of answer.conditions ?? [])
+        if (!conditionsByRecord.has(c.record)) conditionsByRecord.set(c.record, c.conditions);
   }
   const result: Decision = {
     purpose: query.purpose,

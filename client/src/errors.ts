@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   ERR_NOT_FOUND: ['not-found', 404],
   ERR_METHOD: ['method-not-allowed', 405],
   ERR_CONFLICT: ['conflict', 409],
+  ERR_CITATION: ['invalid-citation', 422],
   ERR_DUPLICATE: ['duplicate-object', 409],
   ERR_REQUEST_TIMEOUT: ['request-timeout', 408],
   ERR_UNSUPPORTED_MEDIA_TYPE: ['unsupported-media-type', 415],

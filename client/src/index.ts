@@ -35,5 +35,16 @@ export type {
   TreeHead,
   Work,
 } from './schemas/objects.ts';
+export type {
+  Label,
+  LabelRevocation,
+  UsageDeclaration,
+  UsageItem,
+  UsageReport,
+  UsageReportLine,
+  UsageSubject,
+} from './schemas/usage.ts';
 export * from './time.ts';
+export * from './usage.ts';
+export * from './usage-client.ts';
 export * from './verify-party.ts';

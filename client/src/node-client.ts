@@ -381,11 +381,21 @@ export class KyodakuNode {
     return signObject('admin', payload as AdminRequest, signer);
   }
 
+  /** A request to the node answered with JSON of `schema` (for the SDK's other modules: usage-client.ts). */
+  request<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: { jose: string } | { json: unknown } | { ndjson: string },
+  ): Promise<z.infer<S>> {
+    return this.#request(method, path, schema, body);
+  }
+
   async #request<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     schema: S,
-    body?: { jose: string } | { json: unknown },
+    body?: { jose: string } | { json: unknown } | { ndjson: string },
   ): Promise<z.infer<S>> {
     const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { accept: 'application/json', ...this.#headers };
@@ -393,6 +403,9 @@ export class KyodakuNode {
     if (body !== undefined && 'jose' in body) {
       headers['content-type'] = 'application/jose';
       payload = body.jose;
+    } else if (body !== undefined && 'ndjson' in body) {
+      headers['content-type'] = 'application/x-ndjson';
+      payload = body.ndjson;
     } else if (body !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body.json);

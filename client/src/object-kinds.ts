@@ -14,6 +14,7 @@ import {
   Receipt,
   RecordRevocation,
 } from './schemas/objects.ts';
+import { Label, LabelRevocation, UsageDeclaration, UsageReport } from './schemas/usage.ts';
 
 export const OBJECT_KINDS = {
   party: { typ: 'kyodaku-party+jws', schema: Party },
@@ -28,6 +29,10 @@ export const OBJECT_KINDS = {
   'delegation-revocation': { typ: 'kyodaku-delegation-revocation+jws', schema: DelegationRevocation },
   admin: { typ: 'kyodaku-admin+jws', schema: AdminRequest },
   receipt: { typ: 'kyodaku-receipt+jws', schema: Receipt },
+  'usage-declaration': { typ: 'kyodaku-usage-declaration+jws', schema: UsageDeclaration },
+  label: { typ: 'kyodaku-label+jws', schema: Label },
+  'label-revocation': { typ: 'kyodaku-label-revocation+jws', schema: LabelRevocation },
+  'usage-report': { typ: 'kyodaku-usage-report+jws', schema: UsageReport },
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;

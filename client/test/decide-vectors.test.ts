@@ -13,6 +13,7 @@ interface DecisionVector {
     records: string[];
     disputed: boolean;
     conditionsFrom?: string[];
+    conditions?: Array<{ record: string; conditions: Record<string, unknown> }>;
     leaves?: Record<string, string>;
   };
 }
@@ -29,6 +30,7 @@ describe('spec/vectors/decisions.json', () => {
     expect(answer.purpose).toBe(input.query.purpose);
     expect(answer.at).toBe(input.query.at);
     expect((answer.conditions ?? []).map((c) => c.record)).toEqual(expected.conditionsFrom ?? []);
+    if (expected.conditions) expect(answer.conditions).toEqual(expected.conditions);
     if (expected.leaves) {
       expect(
         Object.fromEntries(Object.entries(answer.leaves ?? {}).map(([leaf, a]) => [leaf, a.decision])),

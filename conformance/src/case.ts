@@ -2,12 +2,13 @@
 import type { Context } from './context.ts';
 
 export type Level = 'MUST' | 'SHOULD';
-export type Profile = 'core' | 'log' | 'federation' | 'generation' | 'snapshot' | 'interop';
+export type Profile = 'core' | 'log' | 'federation' | 'generation' | 'usage' | 'snapshot' | 'interop';
 export const KNOWN_PROFILES: readonly Profile[] = [
   'core',
   'log',
   'federation',
   'generation',
+  'usage',
   'snapshot',
   'interop',
 ];

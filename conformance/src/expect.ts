@@ -30,6 +30,7 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'method-not-allowed': 405,
   conflict: 409,
   'duplicate-object': 409,
+  'invalid-citation': 422,
   'payload-too-large': 413,
   'batch-too-large': 413,
   'unsupported-media-type': 415,

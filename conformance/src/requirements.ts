@@ -46,6 +46,9 @@ export const CORE_DOCUMENTS = ['kyodaku.md', 'http-api.md', 'identifiers.md', 'c
 /** Documents of the `federation` profile: each of their MUST ids is cited by a federation case. */
 export const FEDERATION_DOCUMENTS = ['federation.md'] as const;
 
+/** Documents of the `usage` profile: each of their MUST ids is cited by a usage case. */
+export const USAGE_DOCUMENTS = ['usage.md'] as const;
+
 /** Documents of the `generation` profile: each of their MUST ids is cited by a generation case. */
 export const GENERATION_DOCUMENTS = ['generation.md'] as const;
 

@@ -17,6 +17,7 @@ import {
   INTEROP_DOCUMENTS,
   LOG_DOCUMENTS,
   NOT_IN_CORE,
+  USAGE_DOCUMENTS,
 } from '../src/requirements.ts';
 
 interface Requirement {
@@ -112,6 +113,13 @@ describe('requirement coverage', () => {
     ).toEqual([]);
   });
 
+  it('cites every MUST requirement of the usage documents in a usage case', () => {
+    const usage = all.filter((r) => (USAGE_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(usage.length).toBeGreaterThan(10);
+    const byUsage = new Set(ALL_CASES.filter((c) => c.profile === 'usage').flatMap((c) => c.requirements));
+    expect(usage.filter((r) => r.level === 'MUST' && !byUsage.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
   it('cites every MUST requirement of the log documents in some case', () => {
     const log = all.filter((r) => (LOG_DOCUMENTS as readonly string[]).includes(r.document));
     expect(log.length).toBeGreaterThan(20);
@@ -147,7 +155,7 @@ describe('requirement coverage', () => {
     const ids = ALL_CASES.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of ALL_CASES) {
-      expect(c.id).toMatch(/^(core|log|federation|generation|snapshot|interop)-[a-z0-9-]+$/);
+      expect(c.id).toMatch(/^(core|log|federation|generation|usage|snapshot|interop)-[a-z0-9-]+$/);
       expect(c.requirements.length).toBeGreaterThan(0);
     }
   });

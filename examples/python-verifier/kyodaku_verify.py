@@ -1290,6 +1290,21 @@ def record_value(purposes: dict, leaf: str) -> tuple[str, str]:
     return "deny", "not-granted"
 
 
+def conditions_for(conditions: dict | None, leaf: str) -> dict:
+    """kyodaku.md §7.3 "Terms per purpose": the conditions a record gives for one leaf."""
+    if conditions is None:
+        return {}
+    by_purpose = conditions.get("by_purpose")
+    if by_purpose is None:
+        return conditions
+    common = {k: v for k, v in conditions.items() if k != "by_purpose"}
+    group = leaf.split(".")[0] if "." in leaf else None
+    for name in (leaf, group, "all"):
+        if name and name in by_purpose:
+            return {**common, **by_purpose[name]}
+    return common
+
+
 def _most_restrictive(values):
     return max(values, key=lambda v: _RANK[v])
 
@@ -1349,6 +1364,7 @@ def decide(records: list[dict], ids: list[str], purpose: str, at: str,
     disputed = len(deciding) > 1
     reasons: set[str] = set()
     conditional_from: set[str] = set()
+    conditions_of: dict[str, dict] = {}
     leaf_answers = {}
     for leaf in leaves:
         vals = []
@@ -1358,6 +1374,8 @@ def decide(records: list[dict], ids: list[str], purpose: str, at: str,
             reasons.add(why)
             if v == "conditional":
                 conditional_from.add(s["id"])
+                # REQ-DECIDE-006: for a group, the first leaf on which the record is conditional.
+                conditions_of.setdefault(s["id"], conditions_for(s["record"].get("conditions"), leaf))
         leaf_answers[leaf] = _most_restrictive(vals)
     decision = _most_restrictive(leaf_answers.values())
     if disputed:
@@ -1366,7 +1384,7 @@ def decide(records: list[dict], ids: list[str], purpose: str, at: str,
            "disputed": disputed}
     if decision == "conditional":
         out["conditionsFrom"] = sorted(conditional_from)
-        out["conditions"] = [{"record": s["id"], "conditions": s["record"].get("conditions")}
+        out["conditions"] = [{"record": s["id"], "conditions": conditions_of[s["id"]]}
                              for s in deciding if s["id"] in conditional_from]
     if is_group:
         out["leaves"] = leaf_answers

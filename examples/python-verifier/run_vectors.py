@@ -120,6 +120,8 @@ def run_decisions(fail):
             bad.append("disputed")
         if sorted(got.get("conditionsFrom", [])) != sorted(exp.get("conditionsFrom", [])):
             bad.append(f"conditionsFrom {got.get('conditionsFrom')} != {exp.get('conditionsFrom')}")
+        if "conditions" in exp and got.get("conditions") != exp["conditions"]:
+            bad.append(f"conditions {got.get('conditions')} != {exp['conditions']}")
         if "leaves" in exp and got.get("leaves") != exp["leaves"]:
             bad.append(f"leaves {got.get('leaves')} != {exp['leaves']}")
         if "leaves" not in exp and "leaves" in got:

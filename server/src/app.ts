@@ -20,6 +20,7 @@ import { publicationRoutes } from './publish/routes.ts';
 import { revocationRoutes } from './records/revocation-routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
+import { usageRoutes } from './usage/routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [
@@ -56,6 +57,12 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/log/entries', 'GET'],
   ['/v1/log/tile/*', 'GET'],
   ['/v1/peers', 'GET, POST'],
+  ['/v1/usage', 'GET, POST'],
+  ['/v1/usage/report', 'GET'],
+  ['/v1/usage/:id/manifest', 'GET'],
+  ['/v1/usage/:id', 'GET'],
+  ['/v1/labels/:number', 'GET'],
+  ['/v1/businesses', 'GET'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
   ['/healthz', 'GET'],
@@ -90,6 +97,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', interopRoutes(node))
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
+    .route('/', usageRoutes(node))
     .route('/', docsRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);

@@ -10,6 +10,7 @@ import type { DelegationStore } from './parties/delegation-store.ts';
 import type { KeyStore } from './parties/key-store.ts';
 import type { PartyStore } from './parties/party-store.ts';
 import type { RecordStore } from './records/record-store.ts';
+import type { UsageStore } from './usage/usage-store.ts';
 
 export interface NodeContext {
   name: string;
@@ -23,6 +24,8 @@ export interface NodeContext {
   delegations: DelegationStore;
   attestations: AttestationStore;
   records: RecordStore;
+  /** Usage declarations, labels and reports (usage/, spec/usage.md). */
+  usage: UsageStore;
   /** The in-memory decision index (decisions/), kept in step by every accepted write. */
   index: DecisionIndex;
   node: { kid: string; publicJwk: PublicJwk; signer: Signer };

@@ -1,5 +1,5 @@
 /** Opening a node: database, migrations, keys, in-memory index. Shared by main, seed, tests and bench. */
-import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
+import { rawPublicKey, toTimestamp, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
 import { openWriter, type Writer } from './db/writer.ts';
@@ -19,6 +19,7 @@ import { DelegationStore } from './parties/delegation-store.ts';
 import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
+import { UsageStore } from './usage/usage-store.ts';
 
 export interface OpenNodeOptions {
   db: string;
@@ -82,6 +83,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     records: new RecordStore(objects, index),
   };
   const now = options.now ?? Date.now;
+  const usage = new UsageStore(objects, index, registry.records, keys.node, now);
   const checkpoints = new Checkpointer({
     db,
     writer,
@@ -107,6 +109,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     await registry.delegations.load();
     await checkpoints.load();
     await federation.load();
+    await usage.load(toTimestamp(now()));
   } catch (error) {
     await writer.close();
     client.close();
@@ -122,6 +125,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     name: options.name ?? 'Kyodaku reference registry',
     origin,
     ...registry,
+    usage,
     log: { checkpoints, verifierKey: verifierKeyString(origin, rawPublicKey(keys.node.publicJwk)) },
     node: { kid: keys.node.kid, publicJwk: keys.node.publicJwk, signer: keys.node.signer },
     admin: { kid: keys.admin.kid, publicJwk: keys.admin.publicJwk },

@@ -7,6 +7,7 @@ import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
+import { EXIT_LABEL_INVALID, labelCommand } from './label.ts';
 import { logCommand } from './log.ts';
 import { EXIT_FAILURE, printError, usageError } from './output.ts';
 import { partyCommand } from './party.ts';
@@ -15,6 +16,7 @@ import { precrawlCommand } from './precrawl.ts';
 import { promptCheckCommand } from './prompt-check.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
+import { usageCommand } from './usage.ts';
 import { verifyCommand } from './verify.ts';
 import { verifyReceiptCommand } from './verify-receipt.ts';
 
@@ -26,7 +28,9 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
       'Kyodaku (許諾): opt-in consent records for AI.\n\n' +
         'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show,\n' +
         '                 key rotate|compromised|show\n' +
-        'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
+        'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE,\n' +
+        '                 usage declare FILE (labels: label verify FILE, label show NUMBER)\n' +
+        'Holders:         usage uses --holder ID, usage report --holder ID\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Interop:         export --format aipref|robots|tdmrep|cawg|rsl|odrl ID (signals from the records),\n' +
@@ -60,6 +64,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   exportCommand(program);
   importCommand(program);
   precrawlCommand(program);
+  usageCommand(program);
+  labelCommand(program);
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
       sub.exitOverride();
@@ -86,6 +92,8 @@ function commandPath(argv: readonly string[]): string {
 function failureCode(command: string, error: unknown): number {
   if (command.split(' ')[0] === 'check' || command.split(' ')[0] === 'prompt-check') return CHECK_EXIT.error;
   if (command === 'record import') return importExitCode(error);
+  // A label that does not verify (as opposed to one that could not be checked).
+  if (command === 'label verify' && process.exitCode === EXIT_LABEL_INVALID) return EXIT_LABEL_INVALID;
   return EXIT_FAILURE;
 }
 

@@ -104,17 +104,32 @@ export const Compensation = z
   )
   .meta({ id: 'Compensation' });
 
+const conditionTerms = {
+  attribution: z.strictObject({ required: z.boolean(), text: LangText.optional() }).optional(),
+  compensation: Compensation.optional(),
+  territory: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'))
+    .min(1)
+    .max(250)
+    .optional(),
+  contact: Contact.optional(),
+  note: LangText.optional(),
+};
+
+/** The terms that apply to one purpose of a record (spec/kyodaku.md §7.3, `by_purpose`). */
+export const PurposeConditions = z.strictObject(conditionTerms).meta({ id: 'PurposeConditions' });
+
 export const Conditions = z
   .strictObject({
-    attribution: z.strictObject({ required: z.boolean(), text: LangText.optional() }).optional(),
-    compensation: Compensation.optional(),
-    territory: z
-      .array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'))
-      .min(1)
-      .max(250)
+    ...conditionTerms,
+    /**
+     * Other terms per purpose: for a leaf, the entry of the leaf, else of its group, else of `all`
+     * replaces the members it names (spec/kyodaku.md §7.3).
+     */
+    by_purpose: z
+      .partialRecord(Purpose, PurposeConditions)
+      .refine((m) => Object.keys(m).length >= 1, 'at least one purpose')
       .optional(),
-    contact: Contact.optional(),
-    note: LangText.optional(),
   })
   .meta({ id: 'Conditions' });
 

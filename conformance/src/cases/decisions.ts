@@ -4,6 +4,18 @@ import { type Case, defineCases } from '../case.ts';
 import { type Context, decisionPath, type Published } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
 
+/** Common terms and others for one leaf (kyodaku.md §7.3, "Terms per purpose"). */
+const PER_PURPOSE = {
+  attribution: { required: true },
+  compensation: { model: 'free' as const },
+  by_purpose: {
+    'generate.character': {
+      compensation: { model: 'per-use' as const, currency: 'JPY', amount: '80', unit: 'image' },
+      territory: ['JP'],
+    },
+  },
+};
+
 const CONDITIONS = {
   attribution: { required: true },
   compensation: { model: 'per-use' as const, currency: 'JPY', amount: '50' },
@@ -81,6 +93,41 @@ const ONE_RECORD: {
       reasons: ['conditional'],
       records: [record],
       conditions: [{ record, conditions: CONDITIONS }],
+    }),
+  },
+  {
+    id: 'core-decide-conditions-per-purpose',
+    requirements: ['REQ-DECIDE-006'],
+    title: 'terms per purpose: the answer carries the conditions the record gives for the leaf asked',
+    type: 'character',
+    publish: { purposes: { all: 'conditional' }, conditions: PER_PURPOSE },
+    purpose: 'generate.character',
+    answer: (_, record) => ({
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [record],
+      conditions: [
+        {
+          record,
+          conditions: { attribution: { required: true }, ...PER_PURPOSE.by_purpose['generate.character'] },
+        },
+      ],
+    }),
+  },
+  {
+    id: 'core-decide-conditions-common',
+    requirements: ['REQ-DECIDE-006'],
+    title: 'terms per purpose: a leaf no by_purpose entry covers gets the common conditions',
+    type: 'character',
+    publish: { purposes: { all: 'conditional' }, conditions: PER_PURPOSE },
+    purpose: 'search',
+    answer: (_, record) => ({
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [record],
+      conditions: [
+        { record, conditions: { attribution: { required: true }, compensation: { model: 'free' } } },
+      ],
     }),
   },
 ];

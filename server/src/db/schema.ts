@@ -220,3 +220,68 @@ export const peerRefusals = sqliteTable(
 
 export type PeerRow = typeof peers.$inferSelect;
 export type ForeignObjectRow = typeof foreignObjects.$inferSelect;
+
+/**
+ * Usage declarations (spec/usage.md): one row per declaration, one per (item, cited record) with the
+ * record's issuer (the holder) and the compensation terms the record gave at the time, the manifest
+ * of a large declaration as received, and the labels the node issued with their revocation.
+ */
+export const usageDeclarations = sqliteTable(
+  'usage_declarations',
+  {
+    id: text('id').primaryKey(),
+    seq: integer('seq').notNull(),
+    declarant: text('declarant').notNull(),
+    /** JSON of the declaration's subject, period and revenue. */
+    subject: text('subject').notNull(),
+    periodFrom: text('period_from').notNull(),
+    periodUntil: text('period_until').notNull(),
+    revenue: text('revenue'),
+    items: integer('items').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('usage_declarations_declarant').on(t.declarant, t.seq)],
+);
+
+export const usageCitations = sqliteTable(
+  'usage_citations',
+  {
+    declaration: text('declaration').notNull(),
+    item: integer('item').notNull(),
+    record: text('record').notNull(),
+    holder: text('holder').notNull(),
+    purpose: text('purpose').notNull(),
+    /** JSON array of the item's identifiers. */
+    ids: text('ids').notNull(),
+    uses: integer('uses').notNull(),
+    /** JSON of the record's compensation terms for the purpose, when it had any. */
+    compensation: text('compensation'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.declaration, t.item, t.record] }),
+    index('usage_citations_holder').on(t.holder, t.declaration, t.item),
+    index('usage_citations_record').on(t.record),
+  ],
+);
+
+export const usageManifests = sqliteTable('usage_manifests', {
+  declaration: text('declaration').primaryKey(),
+  body: text('body').notNull(),
+});
+
+export const labels = sqliteTable(
+  'labels',
+  {
+    number: integer('number').primaryKey(),
+    id: text('id').notNull(),
+    declaration: text('declaration').notNull(),
+    validUntil: text('valid_until').notNull(),
+    revokedBy: text('revoked_by'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('labels_declaration').on(t.declaration)],
+);
+
+export type UsageDeclarationRow = typeof usageDeclarations.$inferSelect;
+export type UsageCitationRow = typeof usageCitations.$inferSelect;
+export type LabelRow = typeof labels.$inferSelect;

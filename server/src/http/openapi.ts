@@ -4,6 +4,7 @@
  */
 import { schemas } from '@kyodaku/client';
 import { z } from 'zod';
+import { usagePaths } from '../usage/openapi-paths.ts';
 
 type Json = Record<string, unknown>;
 
@@ -387,6 +388,7 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      ...usagePaths(),
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

@@ -55,9 +55,13 @@ export function problem(code: ErrorCode, detail?: string, extra?: Record<string,
 
 /** A KyodakuError as a problem object; an `id` in its detail (e.g. of a duplicate) becomes a member. */
 export function problemBodyOf(error: KyodakuError): Problem {
-  const detail = error.detail as { id?: unknown } | undefined;
+  const detail = error.detail as { id?: unknown; citations?: unknown } | undefined;
   const extra =
     detail && typeof detail === 'object' && typeof detail.id === 'string' ? { id: detail.id } : undefined;
+  // The failed citations of a usage declaration (spec/usage.md REQ-USAGE-012).
+  if (error.code === 'ERR_CITATION' && Array.isArray(detail?.citations)) {
+    return problemBody(error.code, error.message, { citations: detail.citations });
+  }
   return problemBody(error.code, error.message, extra);
 }
 

@@ -18,6 +18,7 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
       ...(node.federation === undefined ? [] : ['federation']),
       ...(node.generation === undefined ? [] : ['generation']),
       'interop',
+      'usage',
     ],
     log: {
       origin: node.origin,

@@ -61,11 +61,17 @@ export class RecordStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
   readonly #index: DecisionIndex;
+  readonly #withdrawn: Array<(recordId: string) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
+  }
+
+  /** Calls `listener` after a revocation or a supersession of a record is committed (usage labels). */
+  onWithdrawn(listener: (recordId: string) => void): void {
+    this.#withdrawn.push(listener);
   }
 
   async recordRow(id: string): Promise<RecordRow | undefined> {
@@ -151,7 +157,10 @@ export class RecordStore {
           stmts,
           after: () => {
             this.#index.addRecord(indexedRecordOf(obj.id, r, receivedAt));
-            if (target !== undefined) this.#index.markSuperseded(target.id, target.ids, effectiveAt);
+            if (target !== undefined) {
+              this.#index.markSuperseded(target.id, target.ids, effectiveAt);
+              for (const listener of this.#withdrawn) listener(target.id);
+            }
           },
         };
       },
@@ -220,7 +229,10 @@ export class RecordStore {
               .set({ revokedBy: obj.id, revokedAt: effectiveAt })
               .where(eq(records.id, r.record)),
           ],
-          after: () => this.#index.markRevoked(target.id, target.ids, effectiveAt),
+          after: () => {
+            this.#index.markRevoked(target.id, target.ids, effectiveAt);
+            for (const listener of this.#withdrawn) listener(target.id);
+          },
         };
       },
     });

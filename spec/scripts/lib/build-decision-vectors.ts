@@ -36,12 +36,24 @@ function rec(
 const terms = { compensation: { model: 'per-use' as const, currency: 'JPY', amount: '50' } };
 const AT = '2026-06-01T00:00:00Z';
 
+/** Common terms, other fees for training, and per-use fees and a territory for one leaf (§7.3). */
+const perPurpose = {
+  attribution: { required: true },
+  compensation: { model: 'free' as const },
+  by_purpose: {
+    train: { compensation: { model: 'flat-fee' as const, currency: 'JPY', amount: '100000' } },
+    'generate.character': { compensation: terms.compensation, territory: ['JP'] },
+  },
+};
+
 interface Expected {
   decision: Permission;
   reasons: Reason[];
   records: string[];
   disputed: boolean;
   conditionsFrom?: string[];
+  /** The conditions the answer carries, when the case is about which (kyodaku.md §7.3). */
+  conditions?: Array<{ record: string; conditions: Record<string, unknown> }>;
   leaves?: Record<string, Permission>;
 }
 
@@ -389,6 +401,67 @@ const cases: Case[] = [
     ],
     { at: '2026-07-01T00:00:00Z' },
     { decision: 'deny', reasons: ['denied'], records: [id(2)], disputed: false },
+  ],
+  [
+    "terms per purpose: the leaf's own by_purpose entry replaces the members it names",
+    ['REQ-DECIDE-006'],
+    [rec(1, { purposes: { all: 'conditional' }, conditions: perPurpose })],
+    { purpose: 'generate.character' },
+    {
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [id(1)],
+      disputed: false,
+      conditionsFrom: [id(1)],
+      conditions: [
+        {
+          record: id(1),
+          conditions: {
+            attribution: { required: true },
+            compensation: { model: 'per-use', currency: 'JPY', amount: '50' },
+            territory: ['JP'],
+          },
+        },
+      ],
+    },
+  ],
+  [
+    "terms per purpose: a leaf without an entry takes its group's",
+    ['REQ-DECIDE-006'],
+    [rec(1, { purposes: { all: 'conditional' }, conditions: perPurpose })],
+    { purpose: 'train.finetune' },
+    {
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [id(1)],
+      disputed: false,
+      conditionsFrom: [id(1)],
+      conditions: [
+        {
+          record: id(1),
+          conditions: {
+            attribution: { required: true },
+            compensation: { model: 'flat-fee', currency: 'JPY', amount: '100000' },
+          },
+        },
+      ],
+    },
+  ],
+  [
+    'terms per purpose: a leaf no entry covers takes the common conditions',
+    ['REQ-DECIDE-006'],
+    [rec(1, { purposes: { all: 'conditional' }, conditions: perPurpose })],
+    { purpose: 'search' },
+    {
+      decision: 'conditional',
+      reasons: ['conditional'],
+      records: [id(1)],
+      disputed: false,
+      conditionsFrom: [id(1)],
+      conditions: [
+        { record: id(1), conditions: { attribution: { required: true }, compensation: { model: 'free' } } },
+      ],
+    },
   ],
 ];
 

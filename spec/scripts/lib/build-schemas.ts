@@ -39,6 +39,17 @@ const EXPORTED = {
   PromptCheckResponse: schemas.PromptCheckResponse,
   PeerStatus: schemas.PeerStatus,
   PeerList: schemas.PeerList,
+  UsageDeclaration: schemas.UsageDeclaration,
+  UsageItem: schemas.UsageItem,
+  Label: schemas.Label,
+  LabelRevocation: schemas.LabelRevocation,
+  UsageReport: schemas.UsageReport,
+  DeclarationView: schemas.DeclarationView,
+  DeclarationList: schemas.DeclarationList,
+  UsageUseList: schemas.UsageUseList,
+  UsageReportResponse: schemas.UsageReportResponse,
+  LabelView: schemas.LabelView,
+  BusinessList: schemas.BusinessList,
 } as const;
 
 /** name -> JSON Schema document */

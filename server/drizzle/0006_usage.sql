@@ -1,0 +1,41 @@
+CREATE TABLE `labels` (
+	`number` integer PRIMARY KEY NOT NULL,
+	`id` text NOT NULL,
+	`declaration` text NOT NULL,
+	`valid_until` text NOT NULL,
+	`revoked_by` text,
+	`revoked_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `labels_declaration` ON `labels` (`declaration`);--> statement-breakpoint
+CREATE TABLE `usage_citations` (
+	`declaration` text NOT NULL,
+	`item` integer NOT NULL,
+	`record` text NOT NULL,
+	`holder` text NOT NULL,
+	`purpose` text NOT NULL,
+	`ids` text NOT NULL,
+	`uses` integer NOT NULL,
+	`compensation` text,
+	PRIMARY KEY(`declaration`, `item`, `record`)
+);
+--> statement-breakpoint
+CREATE INDEX `usage_citations_holder` ON `usage_citations` (`holder`,`declaration`,`item`);--> statement-breakpoint
+CREATE INDEX `usage_citations_record` ON `usage_citations` (`record`);--> statement-breakpoint
+CREATE TABLE `usage_declarations` (
+	`id` text PRIMARY KEY NOT NULL,
+	`seq` integer NOT NULL,
+	`declarant` text NOT NULL,
+	`subject` text NOT NULL,
+	`period_from` text NOT NULL,
+	`period_until` text NOT NULL,
+	`revenue` text,
+	`items` integer NOT NULL,
+	`received_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `usage_declarations_declarant` ON `usage_declarations` (`declarant`,`seq`);--> statement-breakpoint
+CREATE TABLE `usage_manifests` (
+	`declaration` text PRIMARY KEY NOT NULL,
+	`body` text NOT NULL
+);

@@ -1,0 +1,149 @@
+/**
+ * Labels (spec/usage.md §5): the node signs a label for an accepted declaration whose period has not
+ * ended, logs it with the declaration, and revokes it — a logged label revocation signed by the node —
+ * as soon as a record the declaration cites is revoked or superseded (REQ-USAGE-022), also for a
+ * revocation committed while the node was down (`reconcile` at start-up).
+ */
+import {
+  KyodakuError,
+  type Label,
+  type SignedObject,
+  type Signer,
+  signObject,
+  toTimestamp,
+} from '@kyodaku/client';
+import { and, eq, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import { labels, records, usageCitations } from '../db/schema.ts';
+import { groupState } from '../objects/job.ts';
+import type { ObjectLog } from '../objects/object-log.ts';
+import type { Citation } from './citations.ts';
+
+/** Longest validity of a label. */
+const MAX_LABEL_DAYS = 365;
+
+/** Labels revoked earlier in the same group commit. */
+const revokedInGroup = groupState(() => new Set<number>());
+
+function earliest(times: Iterable<string>): string {
+  let min: string | undefined;
+  for (const t of times) if (min === undefined || t < min) min = t;
+  return min!;
+}
+
+export class LabelIssuer {
+  readonly #objects: ObjectLog;
+  readonly #db: Db;
+  readonly #node: { kid: string; signer: Signer };
+
+  constructor(objects: ObjectLog, node: { kid: string; signer: Signer }) {
+    this.#objects = objects;
+    this.#db = objects.db;
+    this.#node = node;
+  }
+
+  /**
+   * The label of a declaration logged at `at` whose label will be log entry `number`: valid from
+   * `at` until the earliest of the period's end, the cited records' `valid_until` and a year; none
+   * when that is not after `at`.
+   */
+  async sign(
+    number: number,
+    declaration: SignedObject<'usage-declaration'>,
+    citations: readonly Citation[],
+    at: string,
+  ): Promise<SignedObject<'label'> | undefined> {
+    const d = declaration.payload;
+    const validUntil = earliest([
+      d.period.until,
+      toTimestamp(Date.parse(at) + MAX_LABEL_DAYS * 86_400_000),
+      ...citations.flatMap((c) => (c.validUntil === undefined ? [] : [c.validUntil])),
+    ]);
+    if (validUntil <= at) return undefined;
+    const payload: Label = {
+      kind: 'label',
+      v: 1,
+      node: this.#node.kid,
+      number: String(number),
+      declaration: declaration.id,
+      declarant: d.iss,
+      subject: d.subject,
+      scope: {
+        purposes: [...new Set(citations.map((c) => c.purpose))].sort() as Label['scope']['purposes'],
+        items: new Set(citations.map((c) => c.item)).size,
+        records: new Set(citations.map((c) => c.record)).size,
+      },
+      valid_from: at,
+      valid_until: validUntil,
+      issued_at: at,
+    };
+    return signObject('label', payload, this.#node.signer);
+  }
+
+  /** Revokes every label in force that cites the record (called after its withdrawal is committed). */
+  async revokeCiting(record: string, now: string): Promise<void> {
+    const rows = await this.#db
+      .selectDistinct({ number: labels.number, id: labels.id })
+      .from(labels)
+      .innerJoin(usageCitations, eq(usageCitations.declaration, labels.declaration))
+      .where(and(eq(usageCitations.record, record), isNull(labels.revokedBy)));
+    for (const row of rows) await this.#revoke(row.number, row.id, record, now);
+  }
+
+  /** Revokes the labels whose cited records were withdrawn while no revocation was made (start-up). */
+  async reconcile(now: string): Promise<void> {
+    const rows = await this.#db
+      .selectDistinct({ number: labels.number, id: labels.id, record: usageCitations.record })
+      .from(labels)
+      .innerJoin(usageCitations, eq(usageCitations.declaration, labels.declaration))
+      .innerJoin(records, eq(records.id, usageCitations.record))
+      .where(
+        and(isNull(labels.revokedBy), or(isNotNull(records.revokedBy), isNotNull(records.supersededBy))),
+      );
+    const done = new Set<number>();
+    for (const row of rows) {
+      if (done.has(row.number)) continue;
+      done.add(row.number);
+      await this.#revoke(row.number, row.id, row.record, now);
+    }
+  }
+
+  async #revoke(number: number, labelId: string, record: string, now: string): Promise<void> {
+    const revocation = await signObject(
+      'label-revocation',
+      {
+        kind: 'label-revocation',
+        v: 1,
+        node: this.#node.kid,
+        label: labelId,
+        number: String(number),
+        record,
+        issued_at: now,
+      },
+      this.#node.signer,
+    );
+    await this.#objects
+      .publish({
+        id: revocation.id,
+        plan: async (g) => {
+          const [row] = await this.#db.select().from(labels).where(eq(labels.number, number)).limit(1);
+          if (row?.revokedBy !== null || revokedInGroup(g).has(number)) {
+            throw new KyodakuError('ERR_CONFLICT', 'the label is already revoked');
+          }
+          revokedInGroup(g).add(number);
+          return {
+            objects: [{ id: revocation.id, kind: 'label-revocation', jws: revocation.jws, receivedAt: now }],
+            stmts: [
+              this.#db
+                .update(labels)
+                .set({ revokedBy: revocation.id, revokedAt: now })
+                .where(eq(labels.number, number)),
+            ],
+          };
+        },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof KyodakuError && error.code === 'ERR_CONFLICT')) throw error;
+      });
+  }
+}
