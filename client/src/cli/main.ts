@@ -33,7 +33,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'Holders:         usage uses --holder ID, usage report --holder ID\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
-        'Interop:         export --format aipref|robots|tdmrep|cawg|rsl|odrl ID (signals from the records),\n' +
+        'Interop:         export --format F ID (F: aipref, robots, tdmrep, tdm-policy, cawg, rsl, odrl),\n' +
         '                 import --format aipref|tdmrep|rsl|cawg FILE (unsigned drafts to review),\n' +
         '                 precrawl URL (robots.txt, headers, TDMRep and the registry: the strictest wins)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +

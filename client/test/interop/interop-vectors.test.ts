@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   cawgAssertionFor,
+  combine,
   type LeafPermissions,
   permissionsOfTdm,
   preferenceFor,
@@ -10,16 +11,18 @@ import {
   readPreference,
   readRsl,
   readTdmHeaders,
+  robotsLinesFor,
   tdmDeclarationFor,
   tdmHeadersFor,
 } from '../../src/interop/index.ts';
+import { PURPOSE_LEAVES, type PurposeLeaf } from '../../src/purposes.ts';
 
 interface Vector {
   tcId: number;
   requirements: string[];
   comment: string;
   flags: string[];
-  input: Record<string, unknown> & { direction: 'read' | 'write'; format: string };
+  input: Record<string, unknown> & { direction: 'read' | 'write' | 'combine'; format?: string };
   result: 'valid' | 'invalid';
   expected?: unknown;
 }
@@ -61,6 +64,8 @@ function write(input: Vector['input']): unknown {
   switch (input.format) {
     case 'aipref':
       return preferenceFor(leaves);
+    case 'robots':
+      return robotsLinesFor(input.paths as string[], leaves);
     case 'tdm':
       return tdmHeadersFor(
         tdmDeclarationFor(leaves, (input.policy as string | undefined) ?? 'https://unused.example/'),
@@ -81,6 +86,25 @@ describe('spec/vectors/interop.json', () => {
   it('counts its tests', () => expect(file.tests).toHaveLength(file.numberOfTests));
   for (const v of file.tests) {
     it(`tcId ${v.tcId}: ${v.comment} (${v.requirements.join(', ')})`, () => {
+      if (v.input.direction === 'combine') {
+        const given = v.input.registry as LeafPermissions;
+        const registry = Object.fromEntries(
+          PURPOSE_LEAVES.map((leaf) => [leaf, { decision: given[leaf] ?? 'deny', reasons: ['vector'] }]),
+        ) as unknown as Parameters<typeof combine>[0];
+        const signals = (v.input.signals as LeafPermissions[]).map((permissions, i) => ({
+          source: `signal ${i + 1}`,
+          said: 'vector',
+          permissions,
+        }));
+        const verdicts = combine(registry, signals);
+        const expected = v.expected as LeafPermissions;
+        expect(
+          Object.fromEntries(
+            Object.keys(expected).map((leaf) => [leaf, verdicts[leaf as PurposeLeaf].decision]),
+          ),
+        ).toEqual(expected);
+        return;
+      }
       if (v.input.direction === 'write') {
         expect(write(v.input)).toEqual(v.expected);
         return;
