@@ -177,16 +177,8 @@ export const generationCases: Case[] = defineCases([
         equal(m.decisions['generate.character']?.reasons, reasons, `reasons of ${item}`);
         for (const p of purposes) {
           const single = await ctx.decision([item], p, at);
-          const {
-            ids: _i,
-            purpose: _p,
-            at: _a,
-            leaves: _l,
-            origins: _o,
-            ...rest
-          } = single as typeof single & {
-            origins?: unknown;
-          };
+          // On a mirror both carry `origins` (REQ-GEN-006, federation.md REQ-FED-032).
+          const { ids: _i, purpose: _p, at: _a, leaves: _l, ...rest } = single;
           equal(m.decisions[p], rest, `the decision for ${item} / ${p} equals GET /v1/decision`);
         }
         const worst = ['deny', 'conditional', 'allow'].find((v) =>
