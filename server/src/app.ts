@@ -18,6 +18,8 @@ import { publicationRoutes } from './publish/routes.ts';
 import { revocationRoutes } from './records/revocation-routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
+import { apiCors } from './web/cors.ts';
+import { webRoutes } from './web/routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [
@@ -48,6 +50,9 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/healthz', 'GET'],
   ['/readyz', 'GET'],
   ['/metrics', 'GET'],
+  ['/', 'GET'],
+  ['/ui/app.js', 'GET'],
+  ['/ui/app.css', 'GET'],
 ];
 
 /**
@@ -59,6 +64,9 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
   const operations = createOps(node, ops);
   const app = new Hono()
     .use('*', operations.observe)
+    .use('/v1/*', apiCors)
+    .use('/.well-known/*', apiCors)
+    .use('/openapi.json', apiCors)
     .route('/', operations.routes)
     .use('*', operations.limit)
     .use('/v1/decision', singleReceipt(node, operations.receiptGate))
@@ -75,7 +83,8 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', generationRoutes(node))
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
-    .route('/', docsRoutes());
+    .route('/', docsRoutes())
+    .route('/', webRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);
   app.notFound(notFound);

@@ -1,0 +1,196 @@
+/**
+ * The web page in a real browser (Chromium through playwright-core): browse and search, a work's
+ * page, a party's page, the language switch, and verification of a record's signature, its
+ * inclusion proof and a receipt, run in the page with the bundled protocol library.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.ts';
+import { type ServedNode, servedNode } from './served-node.ts';
+
+let node: ServedNode;
+let browser: Browser;
+
+beforeAll(async () => {
+  [node, browser] = await Promise.all([servedNode(), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.close();
+});
+
+async function open(path = '/', lang: 'ja' | 'en' = 'ja'): Promise<Page> {
+  const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  (page as Page & { errors: string[] }).errors = errors;
+  await page.goto(`${node.url}${path}`);
+  await page.locator('main h1').waitFor();
+  return page;
+}
+
+const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
+
+describe('browse and search', () => {
+  it('serves the page in Japanese with the recent records of the log, and no console error', async () => {
+    const page = await open('/');
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    await expect
+      .poll(() => page.locator('main h1').textContent())
+      .toBe('作品・キャラクター・声・当事者を探す');
+    await page.locator('#recent li').first().waitFor();
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(5);
+    expect(await page.locator('#recent').textContent()).toContain('水瀬ひかりの声');
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it('finds a voice by its name in kana and kanji with the folding of prompt checks, by keyboard', async () => {
+    const page = await open('/');
+    for (const name of ['水瀬ひかり', 'ミナセヒカリ', 'minase hikari']) {
+      await page.getByLabel('名前または識別子').fill(name);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#results').textContent()).toContain('voice/minase-hikari');
+      expect(await page.locator('#results').textContent()).toContain('拒否');
+    }
+    // Keyboard only: tab to the first result's link and follow it.
+    await page.locator('#results a').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#decisions').waitFor();
+    expect(await page.locator('main h1').textContent()).toContain('作品');
+    // Focus moves to the new view's heading.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+
+  it('opens a work by identifier: decision per purpose, every record, its history, holder and origin', async () => {
+    const page = await open('/');
+    const first = await page.locator('#recent a.mono').first().textContent();
+    await page.getByLabel('名前または識別子').fill(first!);
+    await page.getByRole('button', { name: '検索' }).click();
+    await page.locator('#results a').first().click();
+    await page.locator('#decisions').waitFor();
+    expect(await page.locator('#decisions tbody tr').count()).toBe(12);
+    await page.locator('article.record').first().waitFor();
+    const card = await page.locator('article.record').first().textContent();
+    expect(card).toContain('権利者');
+    expect(card).toContain('記録元ノード');
+    expect(card).toContain('認証済み');
+    expect(await page.locator('#history li').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists every record naming a work in its history, each with its status', async () => {
+    const page = await open('/');
+    await page.getByLabel('名前または識別子').fill('葵');
+    await page.keyboard.press('Enter');
+    await page.locator('#results a').first().click();
+    await page.locator('#history').waitFor();
+    const statuses = await page.locator('#history .badge').allTextContents();
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('opens a party page from a record: names with their lang, attestations and records', async () => {
+    const page = await open('/');
+    await page.locator('#recent a').first().click();
+    await page.locator('article.record').waitFor();
+    await page.locator('article.record dd a[href^="#/party/"]').first().click();
+    await page.locator('#attestations').waitFor();
+    expect(await page.locator('main h1').textContent()).toContain('当事者');
+    expect(await page.locator('main li[lang="en"]').count()).toBe(1);
+    expect(await page.locator('article.record').count()).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('language', () => {
+  it('switches between Japanese and English everywhere, sets lang and keeps the choice', async () => {
+    const page = await open('/');
+    await page.getByLabel('言語 / Language').selectOption('en');
+    await expect
+      .poll(() => page.locator('main h1').textContent())
+      .toBe('Find works, characters, voices and parties');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('#site-nav').textContent()).toContain('Verify');
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.getByLabel('Language / 言語').selectOption('ja');
+    await expect
+      .poll(() => page.locator('main h1').textContent())
+      .toBe('作品・キャラクター・声・当事者を探す');
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+  });
+
+  it('marks a title in another language than the page with its own lang', async () => {
+    const page = await open('/', 'en');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.locator('#recent li').first().waitFor();
+    expect(await page.locator('#recent span[lang="en"]').count()).toBeGreaterThan(0);
+  });
+});
+
+describe('verify in the browser', () => {
+  it('verifies a record: signature, checkpoint, inclusion proof', async () => {
+    const page = await open('/');
+    await page.locator('#recent a').first().click();
+    await page.getByRole('button', { name: '検証' }).click();
+    await page.locator('#verify-summary').waitFor();
+    expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');
+    for (const check of ['checkSignature', 'checkCheckpoint', 'checkConsistency', 'checkInclusion']) {
+      expect(await page.locator(`[data-check="${check}"]`).getAttribute('data-ok')).toBe('true');
+    }
+  });
+
+  it('refuses a record whose payload was changed, and a checkpoint under another verifier key', async () => {
+    const page = await open('/');
+    await page.locator('#recent a').first().click();
+    await page.locator('textarea').waitFor();
+    const jws = await page.locator('textarea').inputValue();
+    const [h, p, s] = jws.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8'));
+    payload.purposes = { all: 'allow' };
+    const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
+    await page.locator('textarea').fill(forged);
+    await page.getByRole('button', { name: '検証' }).click();
+    await page.locator('#verify-summary').waitFor();
+    expect(await page.locator('#verify-summary').textContent()).toBe('検証に失敗しました。');
+    expect(await page.locator('[data-check="checkSignature"]').getAttribute('data-ok')).toBe('false');
+
+    await page.locator('textarea').fill(jws);
+    const vkey = page.getByLabel('ログの検証鍵（verifier key）');
+    const real = await vkey.inputValue();
+    const other = `${real.split('+')[0]}+00000000+AQ${'A'.repeat(42)}=`;
+    await vkey.fill(other);
+    await page.getByRole('button', { name: '検証' }).click();
+    await expect
+      .poll(() => page.locator('[data-check="checkCheckpoint"]').getAttribute('data-ok'))
+      .toBe('false');
+  });
+
+  it('verifies an uploaded receipt: the node signature and every ref in the evaluated tree', async () => {
+    const meta = await (await fetch(`${node.url}/.well-known/kyodaku`)).json();
+    expect(meta.log.origin).toBeTruthy();
+    const page = await open('/#/verify');
+    const first = await (await fetch(`${node.url}/v1/log/entries?limit=20`)).json();
+    const record = first.entries
+      .map((e: { jws: string }) => JSON.parse(Buffer.from(e.jws.split('.')[1]!, 'base64url').toString('utf8')))
+      .find((p: { kind: string }) => p.kind === 'record');
+    const answer = await (
+      await fetch(
+        `${node.url}/v1/decision?id=${encodeURIComponent(record.work.ids[0])}&purpose=train&receipt=1&nonce=browser-test-nonce-0001`,
+      )
+    ).text();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'answer.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(answer),
+    });
+    await expect.poll(() => page.locator('textarea').inputValue()).toMatch(/^eyJ/);
+    await page.getByRole('button', { name: '検証' }).click();
+    await page.locator('#verify-summary').waitFor();
+    expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');
+    expect(await page.locator('[data-check="checkReceiptRefs"]').getAttribute('data-ok')).toBe('true');
+  });
+});
