@@ -11,7 +11,9 @@ describe('platform.browser.ts against platform.ts', () => {
     fc.assert(
       fc.property(fc.array(bytes, { maxLength: 4 }), fc.string(), (parts, text) => {
         expect(browser.sha256(...parts)).toEqual(node.sha256(...parts));
-        expect(browser.sha512(parts[0] ?? new Uint8Array())).toEqual(node.sha512(parts[0] ?? new Uint8Array()));
+        expect(browser.sha512(parts[0] ?? new Uint8Array())).toEqual(
+          node.sha512(parts[0] ?? new Uint8Array()),
+        );
         expect(browser.sha256HexOfText(text)).toBe(node.sha256HexOfText(text));
         expect(browser.utf8Length(text)).toBe(node.utf8Length(text));
       }),

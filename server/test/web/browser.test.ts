@@ -175,7 +175,9 @@ describe('verify in the browser', () => {
     const page = await open('/#/verify');
     const first = await (await fetch(`${node.url}/v1/log/entries?limit=20`)).json();
     const record = first.entries
-      .map((e: { jws: string }) => JSON.parse(Buffer.from(e.jws.split('.')[1]!, 'base64url').toString('utf8')))
+      .map((e: { jws: string }) =>
+        JSON.parse(Buffer.from(e.jws.split('.')[1]!, 'base64url').toString('utf8')),
+      )
       .find((p: { kind: string }) => p.kind === 'record');
     const answer = await (
       await fetch(
