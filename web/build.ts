@@ -3,8 +3,8 @@
  * library included (client/src/browser.ts), as one ES module, its CSS, and index.html. Run by the
  * root `prepare` and `prestart` scripts, and by the browser tests before they start a node.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { WEB_DIST } from './assets.ts';
@@ -28,10 +28,17 @@ const browserPlatform: Plugin = {
   },
 };
 
+/** Writes a file whole or not at all: a node serving the directory, or another build, never sees half of it. */
+async function writeWhole(path: string, contents: Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
 /** Builds the page into `outdir` (dist/ by default) and returns the directory. */
 export async function buildWeb(outdir: string = WEB_DIST): Promise<string> {
   await mkdir(outdir, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: [
       { in: join(here, 'src/main.ts'), out: 'app' },
       { in: join(here, 'src/app.css'), out: 'app' },
@@ -46,8 +53,10 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<string> {
     plugins: [browserPlatform],
     charset: 'utf8',
     logLevel: 'warning',
+    write: false,
   });
-  await copyFile(join(here, 'src/index.html'), join(outdir, 'index.html'));
+  for (const file of result.outputFiles) await writeWhole(join(outdir, basename(file.path)), file.contents);
+  await writeWhole(join(outdir, 'index.html'), await readFile(join(here, 'src/index.html')));
   return outdir;
 }
 

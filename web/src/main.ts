@@ -5,6 +5,7 @@
 import { h } from './dom.ts';
 import { type Lang, lang, type MessageKey, setLang, t } from './i18n.ts';
 import { partyView } from './views/party.ts';
+import { publishView } from './views/publish.ts';
 import { recordPage } from './views/record.ts';
 import { searchView } from './views/search.ts';
 import { verifyView } from './views/verify.ts';
@@ -18,11 +19,13 @@ const ROUTES: Record<string, View> = {
   party: (arg) => partyView(arg),
   record: (arg) => recordPage(arg),
   verify: () => verifyView(),
+  publish: () => publishView(),
 };
 
 const NAV: Array<[route: string, label: MessageKey]> = [
   ['', 'navSearch'],
   ['verify', 'navVerify'],
+  ['publish', 'navPublish'],
 ];
 
 /** `#/work/isbn%3A…?x=1` → ['work', 'isbn:…', {x: 1}]. */
