@@ -8,12 +8,12 @@ import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.KYODAKU_CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+export async function launchChromium(executablePath: string = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `no Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-ipafont-gothic" ` +
+      `no Chromium at ${executablePath}: install it with "apt-get install -y chromium fonts-ipafont-gothic" ` +
         '(.ci/run does) or set KYODAKU_CHROMIUM to a Chromium or Chrome binary',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }

@@ -6,6 +6,7 @@ import { buildWeb } from '@kyodaku/web/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webRoutes } from '../../src/web/routes.ts';
 import { makeNode, type TestNode } from '../helpers.ts';
+import { launchChromium } from './chromium.ts';
 
 let dist: string;
 let t: TestNode;
@@ -61,6 +62,14 @@ describe('the web page', () => {
   });
 });
 
+describe('the browser tests', () => {
+  it('fail, naming what to install, when there is no Chromium', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(
+      /no Chromium at \/nonexistent\/chromium: install it with "apt-get install -y chromium fonts-ipafont-gothic"/,
+    );
+  });
+});
+
 describe('CORS for the API', () => {
   it('lets any origin read the API, node metadata and the OpenAPI description', async () => {
     for (const path of [
@@ -88,6 +97,15 @@ describe('CORS for the API', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+  });
+
+  it('leaves an OPTIONS request that is not a preflight to its 405', async () => {
+    const response = await t.app.request('/v1/records', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://x.example' },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
   });
 
   it('exposes Location and Retry-After to scripts', async () => {
