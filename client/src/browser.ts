@@ -8,6 +8,7 @@ export * from './errors.ts';
 export * from './identifiers.ts';
 export * from './jcs.ts';
 export * from './jws.ts';
+export * from './key-change.ts';
 export * from './keys.ts';
 export * from './log/checkpoint.ts';
 export * from './log/merkle.ts';

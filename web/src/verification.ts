@@ -8,6 +8,7 @@
  */
 import {
   type Checkpoint,
+  checkKeyProof,
   decodeProof,
   keyIdOf,
   kindOfTyp,
@@ -16,6 +17,7 @@ import {
   objectIdOf,
   type PublicJwk,
   parseVerifierKey,
+  type schemas,
   verifyCheckpoint,
   verifyEntryInclusion,
   verifyObject,
@@ -72,11 +74,34 @@ function kindOf(jws: string): ObjectKind {
   return kind;
 }
 
-/** The issuer's registered key, read from its party registration, whose own signature is checked here. */
-async function issuerKey(iss: string): Promise<PublicJwk> {
-  const view = await getJson<{ jws: string }>(`/v1/parties/${encodeURIComponent(iss)}`);
-  const party = await verifyParty(view.jws);
-  return party.payload.key;
+/**
+ * The key `kid` of party `iss`: the key of its registration (self-signed), or one reached from it by
+ * key changes, each checked here: signed by the key before it, its proof signed by the new key.
+ */
+async function issuerKey(iss: string, kid: string): Promise<PublicJwk> {
+  const party = await verifyParty(
+    (await getJson<{ jws: string }>(`/v1/parties/${encodeURIComponent(iss)}`)).jws,
+  );
+  let key = party.payload.key;
+  let current = await keyIdOf(key);
+  if (current === kid) return key;
+  const held = await getJson<schemas.PartyKeys>(`/v1/parties/${encodeURIComponent(iss)}/keys`);
+  const changes = held.keys
+    .filter((k) => k.bound_by !== undefined)
+    .sort((a, b) => (a.bound_at ?? '').localeCompare(b.bound_at ?? ''));
+  for (const bound of changes) {
+    const view = await getJson<{ jws: string }>(`/v1/key-changes/${bound.bound_by}`);
+    const signer = key;
+    const change = await verifyObject(view.jws, 'key-change', (changeKid, payload) => {
+      if (changeKid !== current || payload.iss !== iss)
+        throw new Error('a key change not signed by the key before it');
+      return signer;
+    });
+    current = await checkKeyProof(change.payload, current);
+    key = change.payload.new_key;
+    if (current === kid) return key;
+  }
+  throw new Error(`${kid} is not a key of party ${iss}`);
 }
 
 /** Verifies the node's latest checkpoint and keeps it; a newer one must prove it extends the kept one. */
@@ -149,8 +174,9 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
       verified = await verifyObject(jws, kind, () => meta.node.key);
     } else {
       const iss = (payloadOf(jws) as { iss?: unknown } | undefined)?.iss;
-      if (typeof iss !== 'string') throw new Error('no issuer');
-      const key = await issuerKey(iss);
+      const kid = payloadOf(`.${jws.split('.')[0] ?? ''}`)?.kid;
+      if (typeof iss !== 'string' || typeof kid !== 'string') throw new Error('no issuer or no kid');
+      const key = await issuerKey(iss, kid);
       verified = await verifyObject(jws, kind, () => key);
     }
     return [verified, `id ${await objectIdOf(jws)}`];

@@ -3,6 +3,14 @@
  * page, a party's page, the language switch, and verification of a record's signature, its
  * inclusion proof and a receipt, run in the page with the bundled protocol library.
  */
+import {
+  createRecord,
+  generateKeyPair,
+  importSigner,
+  signKeyChange,
+  signObject,
+  toTimestamp,
+} from '@kyodaku/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium.ts';
@@ -167,6 +175,34 @@ describe('verify in the browser', () => {
     await expect
       .poll(() => page.locator('[data-check="checkCheckpoint"]').getAttribute('data-ok'))
       .toBe('false');
+  });
+
+  it('verifies a record signed with a key its party changed to, checking the key change too', async () => {
+    const party = await node.t.party();
+    const fresh = await generateKeyPair();
+    const newSigner = await importSigner(fresh.privateJwk);
+    const change = await signKeyChange({
+      iss: party.id,
+      oldSigner: party.signer,
+      newSigner,
+      newKey: fresh.publicJwk,
+      issued_at: toTimestamp(Date.now() - 30_000),
+    });
+    expect((await node.t.postJws('/v1/key-changes', change.jws)).status).toBe(201);
+    const record = await signObject(
+      'record',
+      createRecord({
+        iss: party.id,
+        work: { type: 'work', ids: ['url:https://rotated.example/1'] },
+        purposes: { all: 'deny' },
+      }),
+      newSigner,
+    );
+    expect((await node.t.postJws('/v1/records', record.jws)).status).toBe(201);
+    const page = await open(`/#/record/${record.id}`);
+    await page.getByRole('button', { name: '検証' }).click();
+    await page.locator('#verify-summary').waitFor();
+    expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');
   });
 
   it('verifies an uploaded receipt: the node signature and every ref in the evaluated tree', async () => {
