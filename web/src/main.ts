@@ -14,7 +14,7 @@ import { workView } from './views/work.ts';
 type View = (arg: string, query: URLSearchParams) => Promise<HTMLElement[]>;
 
 const ROUTES: Record<string, View> = {
-  '': (_, q) => searchView(q.get('q') ?? ''),
+  '': (_, q) => searchView(q.get('q') ?? '', q.get('before')),
   work: (arg) => workView(arg),
   party: (arg) => partyView(arg),
   record: (arg) => recordPage(arg),

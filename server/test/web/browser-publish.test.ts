@@ -156,6 +156,30 @@ describe('publish with a key kept in the browser', () => {
     expect(work.records[0].record.work.titles).toEqual({ ja: '声, その一', en: 'Voice one' });
   });
 
+  it('browses the log a page at a time once it holds more than a page', async () => {
+    await page.goto(`${node.url}/#/publish`);
+    await page.locator('#catalogue').waitFor();
+    const drafts = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        work: { type: 'work', ids: [`url:https://browser.example/many/${i}`] },
+        purposes: { all: 'deny' },
+      }),
+    );
+    await page.locator('#catalogue').setInputFiles({
+      name: 'many.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(drafts.join('\n')),
+    });
+    await page.getByRole('button', { name: '署名して一括公開' }).click();
+    await expect
+      .poll(() => page.locator('#import-summary').textContent())
+      .toBe('完了: 受理 40 件、拒否 0 件');
+    await page.goto(`${node.url}/#/`);
+    await page.locator('#older').click();
+    await expect.poll(() => page.locator('#recent-h + p').textContent()).toMatch(/^ログの 0〜\d+ 番目$/);
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+  });
+
   it('never sent the private key', async () => {
     const d = await page.evaluate(() => JSON.parse(localStorage.getItem('kyodaku.key')!).d as string);
     expect(d).toMatch(/^[A-Za-z0-9_-]{43}$/);

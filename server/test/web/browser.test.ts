@@ -57,6 +57,18 @@ describe('browse and search', () => {
     expect(errorsOf(page)).toEqual([]);
   });
 
+  it('browses older parts of the log', async () => {
+    const { entries } = await (await fetch(`${node.url}/v1/log/entries?limit=20`)).json();
+    const records = entries.filter((e: { jws: string }) =>
+      Buffer.from(e.jws.split('.')[0]!, 'base64url').toString().includes('kyodaku-record+jws'),
+    ).length;
+    expect(records).toBeGreaterThan(0);
+    const page = await open('/#/?before=20');
+    await expect.poll(() => page.locator('#recent-h + p').textContent()).toBe('ログの 0〜19 番目');
+    expect(await page.locator('#recent li').count()).toBe(records);
+    expect(await page.locator('#older').count()).toBe(0);
+  });
+
   it('finds a voice by its name in kana and kanji with the folding of prompt checks, by keyboard', async () => {
     const page = await open('/');
     for (const name of ['水瀬ひかり', 'ミナセヒカリ', 'minase hikari']) {

@@ -11,7 +11,8 @@ const RECENT = 50;
 
 export const workHref = (id: string) => `#/work/${encodeURIComponent(id)}`;
 
-export async function searchView(query: string): Promise<HTMLElement[]> {
+/** `before`: browse the log's records below that index (the latest without it). */
+export async function searchView(query: string, before: string | null = null): Promise<HTMLElement[]> {
   const input = h('input', {
     type: 'search',
     id: 'q',
@@ -39,7 +40,7 @@ export async function searchView(query: string): Promise<HTMLElement[]> {
     h('p', { id: 'q-hint', class: 'hint muted' }, t('searchHint')),
   ];
   if (query !== '') parts.push(await results(query));
-  parts.push(await recentRecords());
+  parts.push(await recentRecords(before === null ? undefined : Number(before)));
   return parts;
 }
 
@@ -98,7 +99,7 @@ async function nameMatches(query: string): Promise<HTMLElement[]> {
   return items;
 }
 
-async function recentRecords(): Promise<HTMLElement> {
+async function recentRecords(before: number | undefined): Promise<HTMLElement> {
   const section = h(
     'section',
     { 'aria-labelledby': 'recent-h' },
@@ -106,9 +107,12 @@ async function recentRecords(): Promise<HTMLElement> {
   );
   try {
     const size = checkpointSize(await getText('/v1/log/checkpoint'));
-    const after = size > RECENT ? `&after=${size - RECENT - 1}` : '';
+    const end =
+      before !== undefined && Number.isSafeInteger(before) && before >= 0 && before < size ? before : size;
+    const start = Math.max(0, end - RECENT);
+    const after = start > 0 ? `&after=${start - 1}` : '';
     const page = await getJson<{ entries: Array<{ index: number; jws: string }> }>(
-      `/v1/log/entries?limit=${RECENT}${after}`,
+      `/v1/log/entries?limit=${end - start || 1}${after}`,
     );
     const rows: HTMLElement[] = [];
     for (const entry of [...page.entries].reverse()) {
@@ -128,7 +132,12 @@ async function recentRecords(): Promise<HTMLElement> {
         ),
       );
     }
-    section.append(rows.length === 0 ? h('p', {}, t('noRecords')) : h('ul', { id: 'recent' }, rows));
+    section.append(
+      h('p', { class: 'muted' }, t('logRange', { from: start, to: Math.max(start, end - 1) })),
+      rows.length === 0 ? h('p', {}, t('noRecords')) : h('ul', { id: 'recent' }, rows),
+    );
+    if (start > 0)
+      section.append(h('p', {}, h('a', { href: `#/?before=${start}`, id: 'older' }, t('olderEntries'))));
   } catch (error) {
     section.append(errorBox(error));
   }
