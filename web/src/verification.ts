@@ -154,6 +154,9 @@ const VIEW_PATH: Partial<Record<ObjectKind, string>> = {
   record: '/v1/records/',
   revocation: '/v1/revocations/',
   attestation: '/v1/attestations/',
+  'attestation-revocation': '/v1/attestations/revocations/',
+  'key-change': '/v1/key-changes/',
+  'key-compromise': '/v1/key-compromises/',
 };
 
 /** Every check of a pasted or stored object (a record, party, revocation, attestation or receipt). */

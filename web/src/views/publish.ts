@@ -6,7 +6,7 @@
 import { createParty, createRevocation, type schemas, signObject } from '@kyodaku/client/browser';
 import { ApiError, getJson, postJws } from '../api.ts';
 import { announce, badge, errorBox, h, idLink, langText } from '../dom.ts';
-import { t } from '../i18n.ts';
+import { t, word } from '../i18n.ts';
 import { forgetKey, generateKey, type HeldKey, heldKey, importKey } from '../keystore.ts';
 import type { RecordView } from '../objects.ts';
 import { importPanel } from './import.ts';
@@ -130,7 +130,7 @@ function registerPanel(held: HeldKey): HTMLElement {
   const role = h(
     'select',
     { id: 'party-role' },
-    ['rights-holder', 'performer', 'agency'].map((r) => h('option', { value: r }, r)),
+    ['rights-holder', 'performer', 'agency'].map((r) => h('option', { value: r }, word(r))),
   );
   const out = h('div', {});
   return h(
