@@ -55,6 +55,13 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('creates a record from the form, and the record verifies in the browser', async () => {
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+          .filter((e) => e.labels?.length === 0)
+          .map((e) => e.id),
+      ),
+    ).toEqual([]);
     const form = page.locator('form.record-form').first();
     await form.getByLabel('識別子（1行に1つ）').fill('url:https://browser.example/works/1');
     await form.getByLabel('題名（日本語）').fill('ブラウザの本');

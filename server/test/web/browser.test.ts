@@ -124,6 +124,34 @@ describe('browse and search', () => {
   });
 });
 
+/** The ids of form controls with no label (neither a <label> nor aria-label). */
+const unlabelled = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+      .filter((e) => e.labels?.length === 0 && !e.getAttribute('aria-label'))
+      .map((e) => e.id || e.outerHTML),
+  );
+
+describe('accessibility', () => {
+  it('labels every form control on the search, record and verify pages', async () => {
+    const page = await open('/');
+    expect(await unlabelled(page)).toEqual([]);
+    await page.locator('#recent a').first().click();
+    await page.locator('textarea').waitFor();
+    expect(await unlabelled(page)).toEqual([]);
+    await page.goto(`${node.url}/#/verify`);
+    await page.locator('textarea').waitFor();
+    expect(await unlabelled(page)).toEqual([]);
+  });
+
+  it('offers a skip link to the content as the first stop of the keyboard', async () => {
+    const page = await open('/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('skip-link');
+    expect(await page.locator('#skip-link').textContent()).toBe('本文へ移動');
+  });
+});
+
 describe('language', () => {
   it('switches between Japanese and English everywhere, sets lang and keeps the choice', async () => {
     const page = await open('/');
