@@ -70,6 +70,7 @@ describe('publish with a key kept in the browser', () => {
     await choosePurpose(form, 'search', 'allow');
     await choosePurpose(form, 'input.index', 'conditional');
     await form.getByLabel('クレジット表記の文言').fill('©ブラウザ出版');
+    await form.getByLabel('地域').fill('jp, us');
     await form.getByRole('button', { name: '署名して公開' }).click();
     await page.waitForURL(/#\/record\//);
     await page.locator('article.record').waitFor();
@@ -77,6 +78,10 @@ describe('publish with a key kept in the browser', () => {
     const view = await api(`/v1/records/${id}`);
     expect(view.record.iss).toBe(kid);
     expect(view.record.purposes).toEqual({ train: 'deny', search: 'allow', 'input.index': 'conditional' });
+    expect(view.record.conditions).toEqual({
+      attribution: { required: true, text: { ja: '©ブラウザ出版' } },
+      territory: ['JP', 'US'],
+    });
     await page.getByRole('button', { name: '検証' }).click();
     await page.locator('#verify-summary').waitFor();
     expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');

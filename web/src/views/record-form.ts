@@ -89,6 +89,7 @@ export function recordForm(
   const amount = input(r?.conditions?.compensation?.amount);
   const currency = input(r?.conditions?.compensation?.currency ?? 'JPY');
   const note = input(r?.conditions?.note?.ja);
+  const territory = input(r?.conditions?.territory?.join(', '));
   const status = h('p', { role: 'status', class: 'form-status' });
 
   function payload(): Record_ {
@@ -107,6 +108,11 @@ export function recordForm(
       };
     }
     if (note.value.trim()) conditions.note = { ja: note.value.trim() };
+    const countries = territory.value
+      .split(/[,\s]+/)
+      .map((x) => x.trim().toUpperCase())
+      .filter((x) => x !== '');
+    if (countries.length > 0) conditions.territory = countries;
     const aliasList = lines(aliases.value);
     return createRecord({
       iss,
@@ -184,6 +190,7 @@ export function recordForm(
       field(`${prefix}-model`, 'compensationModel', model),
       field(`${prefix}-amount`, 'amount', amount),
       field(`${prefix}-currency`, 'currency', currency),
+      field(`${prefix}-territory`, 'territory', territory, 'JP, US, …'),
       field(`${prefix}-note`, 'noteText', note),
     ),
     h('button', { type: 'submit' }, t(submitLabel)),
