@@ -1,7 +1,7 @@
 /**
  * Verification in the browser with the protocol library: an object's signature (the issuer's key
- * from its self-signed party registration, or the node key), the node's checkpoint under a verifier
- * key the user can replace, consistency with the last checkpoint this browser accepted, and the
+ * from its self-signed party registration and key changes, or the node key named by the verifier
+ * key), the node's checkpoint under that verifier key, which the user can replace, consistency with the last checkpoint this browser accepted, and the
  * object's inclusion proof against that checkpoint; for a receipt, its signature and every ref's
  * inclusion under the tree it was evaluated at. Only the checks run here decide; the server's
  * answers are data.
@@ -25,7 +25,7 @@ import {
   verifyReceipt,
   verifyTreeConsistency,
 } from '@kyodaku/client/browser';
-import { getJson, getText, wellKnown } from './api.ts';
+import { getJson, getText } from './api.ts';
 import type { MessageKey } from './i18n.ts';
 import { payloadOf } from './objects.ts';
 
@@ -44,6 +44,15 @@ interface Kept {
 
 function b64(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes));
+}
+
+/**
+ * The node key named by the log's verifier key (REQ-API-070: the log is signed with the node key):
+ * receipts and attestations are checked under the key the user trusts, not the one the node says.
+ */
+function nodeKeyOf(vkey: string): PublicJwk {
+  const x = b64(parseVerifierKey(vkey).publicKey).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return { kty: 'OKP', crv: 'Ed25519', x };
 }
 
 /** One canonical base64 hash, refused as a proof hash would be. */
@@ -168,13 +177,13 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
     return [k, k];
   });
   if (kind === undefined) return checks;
-  const meta = await wellKnown();
   const signed = await step(checks, 'checkSignature', async () => {
     let verified: { id: string };
     if (kind === 'party') verified = await verifyParty(jws);
-    else if (kind === 'receipt') verified = await verifyReceipt(jws, meta.node.key);
+    else if (kind === 'receipt') verified = await verifyReceipt(jws, nodeKeyOf(vkey));
     else if (kind === 'attestation' || kind === 'attestation-revocation') {
-      verified = await verifyObject(jws, kind, () => meta.node.key);
+      const nodeKey = nodeKeyOf(vkey);
+      verified = await verifyObject(jws, kind, () => nodeKey);
     } else {
       const iss = (payloadOf(jws) as { iss?: unknown } | undefined)?.iss;
       const kid = payloadOf(`.${jws.split('.')[0] ?? ''}`)?.kid;

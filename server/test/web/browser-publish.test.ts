@@ -89,8 +89,8 @@ describe('publish with a key kept in the browser', () => {
 
   it('shows what a form cannot sign, without sending anything', async () => {
     await page.goto(`${node.url}/#/publish`);
+    await page.locator('#mine-h').waitFor();
     const form = page.locator('form.record-form').first();
-    await form.waitFor();
     const before = sent.length;
     await form.getByLabel('識別子（1行に1つ）').fill('isbn:123');
     await choosePurpose(form, 'train', 'deny');
@@ -101,7 +101,8 @@ describe('publish with a key kept in the browser', () => {
 
   it('supersedes the record with a form filled from it', async () => {
     await page.goto(`${node.url}/#/publish`);
-    const mine = page.locator('article.card[data-record]');
+    await page.locator('#mine-h').waitFor();
+    const mine = page.locator('section[aria-labelledby="mine-h"] article[data-record]');
     await mine.first().waitFor();
     const oldId = await mine.first().getAttribute('data-record');
     await mine.first().getByRole('button', { name: 'この記録を置き換える' }).click();
@@ -118,7 +119,8 @@ describe('publish with a key kept in the browser', () => {
 
   it('revokes the record with a reason', async () => {
     await page.goto(`${node.url}/#/publish`);
-    const mine = page.locator('article.card[data-record]');
+    await page.locator('#mine-h').waitFor();
+    const mine = page.locator('section[aria-labelledby="mine-h"] article[data-record]');
     await mine.first().waitFor();
     const id = (await mine.first().getAttribute('data-record'))!;
     await mine.first().getByLabel('取り消しの理由').fill('契約終了');

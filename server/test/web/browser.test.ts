@@ -10,6 +10,7 @@ import {
   signKeyChange,
   signObject,
   toTimestamp,
+  verifierKeyString,
 } from '@kyodaku/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,14 @@ async function open(path = '/', lang: 'ja' | 'en' = 'ja'): Promise<Page> {
   return page;
 }
 
+/** Searches as a user does, and waits until the page shows the results of that query. */
+async function search(page: Page, text: string, submit: 'enter' | 'click' = 'enter'): Promise<void> {
+  await page.getByLabel('名前または識別子').fill(text);
+  if (submit === 'enter') await page.keyboard.press('Enter');
+  else await page.getByRole('button', { name: '検索' }).click();
+  await page.locator(`main:not([aria-busy]) section[data-query="${text}"]`).waitFor();
+}
+
 const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
 
 describe('browse and search', () => {
@@ -72,9 +81,8 @@ describe('browse and search', () => {
   it('finds a voice by its name in kana and kanji with the folding of prompt checks, by keyboard', async () => {
     const page = await open('/');
     for (const name of ['水瀬ひかり', 'ミナセヒカリ', 'minase hikari']) {
-      await page.getByLabel('名前または識別子').fill(name);
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('#results').textContent()).toContain('voice/minase-hikari');
+      await search(page, name);
+      expect(await page.locator('#results').textContent()).toContain('voice/minase-hikari');
       expect(await page.locator('#results').textContent()).toContain('拒否');
     }
     // Keyboard only: tab to the first result's link and follow it.
@@ -89,8 +97,7 @@ describe('browse and search', () => {
   it('opens a work by identifier: decision per purpose, every record, its history, holder and origin', async () => {
     const page = await open('/');
     const first = await page.locator('#recent a.mono').first().textContent();
-    await page.getByLabel('名前または識別子').fill(first!);
-    await page.getByRole('button', { name: '検索' }).click();
+    await search(page, first!, 'click');
     await page.locator('#results a').first().click();
     await page.locator('#decisions').waitFor();
     expect(await page.locator('#decisions tbody tr').count()).toBe(12);
@@ -104,8 +111,7 @@ describe('browse and search', () => {
 
   it('lists every record naming a work in its history, each with its status', async () => {
     const page = await open('/');
-    await page.getByLabel('名前または識別子').fill('葵');
-    await page.keyboard.press('Enter');
+    await search(page, '葵');
     await page.locator('#results a').first().click();
     await page.locator('#history').waitFor();
     const statuses = await page.locator('#history .badge').allTextContents();
@@ -270,5 +276,15 @@ describe('verify in the browser', () => {
     await page.locator('#verify-summary').waitFor();
     expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');
     expect(await page.locator('[data-check="checkReceiptRefs"]').getAttribute('data-ok')).toBe('true');
+
+    // Under a verifier key the user names instead, the receipt's node signature no longer verifies.
+    const other = (await generateKeyPair()).publicJwk;
+    await page
+      .getByLabel('ログの検証鍵（verifier key）')
+      .fill(verifierKeyString(meta.log.origin, new Uint8Array(Buffer.from(other.x, 'base64url'))));
+    await page.getByRole('button', { name: '検証' }).click();
+    await expect
+      .poll(() => page.locator('[data-check="checkSignature"]').getAttribute('data-ok'))
+      .toBe('false');
   });
 });

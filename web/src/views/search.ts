@@ -47,7 +47,7 @@ export async function searchView(query: string, before: string | null = null): P
 async function results(query: string): Promise<HTMLElement> {
   const section = h(
     'section',
-    { 'aria-labelledby': 'results-h' },
+    { 'aria-labelledby': 'results-h', 'data-query': query },
     h('h2', { id: 'results-h' }, t('searchResults')),
   );
   const items: HTMLElement[] = [];
