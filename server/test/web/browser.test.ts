@@ -106,6 +106,10 @@ describe('browse and search', () => {
     expect(card).toContain('権利者');
     expect(card).toContain('記録元ノード');
     expect(card).toContain('認証済み');
+    const nodeId = (await (await fetch(`${node.url}/.well-known/kyodaku`)).json()).node.id as string;
+    expect(
+      await page.locator('article.record').first().locator('ul.attestations li').first().textContent(),
+    ).toContain(nodeId.slice(0, 12));
     expect(await page.locator('#history li').count()).toBeGreaterThanOrEqual(1);
   });
 

@@ -57,16 +57,25 @@ export function purposesTable(purposes: Record<string, string>): HTMLTableElemen
 export function holderFacts(party: schemas.PartyView | undefined, iss: string): HTMLElement {
   if (party === undefined) return h('span', {}, idLink(`#/party/${iss}`, iss));
   return h(
-    'span',
-    {},
+    'div',
+    { class: 'holder' },
     h('a', { href: `#/party/${iss}` }, langText(party.party.names, iss)),
     ' ',
     badge(party.status),
-    ' ',
     h(
-      'span',
-      { class: 'muted' },
-      `${t('attestations')}: ${party.attestations.filter((a) => !a.revoked).length}`,
+      'ul',
+      { class: 'attestations', 'aria-label': t('attestations') },
+      party.attestations.map((a) =>
+        h(
+          'li',
+          {},
+          `${t('attestations')}: ${t('node')} `,
+          h('code', { title: a.attestation.node }, `${a.attestation.node.slice(0, 12)}…`),
+          ` ${word(a.attestation.role)}, ${a.attestation.issued_at}`,
+          a.attestation.expires_at ? `, ${t('expires')} ${a.attestation.expires_at}` : '',
+          a.revoked ? [' ', badge('revoked')] : '',
+        ),
+      ),
     ),
   );
 }
