@@ -3,6 +3,7 @@
  * a record created, superseded and revoked, and a catalogue imported in bulk — and the private key
  * never in any request.
  */
+import { generateKeyPair } from '@kyodaku/client';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium.ts';
@@ -192,6 +193,26 @@ describe('publish with a key kept in the browser', () => {
     await page.locator('#older').click();
     await expect.poll(() => page.locator('#recent-h + p').textContent()).toMatch(/^ログの 0〜\d+ 番目$/);
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+  });
+
+  it('imports a private JWK as `kyodaku keygen` writes it, and refuses one whose x is not the key of d', async () => {
+    const other = await browser.newContext({ locale: 'ja-JP' });
+    const fresh = await other.newPage();
+    await fresh.goto(`${node.url}/#/publish`);
+    await fresh.locator('#key-import').waitFor();
+    const a = await generateKeyPair();
+    const b = await generateKeyPair();
+    await fresh
+      .getByLabel('鍵を読み込む（秘密 JWK）')
+      .fill(JSON.stringify({ ...a.privateJwk, x: b.publicJwk.x }));
+    await fresh.getByRole('button', { name: '読み込む' }).click();
+    await expect
+      .poll(() => fresh.locator('[role="alert"]').textContent())
+      .toContain('x is not the public key of d');
+    await fresh.getByLabel('鍵を読み込む（秘密 JWK）').fill(JSON.stringify({ ...a.privateJwk, kid: a.kid }));
+    await fresh.getByRole('button', { name: '読み込む' }).click();
+    await expect.poll(() => fresh.locator('#my-kid').textContent()).toBe(a.kid);
+    await other.close();
   });
 
   it('never sent the private key', async () => {
