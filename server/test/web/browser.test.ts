@@ -113,6 +113,16 @@ describe('browse and search', () => {
     expect(await page.locator('#history li').count()).toBeGreaterThanOrEqual(1);
   });
 
+  it('takes a bare URL or ISBN as the identifier it names', async () => {
+    const page = await open('/');
+    await search(page, 'https://gekko.example/anime/hoshi-no-umi/*');
+    expect(await page.locator('#results a').first().textContent()).toBe(
+      'url:https://gekko.example/anime/hoshi-no-umi/*',
+    );
+    await search(page, '978-4-08-872509-3');
+    expect(await page.locator('#results a').first().textContent()).toBe('isbn:9784088725093');
+  });
+
   it('lists every record naming a work in its history, each with its status', async () => {
     const page = await open('/');
     await search(page, '葵');

@@ -44,6 +44,13 @@ export async function searchView(query: string, before: string | null = null): P
   return parts;
 }
 
+/** The identifier a query names: `scheme:value`, or a bare URL or ISBN with its scheme added. */
+function identifierOf(query: string): string | undefined {
+  if (/^https?:\/\//i.test(query)) return tryNormalizeIdentifier(`url:${query}`);
+  if (/^(97[89])?[0-9][0-9-]{8,15}[0-9Xx]$/.test(query)) return tryNormalizeIdentifier(`isbn:${query}`);
+  return query.includes(':') ? tryNormalizeIdentifier(query) : undefined;
+}
+
 async function results(query: string): Promise<HTMLElement> {
   const section = h(
     'section',
@@ -54,7 +61,7 @@ async function results(query: string): Promise<HTMLElement> {
   if (RECORD_ID.test(query))
     items.push(h('li', {}, t('recordTitle'), ' ', idLink(`#/record/${query}`, query)));
   if (PARTY_ID.test(query)) items.push(h('li', {}, t('partyTitle'), ' ', idLink(`#/party/${query}`, query)));
-  const id = query.includes(':') ? tryNormalizeIdentifier(query) : undefined;
+  const id = identifierOf(query);
   if (id !== undefined) items.push(h('li', {}, t('workTitle'), ' ', h('a', { href: workHref(id) }, id)));
   if (items.length === 0) {
     try {
