@@ -191,6 +191,18 @@ describe('language', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
   });
 
+  it('redraws the page it is on in the other language: a work page in English', async () => {
+    const page = await open(`/#/work/${encodeURIComponent('kyodaku:seiran.example/voice/minase-hikari')}`);
+    await page.locator('#decisions').waitFor();
+    expect(await page.locator('#decisions-h').textContent()).toBe('目的ごとの現在の判定');
+    await page.getByLabel('言語 / Language').selectOption('en');
+    await expect.poll(() => page.locator('#decisions-h').textContent()).toBe('Current decision per purpose');
+    expect(await page.locator('#decisions tr[data-purpose="generate.voice"] th').textContent()).toContain(
+      'imitating a voice',
+    );
+    expect(await page.locator('article.record h3 span[lang]').first().getAttribute('lang')).toBe('en');
+  });
+
   it('marks a title in another language than the page with its own lang', async () => {
     const page = await open('/', 'en');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
