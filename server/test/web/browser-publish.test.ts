@@ -70,7 +70,8 @@ describe('publish with a key kept in the browser', () => {
     await choosePurpose(form, 'train', 'deny');
     await choosePurpose(form, 'search', 'allow');
     await choosePurpose(form, 'input.index', 'conditional');
-    await form.getByLabel('クレジット表記の文言').fill('©ブラウザ出版');
+    await form.getByLabel('クレジット表記の文言', { exact: true }).fill('©ブラウザ出版');
+    await form.getByLabel('クレジット表記の文言（英語）').fill('© Browser Publishing');
     await form.getByLabel('地域').fill('jp, us');
     await form.getByRole('button', { name: '署名して公開' }).click();
     await page.waitForURL(/#\/record\//);
@@ -80,7 +81,7 @@ describe('publish with a key kept in the browser', () => {
     expect(view.record.iss).toBe(kid);
     expect(view.record.purposes).toEqual({ train: 'deny', search: 'allow', 'input.index': 'conditional' });
     expect(view.record.conditions).toEqual({
-      attribution: { required: true, text: { ja: '©ブラウザ出版' } },
+      attribution: { required: true, text: { ja: '©ブラウザ出版', en: '© Browser Publishing' } },
       territory: ['JP', 'US'],
     });
     await page.getByRole('button', { name: '検証' }).click();

@@ -46,6 +46,14 @@ function select(options: Array<[value: string, label: string]>, value = ''): HTM
   return el;
 }
 
+/** `{ja, en}` from two text fields, without the empty ones; undefined when both are empty. */
+function bilingual(ja: HTMLInputElement, en: HTMLInputElement): Record<string, string> | undefined {
+  const text: Record<string, string> = {};
+  if (ja.value.trim()) text.ja = ja.value.trim();
+  if (en.value.trim()) text.en = en.value.trim();
+  return Object.keys(text).length > 0 ? text : undefined;
+}
+
 const lines = (text: string) =>
   text
     .split('\n')
@@ -82,6 +90,7 @@ export function recordForm(
     return el;
   });
   const attribution = input(r?.conditions?.attribution?.text?.ja);
+  const attributionEn = input(r?.conditions?.attribution?.text?.en);
   const model = select(
     MODELS.map((m) => [m, m === '' ? t('unset') : m]),
     r?.conditions?.compensation?.model ?? '',
@@ -89,6 +98,7 @@ export function recordForm(
   const amount = input(r?.conditions?.compensation?.amount);
   const currency = input(r?.conditions?.compensation?.currency ?? 'JPY');
   const note = input(r?.conditions?.note?.ja);
+  const noteEn = input(r?.conditions?.note?.en);
   const territory = input(r?.conditions?.territory?.join(', '));
   const status = h('p', { role: 'status', class: 'form-status' });
 
@@ -99,15 +109,16 @@ export function recordForm(
     const purposes: Record<string, string> = {};
     for (const el of purposeSelects) if (el.value !== '') purposes[el.dataset.purpose!] = el.value;
     const conditions: Record<string, unknown> = {};
-    if (attribution.value.trim())
-      conditions.attribution = { required: true, text: { ja: attribution.value.trim() } };
+    const attributionText = bilingual(attribution, attributionEn);
+    if (attributionText !== undefined) conditions.attribution = { required: true, text: attributionText };
     if (model.value !== '') {
       conditions.compensation = {
         model: model.value,
         ...(amount.value.trim() && { amount: amount.value.trim(), currency: currency.value.trim() }),
       };
     }
-    if (note.value.trim()) conditions.note = { ja: note.value.trim() };
+    const noteText = bilingual(note, noteEn);
+    if (noteText !== undefined) conditions.note = noteText;
     const countries = territory.value
       .split(/[,\s]+/)
       .map((x) => x.trim().toUpperCase())
@@ -187,11 +198,13 @@ export function recordForm(
       {},
       h('legend', {}, t('conditions')),
       field(`${prefix}-attribution`, 'attributionText', attribution),
+      field(`${prefix}-attribution-en`, 'attributionTextEn', attributionEn),
       field(`${prefix}-model`, 'compensationModel', model),
       field(`${prefix}-amount`, 'amount', amount),
       field(`${prefix}-currency`, 'currency', currency),
       field(`${prefix}-territory`, 'territory', territory, 'JP, US, …'),
       field(`${prefix}-note`, 'noteText', note),
+      field(`${prefix}-note-en`, 'noteTextEn', noteEn),
     ),
     h('button', { type: 'submit' }, t(submitLabel)),
     status,
