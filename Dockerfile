@@ -14,11 +14,16 @@ COPY client/package.json client/
 COPY server/package.json server/
 COPY conformance/package.json conformance/
 COPY examples/package.json examples/
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY web/package.json web/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # The node runs from its TypeScript sources (tsx): the protocol library and the server.
 COPY client/ client/
 COPY server/ server/
+
+# The web page at / (web/): bundled once here with esbuild, a dependency of @kyodaku/web.
+COPY web/ web/
+RUN npm run build:web
 
 # The data directory (database, node key, admin key, origin) is a volume owned by the unprivileged
 # user `node` of the image; the node listens on every interface inside the container.

@@ -10,6 +10,7 @@ import { checkJsonLimits, isWellFormedJson, SIGNED_JSON_LIMITS } from './json-li
 import type { PublicJwk, Signer } from './keys.ts';
 import { importPublicKey } from './keys.ts';
 import { OBJECT_KINDS, type ObjectKind, type PayloadOf } from './object-kinds.ts';
+import { toHex } from './platform.ts';
 
 /** Largest compact JWS a node accepts (also the largest log entry). */
 export const MAX_JWS_BYTES = 65_535;
@@ -35,7 +36,7 @@ export interface SignedObject<K extends ObjectKind = ObjectKind> {
 /** The object id: lowercase hex SHA-256 of the compact serialization's ASCII bytes. */
 export async function objectIdOf(jws: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(jws));
-  return Buffer.from(digest).toString('hex');
+  return toHex(new Uint8Array(digest));
 }
 
 /** Signs a payload of the given kind; the payload is validated against the kind's schema first. */

@@ -21,6 +21,8 @@ import { revocationRoutes } from './records/revocation-routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
 import { usageRoutes } from './usage/routes.ts';
+import { apiCors } from './web/cors.ts';
+import { webRoutes } from './web/routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [
@@ -68,6 +70,9 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/healthz', 'GET'],
   ['/readyz', 'GET'],
   ['/metrics', 'GET'],
+  ['/', 'GET'],
+  ['/ui/app.js', 'GET'],
+  ['/ui/app.css', 'GET'],
 ];
 
 /**
@@ -79,6 +84,9 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
   const operations = createOps(node, ops);
   const app = new Hono()
     .use('*', operations.observe)
+    .use('/v1/*', apiCors)
+    .use('/.well-known/*', apiCors)
+    .use('/openapi.json', apiCors)
     .route('/', operations.routes)
     .use('*', operations.limit)
     .use('/v1/decision', singleReceipt(node, operations.receiptGate))
@@ -98,7 +106,8 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
     .route('/', usageRoutes(node))
-    .route('/', docsRoutes());
+    .route('/', docsRoutes())
+    .route('/', webRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);
   app.notFound(notFound);

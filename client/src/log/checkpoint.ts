@@ -3,12 +3,12 @@
  * in a C2SP signed note (https://c2sp.org/signed-note) with an Ed25519 signature, and the verifier
  * key strings (`name+keyid+base64(0x01||key)`) that name a log's key.
  */
-import { hash } from 'node:crypto';
 import * as ed from '@noble/ed25519';
+import { fromBase64, sha256, sha512, toBase64, toHex, utf8Length } from '../platform.ts';
 import { HASH_SIZE } from './merkle.ts';
 
-// The synchronous API of @noble/ed25519 needs a SHA-512 implementation; node:crypto has one.
-ed.hashes.sha512 ??= (message) => hash('sha512', message, 'buffer');
+// The synchronous API of @noble/ed25519 needs a SHA-512 implementation.
+ed.hashes.sha512 ??= sha512;
 
 export type LogErrorCode =
   | 'ERR_NOTE_MALFORMED'
@@ -73,11 +73,11 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** Standard base64 (RFC 4648 §4, padded); undefined unless `text` is its one canonical encoding. */
 function decodeBase64(text: string): Uint8Array | undefined {
-  const bytes = Buffer.from(text, 'base64');
-  return text.length > 0 && bytes.toString('base64') === text ? new Uint8Array(bytes) : undefined;
+  const bytes = fromBase64(text);
+  return text.length > 0 && toBase64(bytes) === text ? bytes : undefined;
 }
 
-const encodeBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const encodeBase64 = toBase64;
 
 /** A non-empty line of well-formed text without control characters. */
 function isLine(text: string): boolean {
@@ -92,12 +92,11 @@ function isKeyName(name: string): boolean {
 
 /** The signed-note key ID: SHA-256(name || 0x0A || 0x01 || public key)[:4]. */
 export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
-  const input = Buffer.concat([
-    Buffer.from(`${name}\n`, 'utf8'),
+  return sha256(
+    new TextEncoder().encode(`${name}\n`),
     Uint8Array.of(ED25519_SIGNATURE_TYPE),
     publicKey,
-  ]);
-  return new Uint8Array(hash('sha256', input, 'buffer').subarray(0, 4));
+  ).slice(0, 4);
 }
 
 function assertKey(name: string, key: Uint8Array, what: string): void {
@@ -110,7 +109,7 @@ function assertKey(name: string, key: Uint8Array, what: string): void {
 /** The verifier key string `name+hex(key ID)+base64(0x01 || public key)`. */
 export function verifierKeyString(name: string, publicKey: Uint8Array): string {
   assertKey(name, publicKey, 'publicKey');
-  const keyId = Buffer.from(noteKeyId(name, publicKey)).toString('hex');
+  const keyId = toHex(noteKeyId(name, publicKey));
   return `${name}+${keyId}+${encodeBase64(Uint8Array.of(ED25519_SIGNATURE_TYPE, ...publicKey))}`;
 }
 
@@ -130,7 +129,7 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   const data = decodeBase64(vkey.slice(second + 1));
   if (data?.length !== 33 || data[0] !== ED25519_SIGNATURE_TYPE) throw malformed('not an Ed25519 key');
   const publicKey = data.slice(1);
-  if (vkey.slice(first + 1, second) !== Buffer.from(noteKeyId(name, publicKey)).toString('hex')) {
+  if (vkey.slice(first + 1, second) !== toHex(noteKeyId(name, publicKey))) {
     throw malformed('key ID mismatch');
   }
   let point: ed.Point;
@@ -207,7 +206,7 @@ function noteText(note: string | Uint8Array): string {
     }
   } else if (typeof note === 'string') {
     if (LONE_SURROGATE.test(note)) throw malformed('not UTF-8');
-    if (Buffer.byteLength(note, 'utf8') > MAX_NOTE_BYTES) throw malformed('larger than 1 MiB');
+    if (utf8Length(note) > MAX_NOTE_BYTES) throw malformed('larger than 1 MiB');
     text = note;
   } else {
     throw malformed('neither text nor bytes');

@@ -6,7 +6,7 @@
  * mistyped or out-of-range argument makes it return false. Generation trusts its caller and throws a
  * RangeError for arguments that name no proof.
  */
-import { hash } from 'node:crypto';
+import { sha256 } from '../platform.ts';
 
 /** Bytes in a SHA-256 hash, and in every leaf, node and root hash. */
 export const HASH_SIZE = 32;
@@ -16,11 +16,6 @@ const MAX_PROOF_LENGTH = 64;
 
 const LEAF_PREFIX = Uint8Array.of(0x00);
 const NODE_PREFIX = Uint8Array.of(0x01);
-
-function sha256(...parts: Uint8Array[]): Uint8Array {
-  const digest = hash('sha256', Buffer.concat(parts), 'buffer');
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
-}
 
 /** The root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT: Uint8Array = sha256();

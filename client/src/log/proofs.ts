@@ -2,6 +2,8 @@
  * Proof checks against verified checkpoints (spec/log.md §6.3): the tree size and root always come
  * from a checkpoint the caller verified, never from the proof response (REQ-LOG-018).
  */
+
+import { fromBase64, latin1Bytes, toBase64 } from '../platform.ts';
 import { type Checkpoint, LogVerificationError } from './checkpoint.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 
@@ -10,7 +12,7 @@ export type TreeHeadOf = Pick<Checkpoint, 'size' | 'rootHash'>;
 
 /** The leaf hash of a log entry given as its compact JWS (or bytes). */
 export function leafHashOfEntry(entry: string | Uint8Array): Uint8Array {
-  return leafHash(typeof entry === 'string' ? new Uint8Array(Buffer.from(entry, 'latin1')) : entry);
+  return leafHash(typeof entry === 'string' ? latin1Bytes(entry) : entry);
 }
 
 /** Decodes the base64 hashes of a proof response; refuses anything but canonical 32-byte hashes. */
@@ -19,14 +21,14 @@ export function decodeProof(proof: unknown): Uint8Array[] {
     throw new LogVerificationError('ERR_PROOF_INVALID', 'proof: not a list of at most 64 hashes');
   }
   return proof.map((h) => {
-    const bytes = typeof h === 'string' ? Buffer.from(h, 'base64') : undefined;
-    if (bytes === undefined || bytes.length !== 32 || bytes.toString('base64') !== h) {
+    const bytes = typeof h === 'string' ? fromBase64(h) : undefined;
+    if (bytes === undefined || bytes.length !== 32 || toBase64(bytes) !== h) {
       throw new LogVerificationError(
         'ERR_PROOF_INVALID',
         'proof: a hash is not canonical base64 of 32 bytes',
       );
     }
-    return new Uint8Array(bytes);
+    return bytes;
   });
 }
 

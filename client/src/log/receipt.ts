@@ -2,16 +2,16 @@
  * Decision receipts (spec/log.md §7): the query hash, and offline verification of a receipt
  * against the node's key (REQ-RECEIPT-001..003, 005).
  */
-import { hash } from 'node:crypto';
 import { KyodakuError } from '../errors.ts';
 import { canonicalJson } from '../jcs.ts';
 import { type SignedObject, verifyObject } from '../jws.ts';
 import { keyIdOf, type PublicJwk } from '../keys.ts';
+import { sha256HexOfText } from '../platform.ts';
 import { LogVerificationError } from './checkpoint.ts';
 
 /** `query_hash`: lowercase hex SHA-256 of the JCS form of the query (spec/http-api.md "Receipts"). */
 export function receiptQueryHash(query: unknown): string {
-  return hash('sha256', canonicalJson(query), 'hex');
+  return sha256HexOfText(canonicalJson(query));
 }
 
 export interface ReceiptExpectation {

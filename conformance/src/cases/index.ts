@@ -3,6 +3,7 @@ import type { Case } from '../case.ts';
 import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
 import { boundCases } from './bounds.ts';
+import { corsCases } from './cors.ts';
 import { decisionCases } from './decisions.ts';
 import { delegationCases } from './delegations.ts';
 import { errorCases } from './errors.ts';
@@ -25,6 +26,7 @@ import { workCases } from './works.ts';
 
 export const ALL_CASES: readonly Case[] = [
   ...wellKnownCases,
+  ...corsCases,
   ...partyCases,
   ...attestationCases,
   ...recordCases,

@@ -393,6 +393,18 @@ export function buildOpenApi(): Json {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
       '/docs': { get: { summary: 'Browsable API reference', responses: { '200': { description: 'HTML' } } } },
+      '/': {
+        get: {
+          summary: 'The web page: browse, verify and publish, in Japanese and English (http-api.md §12)',
+          responses: { '200': { description: 'HTML' }, '503': { description: 'the page is not built' } },
+        },
+      },
+      '/ui/app.js': {
+        get: { summary: "The web page's script", responses: { '200': { description: 'JavaScript' } } },
+      },
+      '/ui/app.css': {
+        get: { summary: "The web page's style sheet", responses: { '200': { description: 'CSS' } } },
+      },
       '/healthz': {
         get: {
           summary: 'Liveness: the process serves HTTP (never rate-limited)',
