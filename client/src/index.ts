@@ -34,5 +34,6 @@ export type {
   TreeHead,
   Work,
 } from './schemas/objects.ts';
+export * from './snapshot/index.ts';
 export * from './time.ts';
 export * from './verify-party.ts';

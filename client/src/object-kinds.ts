@@ -11,6 +11,7 @@ import {
   Party,
   Receipt,
   RecordRevocation,
+  Snapshot,
 } from './schemas/objects.ts';
 
 export const OBJECT_KINDS = {
@@ -24,6 +25,7 @@ export const OBJECT_KINDS = {
   'key-compromise': { typ: 'kyodaku-key-compromise+jws', schema: KeyCompromise },
   admin: { typ: 'kyodaku-admin+jws', schema: AdminRequest },
   receipt: { typ: 'kyodaku-receipt+jws', schema: Receipt },
+  snapshot: { typ: 'kyodaku-snapshot+jws', schema: Snapshot },
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;

@@ -18,6 +18,7 @@ import { publicationRoutes } from './publish/routes.ts';
 import { revocationRoutes } from './records/revocation-routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
+import { snapshotRoutes } from './snapshots/routes.ts';
 
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [
@@ -43,6 +44,8 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/log/entries', 'GET'],
   ['/v1/log/tile/*', 'GET'],
   ['/v1/peers', 'GET, POST'],
+  ['/v1/snapshot', 'GET'],
+  ['/v1/snapshot/filters/:sha256', 'GET'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
   ['/healthz', 'GET'],
@@ -75,6 +78,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', generationRoutes(node))
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
+    .route('/', snapshotRoutes(node))
     .route('/', docsRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));
   app.onError(onError);

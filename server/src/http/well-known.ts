@@ -17,6 +17,7 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
       'log',
       ...(node.federation === undefined ? [] : ['federation']),
       ...(node.generation === undefined ? [] : ['generation']),
+      'snapshot',
     ],
     log: {
       origin: node.origin,
