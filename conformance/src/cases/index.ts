@@ -17,6 +17,7 @@ import { recordCases } from './records.ts';
 import { requestSyntaxCases } from './request-syntax.ts';
 import { sigCases } from './sig.ts';
 import { signedObjectCases } from './signed-objects.ts';
+import { snapshotCases } from './snapshot.ts';
 import { wellKnownCases } from './well-known.ts';
 import { workCases } from './works.ts';
 
@@ -39,6 +40,7 @@ export const ALL_CASES: readonly Case[] = [
   ...boundCases,
   ...federationCases,
   ...generationCases,
+  ...snapshotCases,
   // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
   ...limitCases,
 ];

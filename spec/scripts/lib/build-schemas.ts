@@ -13,6 +13,7 @@ const EXPORTED = {
   KeyCompromise: schemas.KeyCompromise,
   AdminRequest: schemas.AdminRequest,
   Receipt: schemas.Receipt,
+  Snapshot: schemas.Snapshot,
   Problem: schemas.Problem,
   WellKnown: schemas.WellKnown,
   PartyView: schemas.PartyView,
@@ -34,6 +35,7 @@ const EXPORTED = {
   PromptCheckResponse: schemas.PromptCheckResponse,
   PeerStatus: schemas.PeerStatus,
   PeerList: schemas.PeerList,
+  SnapshotResponse: schemas.SnapshotResponse,
 } as const;
 
 /** name -> JSON Schema document */
