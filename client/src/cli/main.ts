@@ -11,6 +11,7 @@ import { peerCommand } from './peer.ts';
 import { promptCheckCommand } from './prompt-check.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
+import { snapshotCommand } from './snapshot.ts';
 import { verifyCommand } from './verify.ts';
 import { verifyReceiptCommand } from './verify-receipt.ts';
 
@@ -23,6 +24,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show,\n' +
         '                 key rotate|compromised|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
+        'Crawlers:        snapshot pull, check --offline --file ids.txt (local check, node asked on positives)\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
@@ -43,6 +45,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   keyCommand(program);
   recordCommand(program);
   checkCommand(program);
+  snapshotCommand(program);
   promptCheckCommand(program);
   verifyCommand(program);
   attestCommand(program);

@@ -11,7 +11,7 @@ import { keyIdOf, type PublicJwk } from '../keys.ts';
 import {
   type Checkpoint,
   LogVerificationError,
-  parseVerifierKey,
+  type NoteVerifier,
   verifyCheckpoint,
 } from '../log/checkpoint.ts';
 import type { Snapshot, SnapshotFilterRef, SnapshotGroup } from '../schemas/objects.ts';
@@ -31,7 +31,7 @@ const invalid = (why: string) => new LogVerificationError('ERR_SNAPSHOT_INVALID'
 export async function verifySnapshotManifest(
   input: SnapshotInput,
   nodeKey: PublicJwk,
-  verifierKey: string,
+  verifier: NoteVerifier,
 ): Promise<{ manifest: Snapshot; checkpoint: Checkpoint }> {
   const nodeId = await keyIdOf(nodeKey);
   const { payload } = await verifyObject(input.snapshot, 'snapshot', (kid, p) => {
@@ -40,7 +40,7 @@ export async function verifySnapshotManifest(
     }
     return nodeKey;
   });
-  const checkpoint = verifyCheckpoint(input.checkpoint, parseVerifierKey(verifierKey));
+  const checkpoint = verifyCheckpoint(input.checkpoint, verifier);
   const own = payload.evaluated_at[0]!;
   if (
     own.origin !== checkpoint.origin ||
@@ -75,11 +75,11 @@ export function assertFresh(manifest: Snapshot, now: string): void {
  */
 export async function loadSnapshot(
   input: SnapshotInput,
-  keys: { nodeKey: PublicJwk; verifierKey: string },
+  keys: { nodeKey: PublicJwk; verifier: NoteVerifier },
   fileOf: (ref: SnapshotFilterRef) => Promise<Uint8Array>,
   now: string,
 ): Promise<{ snapshot: OfflineSnapshot; checkpoint: Checkpoint }> {
-  const { manifest, checkpoint } = await verifySnapshotManifest(input, keys.nodeKey, keys.verifierKey);
+  const { manifest, checkpoint } = await verifySnapshotManifest(input, keys.nodeKey, keys.verifier);
   assertFresh(manifest, now);
   const groups = new Map<SnapshotGroup, GroupFilter>();
   for (const ref of manifest.groups) groups.set(ref.group, verifyFilterFile(ref, await fileOf(ref)));

@@ -5,7 +5,14 @@
  * identifiers they deny are negative (but for the filter's 2^-16 chance), and that a positive is
  * confirmed online by a batch decision with a receipt (REQ-SNAP-010).
  */
-import { type Checkpoint, loadSnapshot, type OfflineSnapshot, schemas, verifyReceipt } from '@kyodaku/client';
+import {
+  type Checkpoint,
+  loadSnapshot,
+  type OfflineSnapshot,
+  parseVerifierKey,
+  schemas,
+  verifyReceipt,
+} from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
 import type { Context } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
@@ -22,7 +29,7 @@ async function pull(ctx: Context): Promise<{ snapshot: OfflineSnapshot; checkpoi
   try {
     return await loadSnapshot(
       input,
-      { nodeKey: ctx.suite.wellKnown.node.key, verifierKey: log.verifier_key },
+      { nodeKey: ctx.suite.wellKnown.node.key, verifier: parseVerifierKey(log.verifier_key) },
       async (ref) => {
         const file = await ctx.http.get(ref.url);
         equal(file.status, 200, `GET ${ref.url} (REQ-SNAP-008)`);

@@ -7,6 +7,7 @@ import {
   type LogVerificationError,
   loadSnapshot,
   type OfflineSnapshot,
+  parseVerifierKey,
   type SnapshotInput,
   schemas,
   toTimestamp,
@@ -31,7 +32,7 @@ async function pull(): Promise<{ input: SnapshotInput; snapshot: OfflineSnapshot
   const input = (await response.json()) as SnapshotInput;
   const { snapshot } = await loadSnapshot(
     input,
-    { nodeKey: wellKnown.node.key, verifierKey: wellKnown.log!.verifier_key },
+    { nodeKey: wellKnown.node.key, verifier: parseVerifierKey(wellKnown.log!.verifier_key) },
     async (ref) => {
       const file = await t.get(ref.url);
       expect(file.status).toBe(200);
