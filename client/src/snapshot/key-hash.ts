@@ -30,8 +30,9 @@ function mixBlock(k: number): number {
   return Math.imul(k, C2);
 }
 
-function round(h: number, k: number): number {
-  h ^= mixBlock(k);
+/** One block into a state: `m` is the block already mixed (the same for both seeds). */
+function round(h: number, m: number): number {
+  h ^= m;
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
@@ -49,9 +50,9 @@ export function hashBytes(bytes: Uint8Array, seedHi: number, seedLo: number): vo
   const n = bytes.length;
   const blocks = n & ~3;
   for (let i = 0; i < blocks; i += 4) {
-    const k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    h1 = round(h1, k);
-    h2 = round(h2, k);
+    const m = mixBlock(bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    h1 = round(h1, m);
+    h2 = round(h2, m);
   }
   const tail = n & 3;
   if (tail > 0) {
@@ -84,9 +85,9 @@ export function hashKey(key: string, seedHi: number, seedLo: number): void {
       hashBytes(encoder.encode(key), seedHi, seedLo);
       return;
     }
-    const k = a | (b << 8) | (c << 16) | (d << 24);
-    h1 = round(h1, k);
-    h2 = round(h2, k);
+    const m = mixBlock(a | (b << 8) | (c << 16) | (d << 24));
+    h1 = round(h1, m);
+    h2 = round(h2, m);
   }
   let k = 0;
   for (let j = n - 1; j >= blocks; j--) {
