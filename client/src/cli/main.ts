@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
+import { filterCommand } from './filter.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
 import { logCommand } from './log.ts';
@@ -24,7 +25,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'Rights holders:  keygen, party register, record create|publish|import|supersede|revoke|show,\n' +
         '                 key rotate|compromised|show\n' +
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE\n' +
-        'Crawlers:        snapshot pull, check --offline --file ids.txt (local check, node asked on positives)\n' +
+        'Crawlers:        snapshot pull, check --offline --file ids.txt (local check, node asked on positives),\n' +
+        '                 filter manifest.jsonl|csv|tsv|parquet --purpose P (the allowed subset)\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Node operators:  attest PARTY_ID --admin-key data/admin.key,\n' +
@@ -46,6 +48,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   recordCommand(program);
   checkCommand(program);
   snapshotCommand(program);
+  filterCommand(program);
   promptCheckCommand(program);
   verifyCommand(program);
   attestCommand(program);

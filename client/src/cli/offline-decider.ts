@@ -46,7 +46,7 @@ const RANK = { allow: 0, conditional: 1, deny: 2 } as const;
 /** The answer for an item from its identifiers' answers (spec/snapshot.md §6). */
 function combine(answers: Answer[]): Answer {
   const deniedByRecord = answers.find(
-    (a) => a.decision === 'deny' && !a.reasons.every((r) => r === 'no-record'),
+    (a) => a.decision === 'deny' && (a.records.length > 0 || a.reasons.some((r) => r !== 'no-record')),
   );
   if (deniedByRecord !== undefined) return deniedByRecord;
   const granted = answers.filter((a) => a.decision !== 'deny');
