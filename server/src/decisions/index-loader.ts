@@ -17,7 +17,7 @@ import type { Db } from '../db/open.ts';
 import { objects, records } from '../db/schema.ts';
 import type { DecisionIndex } from './decision-index.ts';
 
-const PAGE = 50_000;
+const PAGE = 10_000;
 const TAB = '\t';
 
 const fields = sql`${records.id} || '\t' || ${records.issuer} || '\t' || ${records.ids} || '\t' || ${records.purposes}
