@@ -4,7 +4,10 @@
  *   - hello world on the same stack (Hono + @hono/node-server), requests/s;
  *   - single decisions (GET /v1/decision), requests/s and p99, for misses and for hits;
  *   - batch decisions (POST /v1/decisions, 1,000 ids per batch), ids/s.
- * Targets: single decision >= 60% of hello-world rps; batch >= 200,000 ids/s.
+ * Targets: single decision >= 60% of hello-world rps; batch >= 200,000 ids/s; a node's start-up on
+ * the registry (measured in a process of its own) < 10 s and < 600 MB resident (issue #13).
+ *
+ *   npm run bench -- --records 1000000
  *
  *   npx tsx bench/decisions.ts [--records N] [--seconds S] [--connections C] [--db DIR] [--runs LIST]
  *
@@ -17,10 +20,12 @@
  * The load generator runs in a worker thread of this process: on a 2-core machine it competes with
  * the server for the CPU, as the printed note says. Not part of `npm test`.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type ConsentRecord, type SignedObject, toTimestamp, verifyObject } from '@kyodaku/client';
 import { Hono } from 'hono';
@@ -131,7 +136,35 @@ async function prepare(dir: string) {
   node.close();
 }
 
+interface StartupProbe {
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+  heapMb: number;
+  records: number;
+}
+
+/** A node's start-up on the database, in its own process (bench/lib/startup-probe.ts). */
+function startupProbe(dir: string): Promise<StartupProbe> {
+  const probe = fileURLToPath(new URL('./lib/startup-probe.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--expose-gc', probe, join(dir, 'bench.db'), dir],
+      { maxBuffer: 1 << 20 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!))),
+    );
+  });
+}
+
 async function measure(dir: string) {
+  // A start-up in a process of its own, so that its resident memory is the node's alone.
+  const probe = await startupProbe(dir);
+  const goal = (value: number, limit: number, unit: string) =>
+    `${value.toFixed(1)} ${unit} (goal < ${limit} ${unit}: ${(value / limit).toFixed(2)} of it, ${value < limit ? 'OK' : 'MISSED'})`;
+  console.log(
+    `start-up of a node on ${fmt(probe.records)} records: ${goal(probe.wallMs / 1000, 10, 's')} wall, ${(probe.cpuMs / 1000).toFixed(1)} s CPU; RSS ${goal(probe.rssMb, 600, 'MB')}; heap + array buffers ${fmt(probe.heapMb)} MB`,
+  );
   // Restart-time index build from the database, as a node does at start-up.
   const t0 = performance.now();
   const reopened = await openNode({ db: `file:${join(dir, 'bench.db')}`, dataDir: dir });

@@ -44,6 +44,7 @@ export type {
   UsageReportLine,
   UsageSubject,
 } from './schemas/usage.ts';
+export * from './snapshot/index.ts';
 export * from './time.ts';
 export * from './usage.ts';
 export * from './usage-client.ts';

@@ -33,6 +33,7 @@ import {
   RecordList,
   RecordView,
   RevocationView,
+  SnapshotResponse,
   WellKnown,
   WorkView,
 } from './schemas/messages.ts';
@@ -221,11 +222,14 @@ export class KyodakuNode {
     ids: readonly string[];
     purposes: readonly (Purpose | string)[];
     at?: string;
-  }): Promise<BatchDecisionResponse> {
+    /** Ask for a signed receipt (the log profile): the answer's `receipt`, to check with verifyReceipt. */
+    nonce?: string;
+  }): Promise<BatchDecisionResponse & { receipt?: unknown }> {
     const body = {
       ids: query.ids,
       purposes: query.purposes,
       ...(query.at !== undefined && { at: query.at }),
+      ...(query.nonce !== undefined && { receipt: { nonce: query.nonce } }),
     };
     return this.#request('POST', 'v1/decisions', BatchDecisionResponse, { json: body });
   }
@@ -251,6 +255,29 @@ export class KyodakuNode {
     return this.#request('POST', 'v1/prompt-checks', PromptCheckResponse, { json: body }) as Promise<
       PromptCheckResponse & { receipt?: string }
     >;
+  }
+
+  /** GET /v1/snapshot (the snapshot profile): the manifest and its checkpoint, unverified (loadSnapshot). */
+  snapshot(): Promise<SnapshotResponse> {
+    return this.#request('GET', 'v1/snapshot', SnapshotResponse);
+  }
+
+  /** GET a snapshot filter file by the manifest's `url` (unverified: verifyFilterFile). */
+  async snapshotFilter(path: string): Promise<Uint8Array> {
+    const url = new URL(path.replace(/^\//, ''), this.baseUrl);
+    let response: Response;
+    let bytes: Uint8Array;
+    try {
+      response = await this.#fetch(url, {
+        headers: this.#headers,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw new KyodakuError('ERR_NETWORK', `GET ${url.href}: ${(error as Error).message}`, { cause: error });
+    }
+    if (!response.ok) throw problemError(response, new TextDecoder().decode(bytes), `GET ${url.pathname}`);
+    return bytes;
   }
 
   /** GET /v1/log/checkpoint: the latest checkpoint as a signed note (unverified: verify it). */

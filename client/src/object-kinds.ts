@@ -13,6 +13,7 @@ import {
   Party,
   Receipt,
   RecordRevocation,
+  Snapshot,
 } from './schemas/objects.ts';
 import { Label, LabelRevocation, UsageDeclaration, UsageReport } from './schemas/usage.ts';
 
@@ -33,6 +34,7 @@ export const OBJECT_KINDS = {
   label: { typ: 'kyodaku-label+jws', schema: Label },
   'label-revocation': { typ: 'kyodaku-label-revocation+jws', schema: LabelRevocation },
   'usage-report': { typ: 'kyodaku-usage-report+jws', schema: UsageReport },
+  snapshot: { typ: 'kyodaku-snapshot+jws', schema: Snapshot },
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;

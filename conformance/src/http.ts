@@ -5,6 +5,8 @@ export interface HttpResponse {
   headers: Headers;
   contentType: string;
   text: string;
+  /** The body as bytes (a binary answer such as a snapshot filter file). */
+  bytes: Uint8Array;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;
 }
@@ -74,7 +76,8 @@ export class Http {
         throw new Error(`${method} ${url}: ${exchange.error}`);
       }
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     exchange.status = response.status;
     exchange.responseBody = preview(text);
     let json: unknown;
@@ -88,6 +91,7 @@ export class Http {
       headers: response.headers,
       contentType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase(),
       text,
+      bytes,
       json,
     };
   }

@@ -52,6 +52,9 @@ export const USAGE_DOCUMENTS = ['usage.md'] as const;
 /** Documents of the `generation` profile: each of their MUST ids is cited by a generation case. */
 export const GENERATION_DOCUMENTS = ['generation.md'] as const;
 
+/** Documents of the `snapshot` profile: each of their MUST ids is cited by a snapshot case. */
+export const SNAPSHOT_DOCUMENTS = ['snapshot.md'] as const;
+
 /** Documents of the `log` profile: each of their MUST ids is cited by a case. */
 export const LOG_DOCUMENTS = ['log.md'] as const;
 

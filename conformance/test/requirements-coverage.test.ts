@@ -17,6 +17,7 @@ import {
   INTEROP_DOCUMENTS,
   LOG_DOCUMENTS,
   NOT_IN_CORE,
+  SNAPSHOT_DOCUMENTS,
   USAGE_DOCUMENTS,
 } from '../src/requirements.ts';
 
@@ -124,6 +125,15 @@ describe('requirement coverage', () => {
     const log = all.filter((r) => (LOG_DOCUMENTS as readonly string[]).includes(r.document));
     expect(log.length).toBeGreaterThan(20);
     expect(log.filter((r) => r.level === 'MUST' && !cited.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  it('cites every MUST requirement of the snapshot documents in a snapshot case', () => {
+    const snapshot = all.filter((r) => (SNAPSHOT_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(snapshot.length).toBeGreaterThan(5);
+    const bySnapshot = new Set(
+      ALL_CASES.filter((c) => c.profile === 'snapshot').flatMap((c) => c.requirements),
+    );
+    expect(snapshot.filter((r) => r.level === 'MUST' && !bySnapshot.has(r.id)).map((r) => r.id)).toEqual([]);
   });
 
   it('lists as deprecated exactly the ids the spec has retired', () => {

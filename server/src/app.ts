@@ -20,6 +20,7 @@ import { publicationRoutes } from './publish/routes.ts';
 import { revocationRoutes } from './records/revocation-routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { workRoutes } from './records/work-routes.ts';
+import { snapshotRoutes } from './snapshots/routes.ts';
 import { usageRoutes } from './usage/routes.ts';
 import { apiCors } from './web/cors.ts';
 import { webRoutes } from './web/routes.ts';
@@ -65,6 +66,8 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/usage/:id', 'GET'],
   ['/v1/labels/:number', 'GET'],
   ['/v1/businesses', 'GET'],
+  ['/v1/snapshot', 'GET'],
+  ['/v1/snapshot/filters/:sha256', 'GET'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
   ['/healthz', 'GET'],
@@ -106,6 +109,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .route('/', logRoutes(node))
     .route('/', peerRoutes(node))
     .route('/', usageRoutes(node))
+    .route('/', snapshotRoutes(node))
     .route('/', docsRoutes())
     .route('/', webRoutes());
   for (const [path, allow] of PATHS) app.all(path, methodNotAllowed(allow));

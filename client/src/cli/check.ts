@@ -3,11 +3,14 @@
  * 3 error. With --file, streams a list of any size through the batch API (check-file.ts).
  */
 import type { Command } from 'commander';
+import { isPurpose, type Purpose } from '../purposes.ts';
 import type { DecisionResponse } from '../schemas/messages.ts';
 import { checkFile } from './check-file.ts';
+import { checkFileOffline, checkItemOffline } from './check-offline.ts';
 import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
 import { block, emit, pairs, usageError } from './output.ts';
 import { formatConditions } from './record.ts';
+import { DEFAULT_SNAPSHOT_DIR } from './snapshot.ts';
 import { parseTime } from './time-flag.ts';
 
 export const CHECK_EXIT = { allow: 0, deny: 1, conditional: 2, error: 3 } as const;
@@ -48,6 +51,9 @@ interface CheckOptions {
   batchSize: string;
   concurrency: string;
   progress: boolean;
+  offline: boolean;
+  snapshot: string;
+  receipts?: string;
 }
 
 export function checkCommand(program: Command): void {
@@ -65,8 +71,14 @@ export function checkCommand(program: Command): void {
         'writes one JSON result per (identifier, purpose) to stdout or --out, then summary counts ' +
         '(on stderr when results go to stdout). Exit code 0 when every line was answered, 3 on error.\n\n' +
         'Examples:\n' +
+        'With --offline, answers from the snapshot kept by `kyodaku snapshot pull` (--snapshot DIR): what\n' +
+        'the snapshot does not hold is denied locally (source "snapshot"); the rest is asked of the node\n' +
+        'that signed it in batch decisions whose receipts are verified (source "node"; --receipts FILE\n' +
+        'keeps them). The node sees only the candidates.\n\n' +
+        'Examples:\n' +
         '  kyodaku check isbn:9784088725093 --purpose train.genai\n' +
-        '  kyodaku check --file urls.txt --purpose train.genai --out decisions.jsonl',
+        '  kyodaku check --file urls.txt --purpose train.genai --out decisions.jsonl\n' +
+        '  kyodaku snapshot pull && kyodaku check --offline --file urls.txt --purpose train.genai',
     )
     .argument('[ids...]', 'identifiers of the one item to check (scheme:value)')
     .option(
@@ -81,10 +93,17 @@ export function checkCommand(program: Command): void {
     .option('--batch-size <n>', 'with --file: identifiers per request (at most the node limit)', '1000')
     .option('--concurrency <n>', 'with --file: requests in flight', '4')
     .option('--no-progress', 'with --file: no progress bar (it is only drawn on a terminal anyway)')
+    .option('--offline', 'answer from the kept snapshot; ask the node only about its positives', false)
+    .option('--snapshot <dir>', 'with --offline: the snapshot directory', DEFAULT_SNAPSHOT_DIR)
+    .option('--receipts <file>', 'with --offline --file: keep the receipts of the confirmations here (JSONL)')
     .action(async (ids: string[], options: CheckOptions, command: Command) => {
       const globals = globalsOf(command);
       const purposes = options.purpose ?? [];
       if (purposes.length === 0) throw usageError('give --purpose, e.g. --purpose train.genai');
+      if (options.offline) {
+        await checkOfflineCommand(ids, options, purposes, globals.json);
+        return;
+      }
       const at = options.at === undefined ? undefined : parseTime(options.at, '--at');
       const node = nodeOf(command);
       if (options.file !== undefined) {
@@ -111,4 +130,31 @@ export function checkCommand(program: Command): void {
       emit(globals, decision, () => formatDecision(decision));
       process.exitCode = CHECK_EXIT[decision.decision];
     });
+}
+
+async function checkOfflineCommand(ids: string[], options: CheckOptions, purposes: string[], json: boolean) {
+  if (options.at !== undefined) throw usageError('--offline answers for now: --at is not available');
+  const unknown = purposes.find((p) => !isPurpose(p));
+  if (unknown !== undefined) throw usageError(`unknown purpose: ${unknown}`);
+  const common = {
+    dir: options.snapshot,
+    purposes: purposes as Purpose[],
+    format: options.format ?? (/\.(jsonl|ndjson)$/i.test(options.file ?? '') ? 'jsonl' : 'txt'),
+    chunk: positiveInt(options.batchSize, '--batch-size', 100_000),
+    progress: options.progress,
+    json,
+    ...(options.out !== undefined && { out: options.out }),
+    ...(options.receipts !== undefined && { receipts: options.receipts }),
+  } as const;
+  if (common.format !== 'txt' && common.format !== 'jsonl') throw usageError('--format is txt or jsonl');
+  if (options.file !== undefined) {
+    if (ids.length > 0) throw usageError('give identifiers or --file, not both');
+    await checkFileOffline({ ...common, file: options.file });
+    process.exitCode = 0;
+    return;
+  }
+  if (ids.length === 0) throw usageError('give an identifier to check, or --file');
+  if (purposes.length !== 1) throw usageError('check one item for one --purpose (use --file for more)');
+  const outcome = await checkItemOffline({ ...common, ids });
+  process.exitCode = CHECK_EXIT[outcome.decision];
 }

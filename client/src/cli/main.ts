@@ -4,6 +4,7 @@ import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
 import { delegationCommand } from './delegation.ts';
 import { exportCommand } from './export.ts';
+import { filterCommand } from './filter.ts';
 import { importCommand } from './import.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
@@ -16,6 +17,7 @@ import { precrawlCommand } from './precrawl.ts';
 import { promptCheckCommand } from './prompt-check.ts';
 import { recordCommand } from './record.ts';
 import { importExitCode } from './record-import.ts';
+import { snapshotCommand } from './snapshot.ts';
 import { usageCommand } from './usage.ts';
 import { verifyCommand } from './verify.ts';
 import { verifyReceiptCommand } from './verify-receipt.ts';
@@ -31,6 +33,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         'AI developers:   check ID --purpose P, check --file ids.txt, verify FILE, verify-receipt FILE,\n' +
         '                 usage declare FILE (labels: label verify FILE, label show NUMBER)\n' +
         'Holders:         usage uses --holder ID, usage report --holder ID\n' +
+        'Crawlers:        snapshot pull, check --offline --file ids.txt (local check, node asked on positives),\n' +
+        '                 filter manifest.jsonl|csv|tsv|parquet --purpose P (the allowed subset)\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Interop:         export --format F ID (F: aipref, robots, tdmrep, tdm-policy, cawg, rsl, odrl),\n' +
@@ -55,6 +59,8 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   delegationCommand(program);
   recordCommand(program);
   checkCommand(program);
+  snapshotCommand(program);
+  filterCommand(program);
   promptCheckCommand(program);
   verifyCommand(program);
   attestCommand(program);

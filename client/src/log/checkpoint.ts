@@ -24,7 +24,9 @@ export type LogErrorCode =
   /** A checkpoint smaller than the one kept for its origin. */
   | 'ERR_LOG_ROLLBACK'
   /** A receipt whose nonce, query hash or refs are not the ones expected. */
-  | 'ERR_RECEIPT_MISMATCH';
+  | 'ERR_RECEIPT_MISMATCH'
+  /** A snapshot whose manifest, checkpoint or filter files do not agree, or that expired. */
+  | 'ERR_SNAPSHOT_INVALID';
 
 /** A note, checkpoint or verifier key that must not be trusted; `code` says why. */
 export class LogVerificationError extends Error {

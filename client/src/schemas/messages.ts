@@ -426,3 +426,15 @@ export type PublicationResponse = z.infer<typeof PublicationResponse>;
 export type PeerState = z.infer<typeof PeerState>;
 export type PeerStatus = z.infer<typeof PeerStatus>;
 export type PeerList = z.infer<typeof PeerList>;
+
+/** GET /v1/snapshot (spec/snapshot.md §5, REQ-SNAP-002): the manifest and the checkpoint it is bound to. */
+export const SnapshotResponse = z
+  .strictObject({
+    /** The manifest as a compact JWS (`kyodaku-snapshot+jws`). */
+    snapshot: z.string().max(65_535),
+    /** The node's checkpoint note that the manifest names first in `evaluated_at`. */
+    checkpoint: z.string().max(1024 * 1024),
+  })
+  .meta({ id: 'SnapshotResponse' });
+
+export type SnapshotResponse = z.infer<typeof SnapshotResponse>;

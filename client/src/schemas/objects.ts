@@ -376,3 +376,50 @@ export const Receipt = z
 export type LogRef = z.infer<typeof LogRef>;
 export type TreeHead = z.infer<typeof TreeHead>;
 export type Receipt = z.infer<typeof Receipt>;
+
+/** The purpose groups a snapshot has one filter for (spec/snapshot.md §3): the first label of each leaf. */
+export const SNAPSHOT_GROUPS = ['tdm', 'train', 'input', 'search', 'generate'] as const;
+export const SnapshotGroup = z.enum(SNAPSHOT_GROUPS).meta({ id: 'SnapshotGroup' });
+
+/** One group's filter file in a snapshot: its size, SHA-256 and where to fetch it. */
+export const SnapshotFilterRef = z
+  .strictObject({
+    group: SnapshotGroup,
+    /** Identifiers in the filter and prefix patterns listed beside it. */
+    keys: z.number().int().min(0),
+    patterns: z.number().int().min(0),
+    bytes: z.number().int().min(32),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits'),
+    /** Path of the filter file, relative to the node's base URL. */
+    url: z.string().regex(/^\/v1\/snapshot\/filters\/[0-9a-f]{64}$/, 'url: /v1/snapshot/filters/{sha256}'),
+  })
+  .meta({ id: 'SnapshotFilterRef' });
+
+/** A snapshot manifest signed by the node's key (spec/snapshot.md §5, REQ-SNAP-001..). */
+export const Snapshot = z
+  .strictObject({
+    kind: z.literal('snapshot'),
+    v: z.literal(1),
+    node: KeyId,
+    /** The time the snapshot's decisions are for (when it was built). */
+    issued_at: Timestamp,
+    /** A client must not answer from the snapshot after this time (REQ-SNAP-009). */
+    expires_at: Timestamp,
+    /** The signed trees whose records the snapshot reflects, the node's own log first. */
+    evaluated_at: z.array(TreeHead).min(1).max(100),
+    filter: z.literal('binary-fuse16'),
+    groups: z.array(SnapshotFilterRef).length(SNAPSHOT_GROUPS.length),
+  })
+  .refine((s) => s.expires_at > s.issued_at, {
+    message: 'expires_at is after issued_at',
+    path: ['expires_at'],
+  })
+  .refine((s) => s.groups.every((g, i) => g.group === SNAPSHOT_GROUPS[i]), {
+    message: 'one filter per group, in the order of SNAPSHOT_GROUPS',
+    path: ['groups'],
+  })
+  .meta({ id: 'Snapshot', title: 'Snapshot manifest signed by a node' });
+
+export type SnapshotGroup = z.infer<typeof SnapshotGroup>;
+export type SnapshotFilterRef = z.infer<typeof SnapshotFilterRef>;
+export type Snapshot = z.infer<typeof Snapshot>;

@@ -20,6 +20,7 @@ import { recordCases } from './records.ts';
 import { requestSyntaxCases } from './request-syntax.ts';
 import { sigCases } from './sig.ts';
 import { signedObjectCases } from './signed-objects.ts';
+import { snapshotCases } from './snapshot.ts';
 import { usageCases } from './usage.ts';
 import { wellKnownCases } from './well-known.ts';
 import { workCases } from './works.ts';
@@ -47,6 +48,7 @@ export const ALL_CASES: readonly Case[] = [
   ...generationCases,
   ...interopCases,
   ...usageCases,
+  ...snapshotCases,
   // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
   ...limitCases,
 ];

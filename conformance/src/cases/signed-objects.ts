@@ -218,6 +218,7 @@ async function publishOne(ctx: Context, jws: string): Promise<HttpResponse> {
     headers: new Headers(),
     contentType: refused ? 'application/problem+json' : 'application/json',
     text: JSON.stringify(result),
+    bytes: new TextEncoder().encode(JSON.stringify(result)),
     json: refused ? result.problem : result,
   };
 }

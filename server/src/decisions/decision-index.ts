@@ -20,6 +20,7 @@ import {
   type RecordState,
   urlPrefixMatches,
 } from '@kyodaku/client';
+import { allowedLeavesOf } from './allowed-leaves.ts';
 import { AnswerTemplates, answerTail } from './answer-templates.ts';
 import { Delegations } from './delegations.ts';
 import { IdentifierTable } from './identifier-table.ts';
@@ -329,6 +330,32 @@ export class DecisionIndex {
    */
   candidates(ids: readonly string[]): RecordState[] {
     return this.#collect(ids).map((slot) => this.#stateOf(slot, ids));
+  }
+
+  /**
+   * Every identifier and prefix pattern keyed by a record in force at `at` (issuer attested), with
+   * the leaves its own records alone decide allow or conditional (a mask over PURPOSE_LEAVES,
+   * nonzero): what a snapshot's filters hold (spec/snapshot.md §3). Records of one profile deciding
+   * alone share one decide().
+   */
+  *allowingIdentifiers(at: string): Generator<[identifier: string, leaves: number]> {
+    const t = this.#table;
+    const atKey = this.#atKey(at);
+    const byProfile = new Map<number, number>();
+    for (const [identifier, v] of this.#byIdentifier.entries()) {
+      const live = (v >= 0 ? [v] : this.#lists[-v - 1]!).filter(
+        (s) => t.inForce(s, atKey) && this.#attested(t.issuer(s), at),
+      );
+      if (live.length === 0) continue;
+      const states = () => live.map((s) => this.#stateOf(s, [identifier]));
+      let leaves: number;
+      if (live.length === 1) {
+        const profile = t.profile(live[0]!);
+        leaves = byProfile.get(profile) ?? allowedLeavesOf(identifier, at, states());
+        byProfile.set(profile, leaves);
+      } else leaves = allowedLeavesOf(identifier, at, states());
+      if (leaves !== 0) yield [identifier, leaves];
+    }
   }
 
   /** decide() over the records naming the ids whose issuer is attested at `at`. */

@@ -85,6 +85,15 @@ export class IdentifierTable {
     this.#place(e, hash | 0);
   }
 
+  /** Every key with its value, in no particular order. */
+  *entries(): Generator<[key: string, value: number]> {
+    for (let e = 0; e < this.#entries; e++) {
+      const start = this.#keyStart[e]!;
+      yield [this.#pool.toString('latin1', start, start + this.#keyLength[e]!), this.#value[e]!];
+    }
+    yield* this.#other;
+  }
+
   #place(entry: number, hash: number): void {
     const table = this.#table;
     const mask = this.#mask;

@@ -389,6 +389,26 @@ export function buildOpenApi(): Json {
         },
       },
       ...usagePaths(),
+      '/v1/snapshot': {
+        get: {
+          summary:
+            'Snapshot profile: the signed snapshot manifest (per purpose group, a binary fuse filter of the identifiers records allow) and the checkpoint it is bound to',
+          responses: { '200': { description: 'manifest and checkpoint', content: json('SnapshotResponse') } },
+        },
+      },
+      '/v1/snapshot/filters/{sha256}': {
+        get: {
+          summary: 'A filter file of the current or previous snapshot, by its SHA-256 (immutable)',
+          parameters: [pathParam('sha256', 'lowercase hex SHA-256 of the filter file')],
+          responses: {
+            '200': {
+              description: 'filter file (spec/snapshot.md §4.1)',
+              content: { 'application/vnd.kyodaku.snapshot-filter': {} },
+            },
+            ...problems(404),
+          },
+        },
+      },
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

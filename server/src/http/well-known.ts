@@ -19,6 +19,7 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
       ...(node.generation === undefined ? [] : ['generation']),
       'interop',
       'usage',
+      'snapshot',
     ],
     log: {
       origin: node.origin,

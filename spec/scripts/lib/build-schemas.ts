@@ -15,6 +15,7 @@ const EXPORTED = {
   DelegationRevocation: schemas.DelegationRevocation,
   AdminRequest: schemas.AdminRequest,
   Receipt: schemas.Receipt,
+  Snapshot: schemas.Snapshot,
   Problem: schemas.Problem,
   WellKnown: schemas.WellKnown,
   PartyView: schemas.PartyView,
@@ -50,6 +51,7 @@ const EXPORTED = {
   UsageReportResponse: schemas.UsageReportResponse,
   LabelView: schemas.LabelView,
   BusinessList: schemas.BusinessList,
+  SnapshotResponse: schemas.SnapshotResponse,
 } as const;
 
 /** name -> JSON Schema document */

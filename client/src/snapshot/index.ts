@@ -1,0 +1,6 @@
+export * from './binary-fuse.ts';
+export * from './filter-file.ts';
+export * from './key-hash.ts';
+export * from './offline-snapshot.ts';
+export * from './snapshot-dir.ts';
+export * from './verify-snapshot.ts';

@@ -1,0 +1,24 @@
+/** The `snapshot` profile cases pass against the reference node (a real process on a loopback port). */
+import { readFileSync } from 'node:fs';
+import type { PrivateJwk } from '@kyodaku/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../../client/test/helpers/server-process.ts';
+import { snapshotCases } from '../src/cases/snapshot.ts';
+import { runSuite } from '../src/runner.ts';
+
+let server: ServerProcess;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server?.stop());
+
+it('passes every snapshot case against the reference node', async () => {
+  const report = await runSuite({
+    target: server.url,
+    adminKey: JSON.parse(readFileSync(server.adminKeyPath, 'utf8')) as PrivateJwk,
+    cases: snapshotCases,
+  });
+  const failed = report.cases.filter((c) => c.status !== 'PASSED');
+  expect(failed.map((c) => `${c.id}: ${c.status} ${c.message}`)).toEqual([]);
+  expect(report.cases.length).toBe(snapshotCases.length);
+});

@@ -1,0 +1,34 @@
+/**
+ * The snapshot profile (spec/snapshot.md §5): GET /v1/snapshot (the signed manifest and the
+ * checkpoint it is bound to) and GET /v1/snapshot/filters/{sha256} (a filter file, immutable).
+ */
+import { KyodakuError } from '@kyodaku/client';
+import { Hono } from 'hono';
+import type { NodeContext } from '../node-context.ts';
+import { type SnapshotOptions, Snapshots } from './snapshots.ts';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function snapshotRoutes(node: NodeContext, options: SnapshotOptions = {}) {
+  const snapshots = new Snapshots(node, options);
+  return new Hono()
+    .get('/v1/snapshot', async (c) => {
+      const s = await snapshots.current();
+      c.header('cache-control', 'no-cache');
+      return c.json({ snapshot: s.jws, checkpoint: s.checkpoint });
+    })
+    .get('/v1/snapshot/filters/:sha256', (c) => {
+      const sha256 = c.req.param('sha256');
+      const bytes = SHA256.test(sha256) ? snapshots.file(sha256) : undefined;
+      if (bytes === undefined) {
+        throw new KyodakuError(
+          'ERR_NOT_FOUND',
+          'no filter file of the current or previous snapshot has this SHA-256',
+        );
+      }
+      return c.body(new Uint8Array(bytes), 200, {
+        'content-type': 'application/vnd.kyodaku.snapshot-filter',
+        'cache-control': 'public, max-age=31536000, immutable',
+      });
+    });
+}
