@@ -2,6 +2,7 @@
 import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
 import { openDb } from './db/open.ts';
+import { pgWriter } from './db/pg-writer.ts';
 import { openWriter, type Writer } from './db/writer.ts';
 import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
@@ -47,7 +48,7 @@ export interface OpenNode extends NodeContext {
 }
 
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
-  const { client, db, pragmas, connectionPragmas } = await openDb(options.db, {
+  const { client, db, pragmas, connectionPragmas, pool } = await openDb(options.db, {
     maxBytes: options.maxDbBytes,
   });
   const keys = await loadNodeKeys(options.dataDir);
@@ -63,7 +64,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     client.close();
     throw error;
   }
-  const writer = openWriter(options.db, client, connectionPragmas);
+  const writer = pool === undefined ? openWriter(options.db, client, connectionPragmas) : pgWriter(pool);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
   const generation = new GenerationIndex();

@@ -5,11 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type pg from 'pg';
+import { isPostgresUrl, openPgPool, pgClient } from './pg-client.ts';
 import * as schema from './schema.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const PG_MIGRATIONS = fileURLToPath(new URL('../../drizzle-pg', import.meta.url));
 
 export interface OpenDb {
   client: Client;
@@ -21,6 +26,8 @@ export interface OpenDb {
   pragmas: Record<string, unknown>;
   /** The pragma statements of every connection that writes (the main one and the writer thread's). */
   connectionPragmas: string[];
+  /** The PostgreSQL engine's connection pool (KYODAKU_DB=postgres://…); undefined on libSQL. */
+  pool: pg.Pool | undefined;
 }
 
 export interface OpenDbOptions {
@@ -88,6 +95,7 @@ export async function reopenConnection(client: Client, pragmas: readonly string[
 }
 
 export async function openDb(url: string, options: OpenDbOptions = {}): Promise<OpenDb> {
+  if (isPostgresUrl(url)) return openPostgres(url, options);
   if (url.startsWith('file:') && !url.startsWith('file::memory:')) {
     const path = url.slice('file:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -104,5 +112,33 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   for (const pragma of connectionPragmas) await client.execute(pragma);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { client, db, pragmas: isRemoteUrl(url) ? {} : await readPragmas(client), connectionPragmas };
+  return {
+    client,
+    db,
+    pragmas: isRemoteUrl(url) ? {} : await readPragmas(client),
+    connectionPragmas,
+    pool: undefined,
+  };
+}
+
+/** Why KYODAKU_DB_MAX_BYTES cannot apply to PostgreSQL. */
+export const POSTGRES_MAX_BYTES_ERROR =
+  "KYODAKU_DB_MAX_BYTES applies to a database file only: on PostgreSQL, limit the size with the server's own quotas";
+
+/**
+ * The PostgreSQL engine: a pool, the migrations of `server/drizzle-pg/` (pg-core schema,
+ * schema-pg.ts; applied under drizzle's own lock, so processes starting together migrate once),
+ * and drizzle's query builder over the pool's libSQL-shaped client (pg-client.ts).
+ */
+async function openPostgres(url: string, options: OpenDbOptions): Promise<OpenDb> {
+  if (options.maxBytes !== undefined) throw new Error(POSTGRES_MAX_BYTES_ERROR);
+  const pool = openPgPool(url);
+  try {
+    await migratePg(drizzlePg(pool), { migrationsFolder: PG_MIGRATIONS });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const client = pgClient(pool);
+  return { client, db: drizzle(client, { schema }), pragmas: {}, connectionPragmas: [], pool };
 }

@@ -15,9 +15,20 @@ import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
 import { FILE_PRAGMAS, isFileUrl, isRemoteUrl, readPragmas, reopenConnection } from './open.ts';
 
+/** An append to the log: the size it was planned against and the size after it. */
+export interface LogAppend {
+  from: number;
+  to: number;
+}
+
 export interface Writer {
-  /** Runs the statements in one transaction; resolves once it has committed. */
-  batch(stmts: InStatement[]): Promise<void>;
+  /**
+   * Runs the statements in one transaction; resolves once it has committed. With `append`, the
+   * transaction appends to the log: on PostgreSQL, where many processes append, it moves the log
+   * head and fails with `StaleLogError` if another process appended first (pg-writer.ts); a libSQL
+   * file has one writing process, whose ObjectLog already serialises its appends.
+   */
+  batch(stmts: InStatement[], append?: LogAppend): Promise<void>;
   /**
    * The per-connection pragmas (open.ts CHECKED_PRAGMAS) as read back from every connection that
    * writes: `main`, and `thread` for a writer thread (started if it was not).
@@ -78,7 +89,8 @@ const valuesOf = (stmts: InStatement[]) =>
 
 /**
  * The writer of the database at `url`: a writer thread for a file, else `client` itself. `pragmas`
- * are the statements every writing connection runs first (OpenDb.connectionPragmas).
+ * are the statements every writing connection runs first (OpenDb.connectionPragmas). PostgreSQL
+ * has its own (pg-writer.ts).
  */
 export function openWriter(url: string, client: Client, pragmas: readonly string[] = FILE_PRAGMAS): Writer {
   const inline = inlineWriter(client, isFileUrl(url) ? pragmas : [], isRemoteUrl(url));

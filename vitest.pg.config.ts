@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The store tests again, on the PostgreSQL engine: `npm run test:pg` starts a throwaway cluster
+ * (server/test/db/pg-global-setup.ts) and every test node gets its own database on it
+ * (server/test/helpers.ts testDatabase). Fails, never skips, without PostgreSQL.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'server/test/{objects,records,parties,log,decisions,publish}/*.test.ts',
+      'server/test/db/pg-*.test.ts',
+    ],
+    exclude: [
+      // SQLite only: its files, pragmas and write faults (a crash test restarts on a file).
+      'server/test/objects/{crash,storage-faults,storage-limit}.test.ts',
+    ],
+    globalSetup: ['server/test/db/pg-global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
