@@ -9,7 +9,7 @@ export interface Config {
   port: number;
   /** Interface to bind; loopback by default, set HOST=0.0.0.0 to listen on every interface. */
   host: string;
-  /** libSQL URL of the database (an embedded file by default). */
+  /** The database: a libSQL URL (an embedded file by default) or a PostgreSQL URL (postgres://…). */
   db: string;
   /** Directory of the node key and the admin key. */
   dataDir: string;
@@ -78,9 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbText.startsWith('file:') && !dbText.startsWith('file:/')
       ? `file:${resolve(base, dbText.slice(5))}`
       : dbText;
-  if (!/^(file|libsql|https?|wss?):/.test(db) && db !== ':memory:') {
+  if (!/^(file|libsql|https?|wss?|postgres(ql)?):/.test(db) && db !== ':memory:') {
     throw new ConfigError(
-      `KYODAKU_DB must be a libSQL URL such as file:./data/kyodaku.db, got ${JSON.stringify(db)}`,
+      `KYODAKU_DB must be a libSQL URL such as file:./data/kyodaku.db or a PostgreSQL URL (postgres://…), got ${JSON.stringify(db)}`,
     );
   }
   const host = env.HOST ?? '127.0.0.1';

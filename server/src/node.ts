@@ -1,6 +1,9 @@
 /** Opening a node: database, migrations, keys, in-memory index. Shared by main, seed, tests and bench. */
 import { rawPublicKey, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
+import { LogFollower } from './cluster/log-follower.ts';
+import { SequencerLease } from './cluster/sequencer-lease.ts';
+import { applyAppendedElsewhere } from './cluster/shared-log.ts';
 import { openDb } from './db/open.ts';
 import { pgWriter } from './db/pg-writer.ts';
 import { openWriter, type Writer } from './db/writer.ts';
@@ -81,7 +84,11 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     records: new RecordStore(objects, index),
   };
   const now = options.now ?? Date.now;
+  // PostgreSQL: many processes share the log (docs/operations.md §7); one signs, holding the lease.
+  const lease = pool === undefined ? undefined : new SequencerLease(options.db);
+  await lease?.start();
   const checkpoints = new Checkpointer({
+    ...(lease !== undefined && { lease }),
     db,
     writer,
     tree: objects.tree,
@@ -111,6 +118,19 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     throw error;
   }
   objects.onAppend = () => checkpoints.schedule();
+  let follower: LogFollower | undefined;
+  if (lease !== undefined) {
+    objects.onAppendedElsewhere = (objs) => applyAppendedElsewhere(registry, objs);
+    follower = new LogFollower(options.db, {
+      catchUp: async () => {
+        await objects.catchUp();
+        await checkpoints.sign();
+      },
+    });
+    await follower.start();
+    // A process taking the lease over catches up, then signs what its predecessor left unsigned.
+    lease.onAcquired = () => follower?.wake();
+  }
   // The names of prompt checks load in the background (decisions do not wait for them).
   let closed = false;
   generation.ready = loadNames(db, generation, () => closed).catch((error: unknown) => {
@@ -141,6 +161,8 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       closed = true;
       void federation.close();
       checkpoints.close();
+      void follower?.close();
+      void lease?.close();
       // The main connection closes now; the writer thread after the commits already sent.
       client.close();
       void writer.close();

@@ -5,8 +5,9 @@
  * takes the head row's lock, so appends of all processes sharing the database commit one after
  * the other, `seq` stays dense and unique, and an append planned against a stale size changes
  * nothing and fails with `StaleLogError` (the process catches up and plans again; it can never
- * fork the log). The same transaction notifies `kyodaku_log` with the new size, delivered on
- * commit to every process listening (cluster/log-follower.ts).
+ * fork the log). Every transaction notifies `kyodaku_log` (with the new size after an append),
+ * delivered on commit to every process listening (cluster/log-follower.ts): new objects, a new
+ * checkpoint, followed pages.
  */
 import type pg from 'pg';
 import { inTransaction, runOn } from './pg-client.ts';
@@ -43,7 +44,10 @@ export function pgWriter(pool: pg.Pool): Writer {
           }
         }
         for (const stmt of stmts) await runOn(c, stmt);
-        if (append !== undefined) await c.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, String(append.to)]);
+        await c.query('SELECT pg_notify($1, $2)', [
+          LOG_CHANNEL,
+          append === undefined ? '' : String(append.to),
+        ]);
       });
     },
     pragmas: async () => ({ main: {} }),
