@@ -42,6 +42,11 @@ export interface Config {
   maxConnections: number;
   /** Most bytes the database may hold (`KYODAKU_DB_MAX_BYTES`); unlimited by default. */
   dbMaxBytes: number | undefined;
+  /**
+   * Where the sequencer mirrors tiles and checkpoint (`KYODAKU_TILES`: `s3://bucket/prefix` or a
+   * directory; tiles/tile-sink.ts), with `KYODAKU_TILES_S3_ENDPOINT` for a store other than AWS.
+   */
+  tiles: { setting: string; base: string; endpoint: string | undefined } | undefined;
 }
 
 /** An integer setting in min..max, or `fallback` when unset. */
@@ -131,6 +136,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dbMaxText === undefined
         ? undefined
         : intSetting(env, 'KYODAKU_DB_MAX_BYTES', 0, 65_536, Number.MAX_SAFE_INTEGER, ' bytes'),
+    tiles:
+      env.KYODAKU_TILES === undefined || env.KYODAKU_TILES === ''
+        ? undefined
+        : { setting: env.KYODAKU_TILES, base, endpoint: env.KYODAKU_TILES_S3_ENDPOINT },
     port: Number(portText),
     host,
     db,

@@ -9,6 +9,7 @@ import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
 import { OriginError } from './node-origin.ts';
 import { describeOps } from './ops/config.ts';
+import { openTileSink } from './tiles/tile-sink.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: Config;
@@ -36,6 +37,9 @@ export async function start(env: Record<string, string | undefined> = process.en
         pageSize: config.followPageSize,
       },
       maxDbBytes: config.dbMaxBytes,
+      ...(config.tiles !== undefined && {
+        tiles: openTileSink(config.tiles.setting, config.tiles.base, config.tiles.endpoint),
+      }),
     });
   } catch (error) {
     if (error instanceof LogIntegrityError || error instanceof OriginError) {

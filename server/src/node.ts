@@ -22,6 +22,8 @@ import { AttestationStore } from './parties/attestation-store.ts';
 import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
+import type { TileSink } from './tiles/tile-sink.ts';
+import { TileWriter } from './tiles/tile-writer.ts';
 
 export interface OpenNodeOptions {
   db: string;
@@ -38,6 +40,8 @@ export interface OpenNodeOptions {
   follower?: Partial<FollowerOptions>;
   /** Most bytes the database may hold (KYODAKU_DB_MAX_BYTES); past it, writes are answered 503. */
   maxDbBytes?: number | undefined;
+  /** Where the sequencer mirrors tiles and checkpoints (KYODAKU_TILES), if anywhere. */
+  tiles?: TileSink;
 }
 
 export interface OpenNode extends NodeContext {
@@ -118,13 +122,21 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     throw error;
   }
   objects.onAppend = () => checkpoints.schedule();
+  const tiles = options.tiles && new TileWriter(options.tiles, db, objects.tree);
+  if (tiles !== undefined) {
+    checkpoints.onSigned = (c) => void tiles.publish(c).catch(() => {});
+    if (checkpoints.latest !== undefined && lease?.held !== false)
+      void tiles.publish(checkpoints.latest).catch(() => {});
+  }
   let follower: LogFollower | undefined;
   if (lease !== undefined) {
     objects.onAppendedElsewhere = (objs) => applyAppendedElsewhere(registry, objs);
     follower = new LogFollower(options.db, {
       catchUp: async () => {
         await objects.catchUp();
-        await checkpoints.sign();
+        const checkpoint = await checkpoints.sign();
+        // A sequencer that took over mirrors what its predecessor signed and had not mirrored.
+        if (lease.held) await tiles?.publish(checkpoint);
       },
     });
     await follower.start();

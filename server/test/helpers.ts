@@ -17,6 +17,7 @@ import pg from 'pg';
 import { signedParty } from '../../client/test/helpers/parties.ts';
 import { createApp } from '../src/app.ts';
 import { openNode } from '../src/node.ts';
+import type { TileSink } from '../src/tiles/tile-sink.ts';
 
 export type TestNode = Awaited<ReturnType<typeof makeNode>>;
 
@@ -41,7 +42,7 @@ export async function testDatabase(dir: string): Promise<string> {
 /** Whether the tests run on the PostgreSQL engine (npm run test:pg). */
 export const onPostgres = process.env.KYODAKU_TEST_PG_URL !== undefined;
 
-export async function makeNode(options: { now?: () => number } = {}) {
+export async function makeNode(options: { now?: () => number; tiles?: TileSink } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kyodaku-test-'));
   const db = await testDatabase(dir);
   const node = await openNode({ db, dataDir: dir, ...options });

@@ -93,6 +93,8 @@ export class Checkpointer {
   #failures = 0;
   #lastError: CheckpointError | undefined;
   #closed = false;
+  /** Called with every checkpoint this process signs and stores (tiles/tile-writer.ts mirrors it). */
+  onSigned: ((checkpoint: SignedCheckpoint) => void) | undefined;
   /** Many processes on one database: only the lease's holder signs (cluster/sequencer-lease.ts). */
   readonly #lease: { readonly held: boolean } | undefined;
 
@@ -267,6 +269,7 @@ export class Checkpointer {
     ]);
     this.#latest = { size, root, note };
     this.#signedAt = this.#now();
+    this.onSigned?.(this.#latest);
     // Entries appended while this one was signed wait for the next.
     this.#unsignedSince = this.#tree.size > size ? startedAt : undefined;
     return this.#latest;
