@@ -3,13 +3,16 @@ import { defineConfig } from 'vitest/config';
 /**
  * The store tests again, on the PostgreSQL engine: `npm run test:pg` starts a throwaway cluster
  * (server/test/db/pg-global-setup.ts) and every test node gets its own database on it
- * (server/test/helpers.ts testDatabase). Fails, never skips, without PostgreSQL.
+ * (server/test/helpers.ts testDatabase); and the scale-out test of many processes on one
+ * database. Fails, never skips, without PostgreSQL (.ci/run installs it).
  */
 export default defineConfig({
   test: {
     include: [
       'server/test/{objects,records,parties,log,decisions,publish}/*.test.ts',
       'server/test/db/pg-*.test.ts',
+      // Many processes on one database, the sequencer killed, tiles in a bucket (starts its own cluster).
+      'server/test/cluster/*.test.ts',
     ],
     exclude: [
       // SQLite only: its files, pragmas and write faults (a crash test restarts on a file).

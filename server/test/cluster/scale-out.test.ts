@@ -6,7 +6,8 @@
  * the middle. Then: seq is contiguous and unique, every acknowledged record is stored at the index
  * it was acknowledged with, the lease moved to a live process, every live process serves the same
  * checkpoint, which verifies and is the root recomputed from the stored entries, every checkpoint
- * ever stored is a root of that one log (no fork), and every process gives the same decisions.
+ * ever stored is a root of that one log (no fork), the S3-compatible bucket (s3rver on loopback)
+ * holds that checkpoint and tiles that recompute to it, and every process gives the same decisions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,22 +24,35 @@ import {
   verifyCheckpoint,
 } from '@kyodaku/client';
 import pg from 'pg';
+import S3rver from 's3rver';
 import { afterAll, expect, it } from 'vitest';
 import { attestedParty } from '../../../client/test/helpers/parties.ts';
 import { type ServerProcess, startServer } from '../../../client/test/helpers/server-process.ts';
 import { LEASE_APPLICATION } from '../../src/cluster/sequencer-lease.ts';
+import { s3Sink } from '../../src/tiles/tile-sink.ts';
 import { type PgCluster, startPgCluster } from '../db/pg-cluster.ts';
 
-const RECORDS_PER_CLIENT = 40;
+const RECORDS_PER_CLIENT = 90;
 const CLIENTS = 3;
 
 let cluster: PgCluster | undefined;
 const servers: ServerProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'kyodaku-scale-'));
 let sql: pg.Client | undefined;
+const bucketDir = mkdtempSync(join(tmpdir(), 'kyodaku-s3-'));
+const s3 = new S3rver({
+  address: '127.0.0.1',
+  port: 0,
+  silent: true,
+  directory: bucketDir,
+  allowMismatchedSignatures: true,
+  configureBuckets: [{ name: 'kyodaku-tiles' }],
+});
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   await sql?.end();
+  await s3.close().catch(() => {});
+  rmSync(bucketDir, { recursive: true, force: true });
   cluster?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -69,7 +83,22 @@ it('3 processes on one PostgreSQL: concurrent publications, the sequencer killed
   cluster = await startPgCluster();
   const db = await cluster.createDatabase('scale_out');
   sql = new pg.Client({ connectionString: db });
-  const env = { KYODAKU_DB: db, KYODAKU_ORIGIN: 'scale.example/kyodaku' };
+  const { port: s3Port } = await s3.run();
+  const endpoint = `http://127.0.0.1:${s3Port}`;
+  // s3rver's own credentials; the AWS SDK reads them from the environment.
+  const credentials = {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+  };
+  Object.assign(process.env, credentials);
+  const env = {
+    KYODAKU_DB: db,
+    KYODAKU_ORIGIN: 'scale.example/kyodaku',
+    KYODAKU_TILES: 's3://kyodaku-tiles/log',
+    KYODAKU_TILES_S3_ENDPOINT: endpoint,
+    ...credentials,
+  };
   // The first process creates the keys in the shared data dir; the others start beside it.
   servers.push(await startServer({ dataDir, env }));
   servers.push(...(await Promise.all([startServer({ dataDir, env }), startServer({ dataDir, env })])));
@@ -191,6 +220,35 @@ it('3 processes on one PostgreSQL: concurrent publications, the sequencer killed
     for (const r of rows.slice(0, Number(c.size))) prefix.append(leafHash(Buffer.from(r.jws, 'latin1')));
     expect(Buffer.from(c.root).equals(Buffer.from(prefix.root())), `checkpoint of size ${c.size}`).toBe(true);
   }
+
+  // The bucket holds that checkpoint, and its tiles recompute to the same root and entries.
+  const bucket = s3Sink('kyodaku-tiles', 'log', endpoint);
+  await until('the bucket to hold the checkpoint of the whole log', async () => {
+    const note = await bucket.get('checkpoint');
+    return note !== undefined && Buffer.from(note).toString('utf8') === notes[0] ? true : undefined;
+  });
+  const leaves: Buffer[] = [];
+  const bundles: Buffer[] = [];
+  for (let index = 0; index * 256 < rows.length; index++) {
+    const width = Math.min(256, rows.length - index * 256);
+    const path = `${String(index).padStart(3, '0')}${width < 256 ? `.p/${width}` : ''}`;
+    leaves.push(Buffer.from((await bucket.get(`tile/0/${path}`)) ?? []));
+    bundles.push(Buffer.from((await bucket.get(`tile/entries/${path}`)) ?? []));
+  }
+  expect(rows.length).toBeGreaterThan(256);
+  const fromTiles = new MerkleTreeBuilder();
+  const hashes = Buffer.concat(leaves);
+  for (let i = 0; i < hashes.length; i += 32) fromTiles.append(hashes.subarray(i, i + 32));
+  expect(fromTiles.size).toBe(rows.length);
+  expect(Buffer.from(fromTiles.root()).toString('base64')).toBe(root);
+  const entries: string[] = [];
+  const bundle = Buffer.concat(bundles);
+  for (let at = 0; at < bundle.length; ) {
+    const length = bundle.readUInt16BE(at);
+    entries.push(bundle.subarray(at + 2, at + 2 + length).toString('latin1'));
+    at += 2 + length;
+  }
+  expect(entries).toEqual(rows.map((r) => r.jws));
 
   // Every live process gives the same decisions, those of the records acknowledged.
   for (const s of live) {
