@@ -134,14 +134,17 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     follower = new LogFollower(options.db, {
       catchUp: async () => {
         await objects.catchUp();
-        const checkpoint = await checkpoints.sign();
+        await checkpoints.refresh();
         // A sequencer that took over mirrors what its predecessor signed and had not mirrored.
-        if (lease.held) await tiles?.publish(checkpoint);
+        if (lease.held && checkpoints.latest !== undefined) await tiles?.publish(checkpoints.latest);
       },
     });
     await follower.start();
     // A process taking the lease over catches up, then signs what its predecessor left unsigned.
-    lease.onAcquired = () => follower?.wake();
+    lease.onAcquired = () => {
+      follower?.wake();
+      checkpoints.schedule();
+    };
   }
   // The names of prompt checks load in the background (decisions do not wait for them).
   let closed = false;

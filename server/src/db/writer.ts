@@ -30,6 +30,12 @@ export interface Writer {
    */
   batch(stmts: InStatement[], append?: LogAppend): Promise<void>;
   /**
+   * Where many processes append (PostgreSQL): takes the log's lock until the next append commits
+   * (or the returned release is called), so the caller catches up and plans under it. Absent
+   * where one process writes.
+   */
+  lockLog?(): Promise<() => Promise<void>>;
+  /**
    * The per-connection pragmas (open.ts CHECKED_PRAGMAS) as read back from every connection that
    * writes: `main`, and `thread` for a writer thread (started if it was not).
    */

@@ -276,6 +276,17 @@ export class Checkpointer {
   }
 
   /**
+   * Not the sequencer: adopts the newest checkpoint the sequencer stored that this process's tree
+   * reaches (the log follower calls it after catching up). The sequencer signs on its own schedule.
+   */
+  refresh(): Promise<unknown> {
+    if (this.#lease === undefined || this.#lease.held) return Promise.resolve();
+    const run = this.#queue.then(() => this.#adoptStored());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Adopts the newest checkpoint stored (by the lease's holder) that this process's tree reaches,
    * after checking that the tree has its root at that size; returns the largest size stored.
    */

@@ -154,36 +154,56 @@ export class ObjectLog {
     objs: Array<Omit<StoredObject, 'seq'>>,
     plan: (start: number) => Omit<Planned, 'objects'>,
   ): Promise<StoredObject[]> {
-    return this.exclusive(async () => {
-      // Another process may append first (PostgreSQL): catch up, then plan again at the new size.
-      for (;;) {
-        const start = this.#nextSeq;
-        if (start !== this.tree.size) throw new Error('log: tree head and objects out of step');
-        const stored = objs.map((o, i) => ({ ...o, seq: start + i }));
-        const planned = plan(start);
-        const prepared = this.tree.prepare(stored.map((o) => o.jws));
-        try {
-          await this.#writer.batch(
-            [
-              ...objectInserter.statements(stored),
-              ...logHashInserter.statements(prepared.rows),
-              ...rowStatements([planned]),
-              ...(planned.stmts ?? []).map((stmt) => statementOf(stmt as never)),
-            ],
-            { from: start, to: start + stored.length },
-          );
-        } catch (error) {
-          if (!(error instanceof StaleLogError)) throw error;
-          await this.#catchUp();
-          continue;
-        }
-        this.#nextSeq = start + stored.length;
-        prepared.commit();
-        planned.after?.();
-        this.onAppend?.();
-        return stored;
+    return this.exclusive(() => this.#underLogLock(() => this.#appendAlone(objs, plan)));
+  }
+
+  /**
+   * Runs an append under the log's lock where many processes append (PostgreSQL, db/pg-writer.ts),
+   * after catching up with what the others appended; as is where one process writes.
+   */
+  async #underLogLock<T>(append: () => Promise<T>): Promise<T> {
+    const release = await this.#writer.lockLog?.();
+    if (release === undefined) return append();
+    try {
+      await this.#catchUp();
+      return await append();
+    } finally {
+      await release();
+    }
+  }
+
+  async #appendAlone(
+    objs: Array<Omit<StoredObject, 'seq'>>,
+    plan: (start: number) => Omit<Planned, 'objects'>,
+  ): Promise<StoredObject[]> {
+    // Another process may append first (PostgreSQL): catch up, then plan again at the new size.
+    for (;;) {
+      const start = this.#nextSeq;
+      if (start !== this.tree.size) throw new Error('log: tree head and objects out of step');
+      const stored = objs.map((o, i) => ({ ...o, seq: start + i }));
+      const planned = plan(start);
+      const prepared = this.tree.prepare(stored.map((o) => o.jws));
+      try {
+        await this.#writer.batch(
+          [
+            ...objectInserter.statements(stored),
+            ...logHashInserter.statements(prepared.rows),
+            ...rowStatements([planned]),
+            ...(planned.stmts ?? []).map((stmt) => statementOf(stmt as never)),
+          ],
+          { from: start, to: start + stored.length },
+        );
+      } catch (error) {
+        if (!(error instanceof StaleLogError)) throw error;
+        await this.#catchUp();
+        continue;
       }
-    });
+      this.#nextSeq = start + stored.length;
+      prepared.commit();
+      planned.after?.();
+      this.onAppend?.();
+      return stored;
+    }
   }
 
   /**
@@ -210,9 +230,11 @@ export class ObjectLog {
         const jobs = this.#queue.splice(0, n);
         // A job still waiting when its group fails unexpectedly gets the failure, never silence
         // (a job already answered keeps its answer).
-        await this.exclusive(() => this.#commitGroup(jobs)).catch((error: unknown) => {
-          for (const job of jobs) job.reject(error);
-        });
+        await this.exclusive(() => this.#underLogLock(() => this.#commitGroup(jobs))).catch(
+          (error: unknown) => {
+            for (const job of jobs) job.reject(error);
+          },
+        );
       }
     } finally {
       this.#draining = false;
