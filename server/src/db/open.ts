@@ -21,7 +21,7 @@ export interface OpenDb {
   db: Db;
   /**
    * The pragmas as read back from the connection (they hold: the client keeps one connection); empty
-   * for a libSQL server, whose settings are its own (isRemoteUrl).
+   * on PostgreSQL, whose settings are the server's.
    */
   pragmas: Record<string, unknown>;
   /** The pragma statements of every connection that writes (the main one and the writer thread's). */
@@ -59,20 +59,6 @@ export function isFileUrl(url: string): boolean {
   return url.startsWith('file:') && !url.includes(':memory:');
 }
 
-/**
- * Whether `url` names a libSQL server (`libsql:`, `http(s):`, `ws(s):`) rather than a file or an
- * in-memory database. On a server every request may run on another connection of the server's, and
- * the server decides its journal and sync settings: a pragma set here would not hold (and sqld
- * rejects a PRAGMA that sets a value), so none is set and none is read back.
- */
-export function isRemoteUrl(url: string): boolean {
-  return /^(libsql|https?|wss?):/.test(url);
-}
-
-/** Why KYODAKU_DB_MAX_BYTES cannot apply to a libSQL server (`PRAGMA max_page_count = N` would not hold). */
-export const REMOTE_MAX_BYTES_ERROR =
-  "KYODAKU_DB_MAX_BYTES applies to a database file only: on a libSQL server, limit the size with the server's own settings";
-
 /** The values of CHECKED_PRAGMAS on the client's connection. */
 export async function readPragmas(client: Client): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
@@ -102,7 +88,6 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   }
   // One connection: every call of @libsql/client runs synchronously, so a pool would only add
   // connections without the per-connection pragmas below.
-  if (options.maxBytes !== undefined && isRemoteUrl(url)) throw new Error(REMOTE_MAX_BYTES_ERROR);
   const client = createClient({ url, concurrency: 1 });
   const connectionPragmas = isFileUrl(url) ? [...FILE_PRAGMAS] : [];
   if (options.maxBytes !== undefined) {
@@ -115,7 +100,7 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   return {
     client,
     db,
-    pragmas: isRemoteUrl(url) ? {} : await readPragmas(client),
+    pragmas: await readPragmas(client),
     connectionPragmas,
     pool: undefined,
   };

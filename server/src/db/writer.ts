@@ -8,12 +8,12 @@
  * main connection when the thread has nothing in flight, which saves the hop between threads; the
  * two connections therefore never write at the same time, and transactions commit in the order
  * they were sent. Reads stay on the main connection: in WAL mode a read started after a commit
- * sees it. An in-memory database has one connection, so its writes stay inline; so do the writes to a libSQL
- * server (KYODAKU_DB=libsql:|http(s):|ws(s):), which the server, not this process, executes.
+ * sees it. An in-memory database has one connection, so its writes stay inline. PostgreSQL has its
+ * own writer (pg-writer.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
-import { FILE_PRAGMAS, isFileUrl, isRemoteUrl, readPragmas, reopenConnection } from './open.ts';
+import { FILE_PRAGMAS, isFileUrl, readPragmas, reopenConnection } from './open.ts';
 
 /** An append to the log: the size it was planned against and the size after it. */
 export interface LogAppend {
@@ -64,7 +64,7 @@ export class WriteError extends Error {
 const leavesConnectionStuck = (code: unknown) =>
   typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 
-function inlineWriter(client: Client, pragmas: readonly string[], remote = false): Writer {
+function inlineWriter(client: Client, pragmas: readonly string[]): Writer {
   return {
     batch: async (stmts) => {
       try {
@@ -75,7 +75,7 @@ function inlineWriter(client: Client, pragmas: readonly string[], remote = false
         throw error;
       }
     },
-    pragmas: async () => ({ main: remote ? {} : await readPragmas(client) }),
+    pragmas: async () => ({ main: await readPragmas(client) }),
     close: async () => {},
   };
 }
@@ -99,7 +99,7 @@ const valuesOf = (stmts: InStatement[]) =>
  * has its own (pg-writer.ts).
  */
 export function openWriter(url: string, client: Client, pragmas: readonly string[] = FILE_PRAGMAS): Writer {
-  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : [], isRemoteUrl(url));
+  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : []);
   return isFileUrl(url) ? threadWriter(url, inline, pragmas) : inline;
 }
 
