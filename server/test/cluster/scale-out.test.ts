@@ -7,7 +7,8 @@
  * it was acknowledged with, the lease moved to a live process, every live process serves the same
  * checkpoint, which verifies and is the root recomputed from the stored entries, every checkpoint
  * ever stored is a root of that one log (no fork), the S3-compatible bucket (s3rver on loopback)
- * holds that checkpoint and tiles that recompute to it, and every process gives the same decisions.
+ * holds that checkpoint and tiles that recompute to it, and every process gives the same decisions
+ * (the process that acknowledged a record at once, spec/http-api.md REQ-API-093).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,8 +148,13 @@ it('3 processes on one PostgreSQL: concurrent publications, the sequencer killed
       const live = servers.filter(alive);
       const target = live[turn++ % live.length]!;
       try {
-        const view = await new KyodakuNode(target.url, { timeoutMs: 10_000 }).publishRecord(signed);
+        const client = new KyodakuNode(target.url, { timeoutMs: 10_000 });
+        const view = await client.publishRecord(signed);
         acked.set(item, { index: view.log?.index ?? -1, allow, id: view.id });
+        // Read-your-writes through the process that acknowledged it (REQ-API-093).
+        const own = await client.decide({ ids: item, purpose: 'train.genai' });
+        if (own.decision !== (allow ? 'allow' : 'deny'))
+          refused.push(`${target.url}: ${item} not reflected at once`);
         break;
       } catch (error) {
         // A publication the killed process committed without answering is a duplicate elsewhere.
