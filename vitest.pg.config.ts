@@ -10,8 +10,8 @@ export default defineConfig({
   test: {
     include: [
       'server/test/{objects,records,parties,log,decisions,publish}/*.test.ts',
-      'server/test/db/pg-*.test.ts',
-      // Many processes on one database, the sequencer killed, tiles in a bucket (starts its own cluster).
+      // Many processes on one database: two nodes in one test process, and the scale-out test (its
+      // own cluster: three processes, the sequencer killed, tiles in a bucket).
       'server/test/cluster/*.test.ts',
     ],
     exclude: [
