@@ -152,7 +152,13 @@ export class Checkpointer {
    * checkpoint if there is none or the log grew.
    */
   async load(): Promise<SignedCheckpoint | undefined> {
-    const [row] = await this.#db.select().from(logCheckpoints).orderBy(desc(logCheckpoints.size)).limit(1);
+    // Where processes share the log, the sequencer may have signed past what this one loaded.
+    const [row] = await this.#db
+      .select()
+      .from(logCheckpoints)
+      .where(this.#lease === undefined ? undefined : lte(logCheckpoints.size, this.#tree.size))
+      .orderBy(desc(logCheckpoints.size))
+      .limit(1);
     if (row !== undefined) {
       const size = Number(row.size);
       const root = new Uint8Array(row.root);

@@ -66,11 +66,19 @@ export class ObjectLog {
     return this.#nextSeq;
   }
 
-  /** Restores the next seq and the log's tree head; call once at start-up. */
+  /**
+   * Restores the next seq and the log's tree head; call once at start-up. Where other processes
+   * append (PostgreSQL), under the log's lock, so that none appends between the two reads.
+   */
   async load(): Promise<void> {
-    const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
-    this.#nextSeq = max?.max == null ? 0 : Number(max.max) + 1;
-    await this.#loadLog();
+    const release = await this.#writer.lockLog?.();
+    try {
+      const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
+      this.#nextSeq = max?.max == null ? 0 : Number(max.max) + 1;
+      await this.#loadLog();
+    } finally {
+      await release?.();
+    }
   }
 
   /** Runs statements in one transaction through the writer, alone (e.g. a followed page). */
