@@ -311,7 +311,8 @@ export class Checkpointer {
       }
       this.#latest = { size: row.size, root, note: row.note };
       this.#signedAt = Date.parse(row.signedAt);
-      if (row.size >= this.#tree.size) this.#unsignedSince = undefined;
+      // As after signing: entries past it wait for the sequencer's next checkpoint from now on.
+      this.#unsignedSince = row.size >= this.#tree.size ? undefined : this.#now();
     }
     const [max] = await this.#db
       .select({ size: logCheckpoints.size })

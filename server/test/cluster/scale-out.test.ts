@@ -256,6 +256,9 @@ it('3 processes on one PostgreSQL: concurrent publications, the sequencer killed
   }
   expect(entries).toEqual(rows.map((r) => r.jws));
 
+  // Every live process is ready: the one that does not sign serves the sequencer's checkpoints.
+  for (const s of live) expect((await fetch(`${s.url}/readyz`)).status, `${s.url}/readyz`).toBe(200);
+
   // Every live process gives the same decisions, those of the records acknowledged.
   for (const s of live) {
     const node = new KyodakuNode(s.url);
