@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'server/test/{objects,records,parties,log,decisions,publish}/*.test.ts',
+      'server/test/{objects,records,parties,log,decisions,publish,generation,federation}/*.test.ts',
       // Many processes on one database: two nodes in one test process, and the scale-out test (its
       // own cluster: three processes, the sequencer killed, tiles in a bucket).
       'server/test/cluster/*.test.ts',
