@@ -8,6 +8,9 @@ export const NOT_IN_CORE: Readonly<Record<string, string>> = {
   // tests cause them (server/test/objects/storage-faults.test.ts, server/test/db/durability.test.ts).
   'REQ-API-015': 'none: durability across a power loss is not observable from outside the node',
   'REQ-API-085': 'none: needs a storage fault of the node under test',
+  // A suite by URL cannot tell which of a node's processes answers; the reference node's scale-out
+  // test checks it process by process (server/test/cluster/scale-out.test.ts).
+  'REQ-API-095': 'none: which process answers is not observable from outside the node',
   'REQ-ERR-007': 'none: needs a storage fault of the node under test',
   // A late request is seen only after the node's own timeouts (the reference node: 10 s for headers,
   // 30 s for a request, checked every 30 s by node:http), too long for a suite run; the reference

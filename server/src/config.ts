@@ -1,6 +1,7 @@
 /** The node's configuration: one object read from the environment, with defaults that run. */
 import { resolve } from 'node:path';
-import { isRemoteUrl, REMOTE_MAX_BYTES_ERROR } from './db/open.ts';
+import { POSTGRES_MAX_BYTES_ERROR } from './db/open.ts';
+import { isPostgresUrl } from './db/pg-client.ts';
 import { type PeerConfig, PeerConfigError, parsePeersSetting } from './federation/peer-config.ts';
 import { loadOpsConfig, type OpsConfig, OpsConfigError } from './ops/config.ts';
 
@@ -9,7 +10,7 @@ export interface Config {
   port: number;
   /** Interface to bind; loopback by default, set HOST=0.0.0.0 to listen on every interface. */
   host: string;
-  /** libSQL URL of the database (an embedded file by default). */
+  /** The database: an embedded libSQL file (the default) or a PostgreSQL URL (postgres://…). */
   db: string;
   /** Directory of the node key and the admin key. */
   dataDir: string;
@@ -42,6 +43,11 @@ export interface Config {
   maxConnections: number;
   /** Most bytes the database may hold (`KYODAKU_DB_MAX_BYTES`); unlimited by default. */
   dbMaxBytes: number | undefined;
+  /**
+   * Where the sequencer mirrors tiles and checkpoint (`KYODAKU_TILES`: `s3://bucket/prefix` or a
+   * directory; tiles/tile-sink.ts), with `KYODAKU_TILES_S3_ENDPOINT` for a store other than AWS.
+   */
+  tiles: { setting: string; base: string; endpoint: string | undefined } | undefined;
 }
 
 /** An integer setting in min..max, or `fallback` when unset. */
@@ -78,9 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbText.startsWith('file:') && !dbText.startsWith('file:/')
       ? `file:${resolve(base, dbText.slice(5))}`
       : dbText;
-  if (!/^(file|libsql|https?|wss?):/.test(db) && db !== ':memory:') {
+  if (!/^(file:|postgres(ql)?:\/\/)/.test(db) && db !== ':memory:') {
     throw new ConfigError(
-      `KYODAKU_DB must be a libSQL URL such as file:./data/kyodaku.db, got ${JSON.stringify(db)}`,
+      `KYODAKU_DB must be a database file such as file:./data/kyodaku.db or a PostgreSQL URL (postgres://…), got ${JSON.stringify(db)}`,
     );
   }
   const host = env.HOST ?? '127.0.0.1';
@@ -121,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dbMaxText = env.KYODAKU_DB_MAX_BYTES;
-  if (dbMaxText !== undefined && isRemoteUrl(db)) throw new ConfigError(REMOTE_MAX_BYTES_ERROR);
+  if (dbMaxText !== undefined && isPostgresUrl(db)) throw new ConfigError(POSTGRES_MAX_BYTES_ERROR);
   return {
     requestTimeoutMs,
     headersTimeoutMs,
@@ -131,6 +137,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dbMaxText === undefined
         ? undefined
         : intSetting(env, 'KYODAKU_DB_MAX_BYTES', 0, 65_536, Number.MAX_SAFE_INTEGER, ' bytes'),
+    tiles:
+      env.KYODAKU_TILES === undefined || env.KYODAKU_TILES === ''
+        ? undefined
+        : { setting: env.KYODAKU_TILES, base, endpoint: env.KYODAKU_TILES_S3_ENDPOINT },
     port: Number(portText),
     host,
     db,

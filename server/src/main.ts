@@ -3,12 +3,13 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { isRemoteUrl } from './db/open.ts';
+import { isPostgresUrl } from './db/pg-client.ts';
 import { onClientError } from './http/client-error.ts';
 import { LogIntegrityError } from './log/checkpoints.ts';
 import { openNode } from './node.ts';
 import { OriginError } from './node-origin.ts';
 import { describeOps } from './ops/config.ts';
+import { openTileSink } from './tiles/tile-sink.ts';
 
 export async function start(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: Config;
@@ -36,6 +37,9 @@ export async function start(env: Record<string, string | undefined> = process.en
         pageSize: config.followPageSize,
       },
       maxDbBytes: config.dbMaxBytes,
+      ...(config.tiles !== undefined && {
+        tiles: openTileSink(config.tiles.setting, config.tiles.base, config.tiles.endpoint),
+      }),
     });
   } catch (error) {
     if (error instanceof LogIntegrityError || error instanceof OriginError) {
@@ -107,16 +111,18 @@ function timeouts(config: Config) {
   };
 }
 
-/** The database URL without its query, which may carry a libSQL server's `authToken`. */
+/** The database URL without a PostgreSQL password. */
 function shownDbUrl(url: string): string {
-  return isRemoteUrl(url) ? url.replace(/[?#].*$/, '') : url;
+  return isPostgresUrl(url) ? url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : url;
 }
 
 /** The names of `PRAGMA synchronous` values. */
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 function databaseSettings(config: Config, pragmas: Record<string, unknown>): string {
-  if (isRemoteUrl(config.db)) return 'a libSQL server: its journal and sync settings are its own';
+  if (isPostgresUrl(config.db)) {
+    return "PostgreSQL, shared with the node's other processes (docs/operations.md §7): its durability settings are the server's";
+  }
   const synchronous = SYNCHRONOUS[Number(pragmas.synchronous)] ?? String(pragmas.synchronous);
   const cap = config.dbMaxBytes === undefined ? '' : `, at most ${config.dbMaxBytes} bytes`;
   return `journal_mode=${pragmas.journal_mode}, synchronous=${synchronous}${cap}`;

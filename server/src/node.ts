@@ -1,7 +1,11 @@
 /** Opening a node: database, migrations, keys, in-memory index. Shared by main, seed, tests and bench. */
 import { rawPublicKey, toTimestamp, verifierKeyString } from '@kyodaku/client';
 import type { Client } from '@libsql/client';
+import { LogFollower } from './cluster/log-follower.ts';
+import { SequencerLease } from './cluster/sequencer-lease.ts';
+import { applyAppendedElsewhere } from './cluster/shared-log.ts';
 import { openDb } from './db/open.ts';
+import { pgWriter } from './db/pg-writer.ts';
 import { openWriter, type Writer } from './db/writer.ts';
 import { DecisionIndex } from './decisions/decision-index.ts';
 import { loadRecordIndex } from './decisions/index-loader.ts';
@@ -19,6 +23,8 @@ import { DelegationStore } from './parties/delegation-store.ts';
 import { KeyStore } from './parties/key-store.ts';
 import { PartyStore } from './parties/party-store.ts';
 import { RecordStore } from './records/record-store.ts';
+import type { TileSink } from './tiles/tile-sink.ts';
+import { TileWriter } from './tiles/tile-writer.ts';
 import { UsageStore } from './usage/usage-store.ts';
 
 export interface OpenNodeOptions {
@@ -36,6 +42,8 @@ export interface OpenNodeOptions {
   follower?: Partial<FollowerOptions>;
   /** Most bytes the database may hold (KYODAKU_DB_MAX_BYTES); past it, writes are answered 503. */
   maxDbBytes?: number | undefined;
+  /** Where the sequencer mirrors tiles and checkpoints (KYODAKU_TILES), if anywhere. */
+  tiles?: TileSink;
 }
 
 export interface OpenNode extends NodeContext {
@@ -49,7 +57,7 @@ export interface OpenNode extends NodeContext {
 }
 
 export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
-  const { client, db, pragmas, connectionPragmas } = await openDb(options.db, {
+  const { client, db, pragmas, connectionPragmas, pool } = await openDb(options.db, {
     maxBytes: options.maxDbBytes,
   });
   const keys = await loadNodeKeys(options.dataDir);
@@ -65,7 +73,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     client.close();
     throw error;
   }
-  const writer = openWriter(options.db, client, connectionPragmas);
+  const writer = pool === undefined ? openWriter(options.db, client, connectionPragmas) : pgWriter(pool);
   const objects = new ObjectLog(db, writer);
   const index = new DecisionIndex();
   const generation = new GenerationIndex();
@@ -84,7 +92,11 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   };
   const now = options.now ?? Date.now;
   const usage = new UsageStore(objects, index, registry.records, keys.node, now);
+  // PostgreSQL: many processes share the log (docs/operations.md §7); one signs, holding the lease.
+  const lease = pool === undefined ? undefined : new SequencerLease(options.db);
+  await lease?.start();
   const checkpoints = new Checkpointer({
+    ...(lease !== undefined && { lease }),
     db,
     writer,
     tree: objects.tree,
@@ -116,6 +128,30 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     throw error;
   }
   objects.onAppend = () => checkpoints.schedule();
+  const tiles = options.tiles && new TileWriter(options.tiles, db, objects.tree);
+  if (tiles !== undefined) {
+    checkpoints.onSigned = (c) => void tiles.publish(c).catch(() => {});
+    if (checkpoints.latest !== undefined && lease?.held !== false)
+      void tiles.publish(checkpoints.latest).catch(() => {});
+  }
+  let follower: LogFollower | undefined;
+  if (lease !== undefined) {
+    objects.onAppendedElsewhere = (objs) => applyAppendedElsewhere(registry, objs);
+    follower = new LogFollower(options.db, {
+      catchUp: async () => {
+        await objects.catchUp();
+        await checkpoints.refresh();
+        // A sequencer that took over mirrors what its predecessor signed and had not mirrored.
+        if (lease.held && checkpoints.latest !== undefined) await tiles?.publish(checkpoints.latest);
+      },
+    });
+    await follower.start();
+    // A process taking the lease over catches up, then signs what its predecessor left unsigned.
+    lease.onAcquired = () => {
+      follower?.wake();
+      checkpoints.schedule();
+    };
+  }
   // The names of prompt checks load in the background (decisions do not wait for them).
   let closed = false;
   generation.ready = loadNames(db, generation, () => closed).catch((error: unknown) => {
@@ -147,6 +183,8 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
       closed = true;
       void federation.close();
       checkpoints.close();
+      void follower?.close();
+      void lease?.close();
       // The main connection closes now; the writer thread after the commits already sent.
       client.close();
       void writer.close();

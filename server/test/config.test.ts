@@ -51,17 +51,18 @@ describe('loadConfig', () => {
     ).toThrow(/KYODAKU_HEADERS_TIMEOUT_MS/);
   });
 
-  it('accepts a libSQL server URL, and refuses a database cap on one (a file setting)', () => {
-    for (const url of [
-      'libsql://db.example',
-      'http://127.0.0.1:8080',
-      'https://db.example',
-      'ws://127.0.0.1:8080',
-    ]) {
+  it('accepts a PostgreSQL URL, and refuses a database cap on one (a file setting)', () => {
+    for (const url of ['postgres://kyodaku@127.0.0.1:5432/kyodaku', 'postgresql://db.example/kyodaku']) {
       expect(loadConfig({ KYODAKU_DB: url }).db).toBe(url);
       expect(() => loadConfig({ KYODAKU_DB: url, KYODAKU_DB_MAX_BYTES: '1048576' })).toThrow(
         /KYODAKU_DB_MAX_BYTES applies to a database file only/,
       );
+    }
+  });
+
+  it('refuses a libSQL server URL: no libSQL server can be run or tested here (issue #19)', () => {
+    for (const url of ['libsql://db.example', 'http://127.0.0.1:8080', 'wss://db.example']) {
+      expect(() => loadConfig({ KYODAKU_DB: url })).toThrow(/KYODAKU_DB must be/);
     }
   });
 });

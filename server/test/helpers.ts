@@ -1,4 +1,5 @@
 /** Test helpers: a node on a temporary database, parties with fresh keys, signed requests. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +13,39 @@ import {
   signObject,
   toTimestamp,
 } from '@kyodaku/client';
+import pg from 'pg';
 import { signedParty } from '../../client/test/helpers/parties.ts';
 import { createApp } from '../src/app.ts';
 import { openNode } from '../src/node.ts';
+import type { TileSink } from '../src/tiles/tile-sink.ts';
 
 export type TestNode = Awaited<ReturnType<typeof makeNode>>;
 
-export async function makeNode(options: { now?: () => number } = {}) {
+/**
+ * The database of a test node: a file in `dir`, or, when the tests run on PostgreSQL
+ * (vitest.pg.config.ts sets KYODAKU_TEST_PG_URL), a new database on the test cluster.
+ */
+export async function testDatabase(dir: string): Promise<string> {
+  const server = process.env.KYODAKU_TEST_PG_URL;
+  if (server === undefined) return `file:${join(dir, 'kyodaku.db')}`;
+  const name = `kyodaku_${randomBytes(8).toString('hex')}`;
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return server.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** Whether the tests run on the PostgreSQL engine (npm run test:pg). */
+export const onPostgres = process.env.KYODAKU_TEST_PG_URL !== undefined;
+
+export async function makeNode(options: { now?: () => number; tiles?: TileSink } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kyodaku-test-'));
-  const node = await openNode({ db: `file:${join(dir, 'kyodaku.db')}`, dataDir: dir, ...options });
+  const db = await testDatabase(dir);
+  const node = await openNode({ db, dataDir: dir, ...options });
   const app = createApp(node);
   const adminSigner = await importSigner(
     JSON.parse(readFileSync(join(dir, 'admin.key'), 'utf8')) as PrivateJwk,
@@ -28,6 +53,8 @@ export async function makeNode(options: { now?: () => number } = {}) {
   let nonce = 0;
   const t = {
     dir,
+    /** The database URL (a file in `dir`, or a PostgreSQL database). */
+    db,
     node,
     app,
     adminSigner,

@@ -151,6 +151,23 @@ export const decisionCases: Case[] = defineCases([
       }
     },
   },
+  {
+    id: 'core-decide-reflects-acknowledged',
+    requirements: ['REQ-API-094'],
+    level: 'MUST',
+    profile: 'core',
+    title: 'a decision reflects an acknowledged record within 5 seconds of the acknowledgement',
+    async run(ctx) {
+      const { work, record } = await publishForNewWork(ctx, { purposes: { 'train.genai': 'allow' } });
+      const acknowledged = Date.now();
+      let d = await ctx.decision(work, 'train.genai');
+      while (d.decision !== 'allow' && Date.now() - acknowledged < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        d = await ctx.decision(work, 'train.genai');
+      }
+      expectMembers(d, { decision: 'allow', records: [record.id] }, 'decision 5 s after the acknowledgement');
+    },
+  },
   ...ONE_RECORD.map(
     ({ id, requirements, title, type, publish, purpose, answer }): Case => ({
       id,

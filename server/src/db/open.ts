@@ -5,22 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type pg from 'pg';
+import { isPostgresUrl, openPgPool, pgClient } from './pg-client.ts';
 import * as schema from './schema.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const PG_MIGRATIONS = fileURLToPath(new URL('../../drizzle-pg', import.meta.url));
 
 export interface OpenDb {
   client: Client;
   db: Db;
   /**
    * The pragmas as read back from the connection (they hold: the client keeps one connection); empty
-   * for a libSQL server, whose settings are its own (isRemoteUrl).
+   * on PostgreSQL, whose settings are the server's.
    */
   pragmas: Record<string, unknown>;
   /** The pragma statements of every connection that writes (the main one and the writer thread's). */
   connectionPragmas: string[];
+  /** The PostgreSQL engine's connection pool (KYODAKU_DB=postgres://…); undefined on libSQL. */
+  pool: pg.Pool | undefined;
 }
 
 export interface OpenDbOptions {
@@ -52,20 +59,6 @@ export function isFileUrl(url: string): boolean {
   return url.startsWith('file:') && !url.includes(':memory:');
 }
 
-/**
- * Whether `url` names a libSQL server (`libsql:`, `http(s):`, `ws(s):`) rather than a file or an
- * in-memory database. On a server every request may run on another connection of the server's, and
- * the server decides its journal and sync settings: a pragma set here would not hold (and sqld
- * rejects a PRAGMA that sets a value), so none is set and none is read back.
- */
-export function isRemoteUrl(url: string): boolean {
-  return /^(libsql|https?|wss?):/.test(url);
-}
-
-/** Why KYODAKU_DB_MAX_BYTES cannot apply to a libSQL server (`PRAGMA max_page_count = N` would not hold). */
-export const REMOTE_MAX_BYTES_ERROR =
-  "KYODAKU_DB_MAX_BYTES applies to a database file only: on a libSQL server, limit the size with the server's own settings";
-
 /** The values of CHECKED_PRAGMAS on the client's connection. */
 export async function readPragmas(client: Client): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
@@ -88,13 +81,13 @@ export async function reopenConnection(client: Client, pragmas: readonly string[
 }
 
 export async function openDb(url: string, options: OpenDbOptions = {}): Promise<OpenDb> {
+  if (isPostgresUrl(url)) return openPostgres(url, options);
   if (url.startsWith('file:') && !url.startsWith('file::memory:')) {
     const path = url.slice('file:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   }
   // One connection: every call of @libsql/client runs synchronously, so a pool would only add
   // connections without the per-connection pragmas below.
-  if (options.maxBytes !== undefined && isRemoteUrl(url)) throw new Error(REMOTE_MAX_BYTES_ERROR);
   const client = createClient({ url, concurrency: 1 });
   const connectionPragmas = isFileUrl(url) ? [...FILE_PRAGMAS] : [];
   if (options.maxBytes !== undefined) {
@@ -104,5 +97,33 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   for (const pragma of connectionPragmas) await client.execute(pragma);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { client, db, pragmas: isRemoteUrl(url) ? {} : await readPragmas(client), connectionPragmas };
+  return {
+    client,
+    db,
+    pragmas: await readPragmas(client),
+    connectionPragmas,
+    pool: undefined,
+  };
+}
+
+/** Why KYODAKU_DB_MAX_BYTES cannot apply to PostgreSQL. */
+export const POSTGRES_MAX_BYTES_ERROR =
+  "KYODAKU_DB_MAX_BYTES applies to a database file only: on PostgreSQL, limit the size with the server's own quotas";
+
+/**
+ * The PostgreSQL engine: a pool, the migrations of `server/drizzle-pg/` (pg-core schema,
+ * schema-pg.ts; applied under drizzle's own lock, so processes starting together migrate once),
+ * and drizzle's query builder over the pool's libSQL-shaped client (pg-client.ts).
+ */
+async function openPostgres(url: string, options: OpenDbOptions): Promise<OpenDb> {
+  if (options.maxBytes !== undefined) throw new Error(POSTGRES_MAX_BYTES_ERROR);
+  const pool = openPgPool(url);
+  try {
+    await migratePg(drizzlePg(pool), { migrationsFolder: PG_MIGRATIONS });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const client = pgClient(pool);
+  return { client, db: drizzle(client, { schema }), pragmas: {}, connectionPragmas: [], pool };
 }

@@ -21,15 +21,43 @@ const FAULTS: ReadonlyArray<readonly [string, Fault]> = [
   ['SQLITE_READONLY', { detail: "the node's storage is read-only; nothing was stored", retryAfter: 60 }],
   ['SQLITE_IOERR', { detail: "the node's storage failed to read or write", retryAfter: 30 }],
   ['SQLITE_CANTOPEN', { detail: 'the node cannot open its database', retryAfter: 30 }],
+  // PostgreSQL (db/pg-client.ts), named by pgCodeOf.
+  ['PG_BUSY', { detail: 'the database is busy; try again shortly', retryAfter: 1 }],
+  ['PG_CONNECTION', { detail: 'the node cannot reach its database', retryAfter: 5 }],
+  [
+    'PG_RESOURCES',
+    { detail: "the node's database is out of space or connections; nothing was stored", retryAfter: 30 },
+  ],
+  ['PG_SHUTDOWN', { detail: "the node's database is shutting down or read-only", retryAfter: 30 }],
+  ['PG_SYSTEM', { detail: "the node's storage failed to read or write", retryAfter: 30 }],
 ];
 
-/** The SQLite result code of an error, looking through wrappers (drizzle's, the writer thread's). */
+/**
+ * A PostgreSQL error's fault name from its SQLSTATE class (serialization failure or deadlock 40,
+ * lock not available 55P03, connection 08, insufficient resources 53, operator intervention 57,
+ * system error 58) or a lost connection's Node.js code, e.g. `PG_RESOURCES_53100`.
+ */
+function pgCodeOf(code: string): string | undefined {
+  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) return `PG_CONNECTION_${code}`;
+  if (!/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  if (code.startsWith('40') || code === '55P03') return `PG_BUSY_${code}`;
+  if (code === '25006') return `PG_SHUTDOWN_${code}`;
+  const name = { '08': 'CONNECTION', '53': 'RESOURCES', '57': 'SHUTDOWN', '58': 'SYSTEM' }[code.slice(0, 2)];
+  return name === undefined ? undefined : `PG_${name}_${code}`;
+}
+
+/**
+ * The SQLite result code of an error, or the PostgreSQL fault name (pgCodeOf), looking through
+ * wrappers (drizzle's, the writer thread's).
+ */
 export function sqliteCodeOf(error: unknown): string | undefined {
   let e: unknown = error;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
     const { code, extendedCode } = e as { code?: unknown; extendedCode?: unknown };
     if (typeof extendedCode === 'string' && extendedCode.startsWith('SQLITE_')) return extendedCode;
     if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+    const pgCode = typeof code === 'string' ? pgCodeOf(code) : undefined;
+    if (pgCode !== undefined) return pgCode;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -40,7 +68,7 @@ function faultOf(code: string | undefined): Fault | undefined {
   return FAULTS.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`))?.[1];
 }
 
-/** Whether `error` is a storage fault (by its SQLite code). */
+/** Whether `error` is a storage fault (by its SQLite code or PostgreSQL SQLSTATE). */
 export function isStorageFault(error: unknown): boolean {
   if (error instanceof KyodakuError) return error.code === 'ERR_STORAGE';
   return faultOf(sqliteCodeOf(error)) !== undefined;

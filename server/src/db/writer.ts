@@ -8,16 +8,33 @@
  * main connection when the thread has nothing in flight, which saves the hop between threads; the
  * two connections therefore never write at the same time, and transactions commit in the order
  * they were sent. Reads stay on the main connection: in WAL mode a read started after a commit
- * sees it. An in-memory database has one connection, so its writes stay inline; so do the writes to a libSQL
- * server (KYODAKU_DB=libsql:|http(s):|ws(s):), which the server, not this process, executes.
+ * sees it. An in-memory database has one connection, so its writes stay inline. PostgreSQL has its
+ * own writer (pg-writer.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type { Client, InStatement, InValue } from '@libsql/client';
-import { FILE_PRAGMAS, isFileUrl, isRemoteUrl, readPragmas, reopenConnection } from './open.ts';
+import { FILE_PRAGMAS, isFileUrl, readPragmas, reopenConnection } from './open.ts';
+
+/** An append to the log: the size it was planned against and the size after it. */
+export interface LogAppend {
+  from: number;
+  to: number;
+}
 
 export interface Writer {
-  /** Runs the statements in one transaction; resolves once it has committed. */
-  batch(stmts: InStatement[]): Promise<void>;
+  /**
+   * Runs the statements in one transaction; resolves once it has committed. With `append`, the
+   * transaction appends to the log: on PostgreSQL, where many processes append, it moves the log
+   * head and fails with `StaleLogError` if another process appended first (pg-writer.ts); a libSQL
+   * file has one writing process, whose ObjectLog already serialises its appends.
+   */
+  batch(stmts: InStatement[], append?: LogAppend): Promise<void>;
+  /**
+   * Where many processes append (PostgreSQL): takes the log's lock until the next append commits
+   * (or the returned release is called), so the caller catches up and plans under it. Absent
+   * where one process writes.
+   */
+  lockLog?(): Promise<() => Promise<void>>;
   /**
    * The per-connection pragmas (open.ts CHECKED_PRAGMAS) as read back from every connection that
    * writes: `main`, and `thread` for a writer thread (started if it was not).
@@ -47,7 +64,7 @@ export class WriteError extends Error {
 const leavesConnectionStuck = (code: unknown) =>
   typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 
-function inlineWriter(client: Client, pragmas: readonly string[], remote = false): Writer {
+function inlineWriter(client: Client, pragmas: readonly string[]): Writer {
   return {
     batch: async (stmts) => {
       try {
@@ -58,7 +75,7 @@ function inlineWriter(client: Client, pragmas: readonly string[], remote = false
         throw error;
       }
     },
-    pragmas: async () => ({ main: remote ? {} : await readPragmas(client) }),
+    pragmas: async () => ({ main: await readPragmas(client) }),
     close: async () => {},
   };
 }
@@ -78,10 +95,11 @@ const valuesOf = (stmts: InStatement[]) =>
 
 /**
  * The writer of the database at `url`: a writer thread for a file, else `client` itself. `pragmas`
- * are the statements every writing connection runs first (OpenDb.connectionPragmas).
+ * are the statements every writing connection runs first (OpenDb.connectionPragmas). PostgreSQL
+ * has its own (pg-writer.ts).
  */
 export function openWriter(url: string, client: Client, pragmas: readonly string[] = FILE_PRAGMAS): Writer {
-  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : [], isRemoteUrl(url));
+  const inline = inlineWriter(client, isFileUrl(url) ? pragmas : []);
   return isFileUrl(url) ? threadWriter(url, inline, pragmas) : inline;
 }
 

@@ -4,8 +4,14 @@
  * checkpoint of the current tree; stores every note before serving it. Never signs a smaller size,
  * nor the same size with another root, nor a tree inconsistent with the last one (REQ-LOG-013).
  */
-import { formatCheckpointBody, signCheckpoint, toTimestamp, verifyConsistency } from '@kyodaku/client';
-import { desc } from 'drizzle-orm';
+import {
+  formatCheckpointBody,
+  KyodakuError,
+  signCheckpoint,
+  toTimestamp,
+  verifyConsistency,
+} from '@kyodaku/client';
+import { desc, lte } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { logCheckpoints } from '../db/schema.ts';
 import { statementOf, type Writer } from '../db/writer.ts';
@@ -28,6 +34,9 @@ export interface CheckpointError {
   size: number;
   signedSize: number;
 }
+
+/** Longest wait of a process that is not the sequencer for a checkpoint covering its tree. */
+const COVER_WAIT_MS = 3000;
 
 /** Longest wait between tries after a failed signing. */
 const RETRY_MAX_MS = 60_000;
@@ -84,6 +93,10 @@ export class Checkpointer {
   #failures = 0;
   #lastError: CheckpointError | undefined;
   #closed = false;
+  /** Called with every checkpoint this process signs and stores (tiles/tile-writer.ts mirrors it). */
+  onSigned: ((checkpoint: SignedCheckpoint) => void) | undefined;
+  /** Many processes on one database: only the lease's holder signs (cluster/sequencer-lease.ts). */
+  readonly #lease: { readonly held: boolean } | undefined;
 
   constructor(options: {
     db: Db;
@@ -95,7 +108,13 @@ export class Checkpointer {
     seed: Uint8Array;
     now: () => number;
     intervalMs?: number;
+    /**
+     * When processes share the database: whether this one may sign now. The others adopt the
+     * checkpoints the holder stored (see #adoptStored).
+     */
+    lease?: { readonly held: boolean };
   }) {
+    this.#lease = options.lease;
     this.#db = options.db;
     this.#writer = options.writer;
     this.#tree = options.tree;
@@ -132,8 +151,14 @@ export class Checkpointer {
    * LogIntegrityError when it does not (the node must not start and sign a fork). Signs a first
    * checkpoint if there is none or the log grew.
    */
-  async load(): Promise<SignedCheckpoint> {
-    const [row] = await this.#db.select().from(logCheckpoints).orderBy(desc(logCheckpoints.size)).limit(1);
+  async load(): Promise<SignedCheckpoint | undefined> {
+    // Where processes share the log, the sequencer may have signed past what this one loaded.
+    const [row] = await this.#db
+      .select()
+      .from(logCheckpoints)
+      .where(this.#lease === undefined ? undefined : lte(logCheckpoints.size, this.#tree.size))
+      .orderBy(desc(logCheckpoints.size))
+      .limit(1);
     if (row !== undefined) {
       const size = Number(row.size);
       const root = new Uint8Array(row.root);
@@ -151,6 +176,7 @@ export class Checkpointer {
       this.#latest = { size, root, note: row.note };
       this.#signedAt = Date.parse(row.signedAt);
     }
+    if (this.#lease !== undefined && !this.#lease.held) return this.#latest;
     return this.sign();
   }
 
@@ -199,6 +225,7 @@ export class Checkpointer {
   }
 
   #failed(error: unknown): void {
+    if (this.#closed) return;
     const message = error instanceof Error ? error.message : String(error);
     const first = this.#lastError === undefined;
     this.#lastError = {
@@ -213,6 +240,12 @@ export class Checkpointer {
   }
 
   async #signNow(): Promise<SignedCheckpoint> {
+    if (this.#lease !== undefined) {
+      // Never sign below what the sequencer before stored; a process behind the stored log waits
+      // for its follower to catch up.
+      const storedMax = await this.#adoptStored();
+      if (!this.#lease.held || storedMax > this.#tree.size) return this.#awaitCovering();
+    }
     const previous = this.#latest;
     const startedAt = this.#now();
     const size = this.#tree.size;
@@ -242,8 +275,69 @@ export class Checkpointer {
     ]);
     this.#latest = { size, root, note };
     this.#signedAt = this.#now();
+    this.onSigned?.(this.#latest);
     // Entries appended while this one was signed wait for the next.
     this.#unsignedSince = this.#tree.size > size ? startedAt : undefined;
+    return this.#latest;
+  }
+
+  /**
+   * Not the sequencer: adopts the newest checkpoint the sequencer stored that this process's tree
+   * reaches (the log follower calls it after catching up). The sequencer signs on its own schedule.
+   */
+  refresh(): Promise<unknown> {
+    if (this.#lease === undefined || this.#lease.held) return Promise.resolve();
+    const run = this.#queue.then(() => this.#adoptStored());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Adopts the newest checkpoint stored (by the lease's holder) that this process's tree reaches,
+   * after checking that the tree has its root at that size; returns the largest size stored.
+   */
+  async #adoptStored(): Promise<number> {
+    const size = this.#tree.size;
+    const [row] = await this.#db
+      .select()
+      .from(logCheckpoints)
+      .where(lte(logCheckpoints.size, size))
+      .orderBy(desc(logCheckpoints.size))
+      .limit(1);
+    if (row !== undefined && row.size > (this.#latest?.size ?? -1)) {
+      const root = new Uint8Array(row.root);
+      if (!equalBytes(await this.#tree.rootAt(row.size), root)) {
+        throw new LogIntegrityError(`log: the stored checkpoint of size ${row.size} is not this log's`);
+      }
+      this.#latest = { size: row.size, root, note: row.note };
+      this.#signedAt = Date.parse(row.signedAt);
+      // As after signing: entries past it wait for the sequencer's next checkpoint from now on.
+      this.#unsignedSince = row.size >= this.#tree.size ? undefined : this.#now();
+    }
+    const [max] = await this.#db
+      .select({ size: logCheckpoints.size })
+      .from(logCheckpoints)
+      .orderBy(desc(logCheckpoints.size))
+      .limit(1);
+    return max?.size ?? 0;
+  }
+
+  /**
+   * Not the sequencer: the latest stored checkpoint, once one covers this process's tree (its own
+   * acknowledged appends included: read-your-writes, docs/operations.md §7), waiting at most
+   * COVER_WAIT_MS for the sequencer to sign it; after that the newest there is.
+   */
+  async #awaitCovering(): Promise<SignedCheckpoint> {
+    const until = Date.now() + COVER_WAIT_MS;
+    while ((this.#latest?.size ?? -1) < this.#tree.size && Date.now() < until && !this.#closed) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      await this.#adoptStored();
+    }
+    if (this.#latest === undefined) {
+      throw new KyodakuError('ERR_STORAGE', 'the log has no signed checkpoint yet', {
+        detail: { retryAfter: 1 },
+      });
+    }
     return this.#latest;
   }
 

@@ -47,6 +47,18 @@ export function tileIndexPath(n: number): string {
   return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
 }
 
+/** An entry bundle (C2SP tlog-tiles): each entry's bytes after their length as 2 bytes big-endian. */
+export function entryBundle(jwss: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const jws of jwss) {
+    const bytes = Buffer.from(jws, 'latin1');
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(bytes.length);
+    parts.push(length, bytes);
+  }
+  return Buffer.concat(parts);
+}
+
 export interface TilePath {
   /** Tile level, or 'entries' for an entry bundle. */
   level: number | 'entries';
@@ -118,14 +130,7 @@ export function logRoutes(node: NodeContext) {
         'cache-control': tile.width === TILE_WIDTH ? IMMUTABLE : PARTIAL,
       };
       if (tile.level === 'entries') {
-        const parts: Buffer[] = [];
-        for (const jws of await entries(start, tile.width)) {
-          const bytes = Buffer.from(jws, 'latin1');
-          const length = Buffer.alloc(2);
-          length.writeUInt16BE(bytes.length);
-          parts.push(length, bytes);
-        }
-        return c.body(new Uint8Array(Buffer.concat(parts)), 200, headers);
+        return c.body(new Uint8Array(entryBundle(await entries(start, tile.width))), 200, headers);
       }
       return c.body(new Uint8Array(await tree.hashesOfLevel(level, start, tile.width)), 200, headers);
     })

@@ -47,7 +47,7 @@ async function readHashes(
     const chunk = unique.slice(i, i + 300);
     const rows = await db.all<{ level: number; idx: number; hash: ArrayBuffer }>(
       sql`SELECT level, idx, hash FROM log_hashes WHERE (level, idx) IN (VALUES ${sql.join(
-        chunk.map(([l, x]) => sql`(${l}, ${x})`),
+        chunk.map(([l, x]) => sql`(CAST(${l} AS INTEGER), CAST(${x} AS INTEGER))`),
         sql`, `,
       )})`,
     );

@@ -7,8 +7,9 @@
  */
 import { KyodakuError } from '@kyodaku/client';
 import type { InStatement } from '@libsql/client';
-import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
+import { StaleLogError } from '../db/pg-writer.ts';
 import { chunks, RowInserter } from '../db/row-inserter.ts';
 import { logHashes, objects } from '../db/schema.ts';
 import { storageFaultOf } from '../db/storage-fault.ts';
@@ -24,6 +25,9 @@ interface QueuedJob extends Job {
 /** Most jobs in one group commit. */
 const MAX_GROUP = 2000;
 
+/** Objects read per query when catching up with other processes. */
+const CATCH_UP_PAGE = 2000;
+
 const duplicate = (id: string) =>
   new KyodakuError('ERR_DUPLICATE', 'this object was already accepted', { detail: { id } });
 
@@ -38,13 +42,18 @@ export class ObjectLog {
   readonly tree: LogTree;
   /** Called after every committed append (the checkpoint signer schedules a checkpoint). */
   onAppend: (() => void) | undefined;
+  /**
+   * What objects appended by another process sharing the database (PostgreSQL) change in this
+   * process's memory, in log order (cluster/shared-log.ts); called before the tree head moves.
+   */
+  onAppendedElsewhere: ((objs: StoredObject[]) => Promise<void>) | undefined;
   #nextSeq = 0;
   #lock: Promise<unknown> = Promise.resolve();
   /** Publications waiting for the next group commit, in arrival order. */
   #queue: QueuedJob[] = [];
   #draining = false;
   /** A group commit whose outcome could not be read back after its writer failed (see #settleUncertain). */
-  #uncertain: { start: number; end: number; committed: () => void } | undefined;
+  #uncertain: { start: number; firstId: string; committed: () => void } | undefined;
 
   constructor(db: Db, writer: Writer) {
     this.db = db;
@@ -57,16 +66,53 @@ export class ObjectLog {
     return this.#nextSeq;
   }
 
-  /** Restores the next seq and the log's tree head; call once at start-up. */
+  /**
+   * Restores the next seq and the log's tree head; call once at start-up. Where other processes
+   * append (PostgreSQL), under the log's lock, so that none appends between the two reads.
+   */
   async load(): Promise<void> {
-    const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
-    this.#nextSeq = max?.max == null ? 0 : Number(max.max) + 1;
-    await this.#loadLog();
+    const release = await this.#writer.lockLog?.();
+    try {
+      const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
+      this.#nextSeq = max?.max == null ? 0 : Number(max.max) + 1;
+      await this.#loadLog();
+    } finally {
+      await release?.();
+    }
   }
 
   /** Runs statements in one transaction through the writer, alone (e.g. a followed page). */
   write(stmts: InStatement[]): Promise<void> {
     return this.exclusive(() => this.#writer.batch(stmts));
+  }
+
+  /**
+   * Brings memory (next seq, tree head, what `onAppendedElsewhere` keeps) up to the objects other
+   * processes appended to the shared database; returns the log's size.
+   */
+  catchUp(): Promise<number> {
+    return this.exclusive(() => this.#catchUp());
+  }
+
+  async #catchUp(): Promise<number> {
+    for (let guard = 0; guard < 1e6; guard++) {
+      const from = this.#nextSeq;
+      const rows = await this.db
+        .select()
+        .from(objects)
+        .where(gte(objects.seq, from))
+        .orderBy(asc(objects.seq))
+        .limit(CATCH_UP_PAGE);
+      if (rows.length === 0) break;
+      const page: StoredObject[] = rows;
+      if (page.some((o, i) => o.seq !== from + i)) throw new Error('log: objects.seq is not dense');
+      await this.onAppendedElsewhere?.(page);
+      this.tree.prepare(page.map((o) => o.jws)).commit();
+      this.#nextSeq = from + page.length;
+      this.onAppend?.();
+      if (page.length < CATCH_UP_PAGE) break;
+    }
+    return this.#nextSeq;
   }
 
   /** Runs `fn` alone: every check-then-write on the registry goes through here. */
@@ -116,24 +162,56 @@ export class ObjectLog {
     objs: Array<Omit<StoredObject, 'seq'>>,
     plan: (start: number) => Omit<Planned, 'objects'>,
   ): Promise<StoredObject[]> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => this.#underLogLock(() => this.#appendAlone(objs, plan)));
+  }
+
+  /**
+   * Runs an append under the log's lock where many processes append (PostgreSQL, db/pg-writer.ts),
+   * after catching up with what the others appended; as is where one process writes.
+   */
+  async #underLogLock<T>(append: () => Promise<T>): Promise<T> {
+    const release = await this.#writer.lockLog?.();
+    if (release === undefined) return append();
+    try {
+      await this.#catchUp();
+      return await append();
+    } finally {
+      await release();
+    }
+  }
+
+  async #appendAlone(
+    objs: Array<Omit<StoredObject, 'seq'>>,
+    plan: (start: number) => Omit<Planned, 'objects'>,
+  ): Promise<StoredObject[]> {
+    // Another process may append first (PostgreSQL): catch up, then plan again at the new size.
+    for (;;) {
       const start = this.#nextSeq;
       if (start !== this.tree.size) throw new Error('log: tree head and objects out of step');
       const stored = objs.map((o, i) => ({ ...o, seq: start + i }));
       const planned = plan(start);
       const prepared = this.tree.prepare(stored.map((o) => o.jws));
-      await this.#writer.batch([
-        ...objectInserter.statements(stored),
-        ...logHashInserter.statements(prepared.rows),
-        ...rowStatements([planned]),
-        ...(planned.stmts ?? []).map((stmt) => statementOf(stmt as never)),
-      ]);
+      try {
+        await this.#writer.batch(
+          [
+            ...objectInserter.statements(stored),
+            ...logHashInserter.statements(prepared.rows),
+            ...rowStatements([planned]),
+            ...(planned.stmts ?? []).map((stmt) => statementOf(stmt as never)),
+          ],
+          { from: start, to: start + stored.length },
+        );
+      } catch (error) {
+        if (!(error instanceof StaleLogError)) throw error;
+        await this.#catchUp();
+        continue;
+      }
       this.#nextSeq = start + stored.length;
       prepared.commit();
       planned.after?.();
       this.onAppend?.();
       return stored;
-    });
+    }
   }
 
   /**
@@ -160,9 +238,11 @@ export class ObjectLog {
         const jobs = this.#queue.splice(0, n);
         // A job still waiting when its group fails unexpectedly gets the failure, never silence
         // (a job already answered keeps its answer).
-        await this.exclusive(() => this.#commitGroup(jobs)).catch((error: unknown) => {
-          for (const job of jobs) job.reject(error);
-        });
+        await this.exclusive(() => this.#underLogLock(() => this.#commitGroup(jobs))).catch(
+          (error: unknown) => {
+            for (const job of jobs) job.reject(error);
+          },
+        );
       }
     } finally {
       this.#draining = false;
@@ -229,14 +309,20 @@ export class ObjectLog {
       this.onAppend?.();
     };
     try {
-      await this.#writer.batch(stmts);
+      await this.#writer.batch(stmts, { from: start, to: g.seq });
     } catch (error) {
+      if (error instanceof StaleLogError) {
+        // Another process appended since this group was planned: nothing was written; plan again
+        // against the log as it is now.
+        await this.#catchUp();
+        return this.#commitGroup(queued, retry);
+      }
       const again = [...accepted.map((a) => a.job), ...later.map((l) => l.job)];
       // Whether the transaction committed although the writer failed to say so (a writer thread
       // lost after its commit): memory must follow the database, never run ahead or fall behind.
       let outcome: 'committed' | 'not-committed' | 'unknown';
       try {
-        outcome = (await this.#storedThrough()) === g.seq ? 'committed' : 'not-committed';
+        outcome = (await this.#idAt(start)) === objs[0]!.id ? 'committed' : 'not-committed';
       } catch {
         outcome = 'unknown';
       }
@@ -246,7 +332,7 @@ export class ObjectLog {
         for (const { job, first } of later) job.resolve(first);
         return;
       }
-      if (outcome === 'unknown') this.#uncertain = { start, end: g.seq, committed };
+      if (outcome === 'unknown') this.#uncertain = { start, firstId: objs[0]!.id, committed };
       const fault = storageFaultOf(error);
       if (fault !== undefined || outcome === 'unknown') {
         for (const job of again) job.reject(fault ?? error);
@@ -287,10 +373,13 @@ export class ObjectLog {
     }
   }
 
-  /** The next seq as the database has it (one past the largest stored). */
-  async #storedThrough(): Promise<number> {
-    const [max] = await this.db.select({ max: sql<number | null>`max(${objects.seq})` }).from(objects);
-    return max?.max == null ? 0 : Number(max.max) + 1;
+  /**
+   * The id of the object stored at `seq`, if any: whether a group commit starting there committed
+   * (its first object is there; on a shared database another process's may be).
+   */
+  async #idAt(seq: number): Promise<string | undefined> {
+    const [row] = await this.db.select({ id: objects.id }).from(objects).where(eq(objects.seq, seq)).limit(1);
+    return row?.id;
   }
 
   /**
@@ -302,13 +391,7 @@ export class ObjectLog {
   async #settleUncertain(): Promise<void> {
     const uncertain = this.#uncertain;
     if (uncertain === undefined) return;
-    const through = await this.#storedThrough();
-    if (through === uncertain.end) uncertain.committed();
-    else if (through !== uncertain.start) {
-      throw new Error(
-        `log: the database holds ${through} objects, memory ${uncertain.start}; restart the node`,
-      );
-    }
+    if ((await this.#idAt(uncertain.start)) === uncertain.firstId) uncertain.committed();
     this.#uncertain = undefined;
   }
 

@@ -39,7 +39,7 @@ export async function backup(options: { db: string; dataDir: string; dest: strin
   const { db, dataDir, dest } = options;
   if (!isFileUrl(db)) {
     throw new BackupError(
-      `the database ${db} is not an embedded file; back up a libSQL server with its own tools, and the data directory's keys beside it`,
+      `the database ${db} is not an embedded file; back up PostgreSQL with its own tools (pg_dump), and the data directory's keys beside it`,
     );
   }
   const source = db.slice('file:'.length).split('?')[0]!;

@@ -56,6 +56,17 @@ export class KeyStore {
     this.#parties = parties;
   }
 
+  /**
+   * Loads the key history again, after another process sharing the database (PostgreSQL) logged a
+   * key change or compromise (cluster/shared-log.ts); disqualifying again is harmless.
+   */
+  async reload(): Promise<void> {
+    this.#bound.clear();
+    this.#history.clear();
+    this.#compromised.clear();
+    await this.load();
+  }
+
   /** Loads the key history and applies every compromise to the decision index; after the record index. */
   async load(): Promise<void> {
     for (const k of await this.#db.select().from(partyKeys).orderBy(asc(partyKeys.seq))) this.#bind(k);

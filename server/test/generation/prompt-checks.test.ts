@@ -1,5 +1,4 @@
 /** POST /v1/prompt-checks (spec/generation.md): the name index, matches, decisions, errors, receipts. */
-import { join } from 'node:path';
 import { schemas, toTimestamp, verifyReceipt } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -154,7 +153,7 @@ describe('the generation profile', () => {
       purposes: { generate: 'deny' },
     });
     t.node.close();
-    const node = await openNode({ db: `file:${join(t.dir, 'kyodaku.db')}`, dataDir: t.dir });
+    const node = await openNode({ db: t.db, dataDir: t.dir });
     try {
       const response = await createApp(node).request('/v1/prompt-checks', {
         method: 'POST',

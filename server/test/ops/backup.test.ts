@@ -139,9 +139,9 @@ describe('backup and restore', () => {
     mkdirSync(dataDir);
     for (const name of ['node.key', 'admin.key']) writeFileSync(join(dataDir, name), '{}');
     const db = `file:${join(dataDir, 'kyodaku.db')}`;
-    await expect(backup({ db: 'libsql://db.example', dataDir, dest: join(scratch, 'a') })).rejects.toThrow(
-      /not an embedded file/,
-    );
+    await expect(
+      backup({ db: 'postgres://db.example/kyodaku', dataDir, dest: join(scratch, 'a') }),
+    ).rejects.toThrow(/not an embedded file/);
     const missing = await runBackup(dataDir, join(scratch, 'b'));
     expect(missing.code).toBe(1);
     expect(missing.output).toMatch(/backup failed: no database at/);
