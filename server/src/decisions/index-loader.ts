@@ -1,6 +1,6 @@
 /**
  * Start-up load of the decision index: reads the records page by page in the order they were
- * stored (a keyset on the table's rowid, so that each page reads the records table and the objects
+ * stored (on SQLite a keyset on the table's rowid; PostgreSQL has none and pages by `id`, so that each page reads the records table and the objects
  * it joins nearly sequentially — a keyset on the hash-ordered `id` made every row a random read of
  * both tables, twice the cost at a million records), and hands the rows to the index as stored
  * (JSON text), so that repeated purpose maps and conditions are parsed once.
@@ -13,6 +13,7 @@
  * comes from its object row, by `seq`. The order of records does not matter to the index.
  */
 import { sql } from 'drizzle-orm';
+import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/open.ts';
 import { objects, records } from '../db/schema.ts';
 import type { DecisionIndex } from './decision-index.ts';
@@ -25,19 +26,30 @@ const fields = sql`${records.id} || '\t' || ${records.issuer} || '\t' || ${recor
   || '\t' || coalesce(${records.validUntil}, '') || '\t' || coalesce(${records.supersededAt}, '')
   || '\t' || coalesce(${records.revokedAt}, '') || '\t' || ${objects.receivedAt}`;
 
-const pageAfter = (
-  after: number,
-) => sql`SELECT max(r) AS last, count(*) AS n, group_concat(f, char(10)) AS text
+/** SQLite: a keyset on the rowid (storage order), one group_concat string per page. */
+const pageAfterSqlite = (after: number | string) => sql`SELECT max(r) AS last, count(*) AS n,
+  group_concat(f, char(10)) AS text
   FROM (SELECT ${records}.rowid AS r, ${fields} AS f FROM ${records}
     INNER JOIN ${objects} ON ${objects.seq} = ${records.seq}
     WHERE ${records}.rowid > ${after} ORDER BY ${records}.rowid LIMIT ${PAGE})`;
 
+/** PostgreSQL (no rowid): a keyset on the primary key, one string_agg string per page. */
+const pageAfterPostgres = (after: number | string) => sql`SELECT max(r) AS last, count(*) AS n,
+  string_agg(f, chr(10)) AS text
+  FROM (SELECT ${records.id} AS r, ${fields} AS f FROM ${records}
+    INNER JOIN ${objects} ON ${objects.seq} = ${records.seq}
+    WHERE ${records.id} > ${String(after)} ORDER BY ${records.id} LIMIT ${PAGE}) AS page`;
+
 const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : s);
 
 export async function loadRecordIndex(db: Db, index: DecisionIndex): Promise<void> {
-  let after = 0;
+  const postgres = isPostgres(db);
+  const pageAfter = postgres ? pageAfterPostgres : pageAfterSqlite;
+  let after: number | string = postgres ? '' : 0;
   for (let guard = 0; guard < 1e7; guard++) {
-    const [page] = await db.all<{ last: number | null; n: number; text: string | null }>(pageAfter(after));
+    const [page] = await db.all<{ last: number | string | null; n: number; text: string | null }>(
+      pageAfter(after),
+    );
     if (page === undefined || page.n === 0 || page.text === null) break;
     for (const line of page.text.split('\n')) {
       const f = line.split(TAB);
@@ -57,6 +69,6 @@ export async function loadRecordIndex(db: Db, index: DecisionIndex): Promise<voi
       });
     }
     if (page.n < PAGE) break;
-    after = Number(page.last);
+    after = postgres ? String(page.last) : Number(page.last);
   }
 }

@@ -13,6 +13,7 @@ import {
   type SubtreeHashReader,
 } from '@kyodaku/client';
 import { sql } from 'drizzle-orm';
+import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/open.ts';
 
 export interface LogHashRow {
@@ -228,8 +229,11 @@ export class LogTree {
       const count = Math.min(page, size - start);
       // One row per page (the hashes in hex, concatenated): the client's cost is per row.
       const [row] = await this.#db.all<{ hex: string | null }>(
-        sql`SELECT group_concat(h, '') AS hex FROM (SELECT hex(hash) AS h FROM log_hashes
-          WHERE level = 0 AND idx >= ${start} AND idx < ${start + count} ORDER BY idx)`,
+        isPostgres(this.#db)
+          ? sql`SELECT string_agg(encode(hash, 'hex'), '' ORDER BY idx) AS hex FROM log_hashes
+              WHERE level = 0 AND idx >= ${start} AND idx < ${start + count}`
+          : sql`SELECT group_concat(h, '') AS hex FROM (SELECT hex(hash) AS h FROM log_hashes
+              WHERE level = 0 AND idx >= ${start} AND idx < ${start + count} ORDER BY idx)`,
       );
       const hashes = Buffer.from(row?.hex ?? '', 'hex');
       if (hashes.length !== count * 32)

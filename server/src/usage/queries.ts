@@ -5,6 +5,7 @@
  */
 import { KyodakuError, type schemas, type UsageSubject } from '@kyodaku/client';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/open.ts';
 import { labels, objects, usageCitations, usageDeclarations, usageManifests } from '../db/schema.ts';
 
@@ -74,7 +75,13 @@ export class UsageQueries {
   /** Uses of items one of whose identifiers is `identifier`. */
   usesOfIdentifier(identifier: string, cursor: UseCursor | undefined, limit: number) {
     return this.#uses(
-      and(sql`instr(${usageCitations.ids}, ${JSON.stringify(identifier)}) > 0`, after(cursor)),
+      and(
+        // The JSON text of the identifier inside the stored JSON array (strpos on PostgreSQL).
+        isPostgres(this.#db)
+          ? sql`strpos(${usageCitations.ids}, ${JSON.stringify(identifier)}) > 0`
+          : sql`instr(${usageCitations.ids}, ${JSON.stringify(identifier)}) > 0`,
+        after(cursor),
+      ),
       limit,
     );
   }
