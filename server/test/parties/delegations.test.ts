@@ -4,7 +4,6 @@
  * node logged the delegation until its revocation took effect (REQ-DEL-002); refusals store nothing
  * (REQ-DEL-001, REQ-API-092). Through app.request().
  */
-import { join } from 'node:path';
 import {
   createDelegation,
   createDelegationRevocation,
@@ -129,7 +128,7 @@ describe('delegations', () => {
     t.node.close();
     t.node.close = () => {};
     const reopened = await openNode({
-      db: `file:${join(t.dir, 'kyodaku.db')}`,
+      db: t.db,
       dataDir: t.dir,
       now: () => clock,
     });

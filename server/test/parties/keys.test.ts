@@ -212,9 +212,8 @@ describe('key compromise', () => {
     const { createApp } = await import('../../src/app.ts');
     t.node.close();
     t.node.close = () => {};
-    const { join } = await import('node:path');
     const reopened = await openNode({
-      db: `file:${join(t.dir, 'kyodaku.db')}`,
+      db: t.db,
       dataDir: t.dir,
       now: () => clock,
     });

@@ -1,5 +1,4 @@
 /** Labels (spec/usage.md §5): issued with a declaration, verifiable offline, revoked automatically. */
-import { join } from 'node:path';
 import { schemas, toTimestamp, verifyLabel } from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -109,7 +108,7 @@ describe('labels across a restart', () => {
     t.node.close();
     // A later clock: the label revocation signed at start-up is a new object, not the one above.
     const reopened = await openNode({
-      db: `file:${join(t.dir, 'kyodaku.db')}`,
+      db: t.db,
       dataDir: t.dir,
       now: () => Date.now() + 5_000,
     });
