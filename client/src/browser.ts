@@ -19,4 +19,5 @@ export * from './object-kinds.ts';
 export * from './purposes.ts';
 export * as schemas from './schemas/index.ts';
 export * from './time.ts';
+export { type LabelVerdict, verifyLabel } from './usage.ts';
 export * from './verify-party.ts';

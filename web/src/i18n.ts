@@ -62,7 +62,7 @@ const ja = {
   verifyTitle: 'ブラウザで検証する',
   verifyIntro:
     '署名・ログへの包含証明・レシートを、このブラウザの中で検証します。サーバーの答えは信用せず、チェックポイントの署名と証明を自分で確かめます。',
-  verifyInput: 'JWS（記録・当事者・取り消し・レシート）を貼り付け',
+  verifyInput: 'JWS（記録・当事者・取り消し・レシート・ラベル）を貼り付け',
   verifyFile: 'またはファイルを選ぶ',
   verifyButton: '検証',
   verifyVkey: 'ログの検証鍵（verifier key）',
@@ -73,6 +73,7 @@ const ja = {
   checkConsistency: '前回のチェックポイントとの一貫性',
   checkInclusion: 'ログへの包含証明',
   checkReceiptRefs: 'レシートが参照する記録',
+  checkLabelStatus: 'ラベルの有効性（取り消されていないか）',
   checkPassed: '合格',
   checkFailed: '不合格',
   verifiedAll: 'すべての検査に合格しました。',
@@ -193,7 +194,7 @@ const en: Messages = {
   verifyTitle: 'Verify in the browser',
   verifyIntro:
     'Signatures, inclusion proofs and receipts are verified inside this browser. The server is not trusted: the checkpoint signature and the proofs are checked here.',
-  verifyInput: 'Paste a JWS (record, party, revocation or receipt)',
+  verifyInput: 'Paste a JWS (record, party, revocation, receipt or label)',
   verifyFile: 'or choose a file',
   verifyButton: 'Verify',
   verifyVkey: 'Verifier key of the log',
@@ -205,6 +206,7 @@ const en: Messages = {
   checkConsistency: 'Consistent with the last checkpoint seen',
   checkInclusion: 'Inclusion proof in the log',
   checkReceiptRefs: 'Records the receipt refers to',
+  checkLabelStatus: 'Label in force (not revoked)',
   checkPassed: 'passed',
   checkFailed: 'failed',
   verifiedAll: 'Every check passed.',

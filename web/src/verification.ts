@@ -18,8 +18,10 @@ import {
   type PublicJwk,
   parseVerifierKey,
   type schemas,
+  toTimestamp,
   verifyCheckpoint,
   verifyEntryInclusion,
+  verifyLabel,
   verifyObject,
   verifyParty,
   verifyReceipt,
@@ -181,7 +183,10 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
     let verified: { id: string };
     if (kind === 'party') verified = await verifyParty(jws);
     else if (kind === 'receipt') verified = await verifyReceipt(jws, nodeKeyOf(vkey));
-    else if (kind === 'attestation' || kind === 'attestation-revocation') {
+    else if (kind === 'label') {
+      const nodeKey = nodeKeyOf(vkey);
+      verified = await verifyObject(jws, 'label', () => nodeKey);
+    } else if (kind === 'attestation' || kind === 'attestation-revocation') {
       const nodeKey = nodeKeyOf(vkey);
       verified = await verifyObject(jws, kind, () => nodeKey);
     } else {
@@ -200,12 +205,15 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
     await receiptRefs(checks, jws, checkpoint);
     return checks;
   }
+  if (kind === 'label') await labelStatus(checks, jws, vkey);
   const index = await step(checks, 'logIndex', async () => {
     const id = await objectIdOf(jws);
     const path =
       kind === 'party'
         ? `/v1/parties/${await keyIdOf((payloadOf(jws) as { key: PublicJwk }).key)}`
-        : VIEW_PATH[kind] && `${VIEW_PATH[kind]}${id}`;
+        : kind === 'label'
+          ? `/v1/labels/${(payloadOf(jws) as { number: string }).number}`
+          : VIEW_PATH[kind] && `${VIEW_PATH[kind]}${id}`;
     if (path === undefined) throw new Error(`no view of ${kind} objects`);
     const view = await getJson<{ log?: { index: number } }>(path);
     if (view.log === undefined) throw new Error('the node names no log entry for it');
@@ -213,6 +221,20 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
   });
   if (index !== undefined) await inclusion(checks, leafHashOfEntry(jws), index, checkpoint);
   return checks;
+}
+
+/**
+ * A label's validity now (spec/usage.md): within its validity, and not revoked by a revocation the
+ * node signed (fetched from the label's page and verified here under the trusted node key).
+ */
+async function labelStatus(checks: Check[], jws: string, vkey: string): Promise<void> {
+  await step(checks, 'checkLabelStatus', async () => {
+    const number = (payloadOf(jws) as { number: string }).number;
+    const view = await getJson<{ revocation?: string }>(`/v1/labels/${number}`);
+    const verdict = await verifyLabel(jws, nodeKeyOf(vkey), toTimestamp(), view.revocation);
+    if (verdict.status !== 'valid') throw new Error(verdict.status);
+    return [verdict.status, `${verdict.status} until ${verdict.label.valid_until}`];
+  });
 }
 
 /** A receipt's refs: each is in this node's log at the tree the receipt was evaluated at. */

@@ -14,6 +14,7 @@ import {
 } from '@kyodaku/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { developer, holderWithRecord } from '../usage/usage-helpers.ts';
 import { launchChromium } from './chromium.ts';
 import { type ServedNode, servedNode } from './served-node.ts';
 
@@ -312,5 +313,39 @@ describe('verify in the browser', () => {
     await expect
       .poll(() => page.locator('[data-check="checkSignature"]').getAttribute('data-ok'))
       .toBe('false');
+  });
+
+  it('verifies a pasted label: the node signature, its validity and its log entry; a revoked label fails', async () => {
+    const { holder, record } = await holderWithRecord(node.t, { all: 'allow' }, ['isbn:9784063842760']);
+    const dev = await developer(node.t);
+    const declared = await dev.declare([
+      { ids: ['isbn:9784063842760'], purpose: 'train.genai', records: [record.id] },
+    ]);
+    expect(declared.status, await declared.clone().text()).toBe(201);
+    const number = ((await declared.json()) as { label: string }).label;
+    const label = (await (await fetch(`${node.url}/v1/labels/${number}`)).json()) as { jws: string };
+    const page = await open('/#/verify');
+    await page.locator('textarea').fill(label.jws);
+    await page.getByRole('button', { name: '検証' }).click();
+    await page.locator('#verify-summary').waitFor();
+    expect(await page.locator('#verify-summary').textContent()).toBe('すべての検査に合格しました。');
+    for (const check of ['checkSignature', 'checkLabelStatus', 'checkInclusion']) {
+      expect(await page.locator(`[data-check="${check}"]`).getAttribute('data-ok')).toBe('true');
+    }
+
+    // The holder revokes the record it cites: the node revokes the label, and the page says so.
+    const revoked = await node.t.postJws('/v1/revocations', (await holder.revocation(record.id)).jws);
+    expect(revoked.status).toBe(201);
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${node.url}/v1/labels/${number}`)).json()) as { status: string }).status,
+      )
+      .toBe('revoked');
+    await page.getByRole('button', { name: '検証' }).click();
+    await expect
+      .poll(() => page.locator('[data-check="checkLabelStatus"]').getAttribute('data-ok'))
+      .toBe('false');
+    expect(await page.locator('[data-check="checkLabelStatus"]').textContent()).toContain('revoked');
   });
 });
