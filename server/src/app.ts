@@ -28,7 +28,7 @@ import { webRoutes } from './web/routes.ts';
 /** Every path the node serves and its methods: any other method is 405 (REQ-ERR-004). */
 const PATHS: Array<[path: string, allow: string]> = [
   ['/.well-known/kyodaku', 'GET'],
-  ['/v1/parties', 'POST'],
+  ['/v1/parties', 'GET, POST'],
   ['/v1/parties/:party_id', 'GET'],
   ['/v1/attestations', 'POST'],
   ['/v1/attestations/revocations', 'POST'],

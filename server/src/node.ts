@@ -116,6 +116,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   try {
     await objects.load();
     await registry.attestations.load();
+    await parties.load();
     await loadRecordIndex(db, index);
     await registry.keys.load();
     await registry.delegations.load();

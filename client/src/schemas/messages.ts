@@ -103,6 +103,9 @@ export const PartyView = z
   })
   .meta({ id: 'PartyView' });
 
+/** `GET /v1/parties?name=…`: the parties found by name (REQ-API-102). */
+export const PartyList = z.looseObject({ parties: z.array(PartyView) }).meta({ id: 'PartyList' });
+
 export const AttestationView = z
   .looseObject({ ...Stored, attestation: Attestation, revoked: z.boolean() })
   .meta({ id: 'AttestationView' });
@@ -410,6 +413,7 @@ export type DelegationView = z.infer<typeof DelegationView>;
 export type DelegationRevocationView = z.infer<typeof DelegationRevocationView>;
 export type DelegationList = z.infer<typeof DelegationList>;
 export type PartyKeys = z.infer<typeof PartyKeys>;
+export type PartyList = z.infer<typeof PartyList>;
 export type RecordList = z.infer<typeof RecordList>;
 export type WorkView = z.infer<typeof WorkView>;
 export type DecisionResponse = z.infer<typeof Decision>;

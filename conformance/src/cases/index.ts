@@ -15,6 +15,7 @@ import { keyCases } from './keys.ts';
 import { limitCases } from './limits.ts';
 import { logCases } from './log/index.ts';
 import { partyCases } from './parties.ts';
+import { partySearchCases } from './party-search.ts';
 import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
 import { requestSyntaxCases } from './request-syntax.ts';
@@ -29,6 +30,7 @@ export const ALL_CASES: readonly Case[] = [
   ...wellKnownCases,
   ...corsCases,
   ...partyCases,
+  ...partySearchCases,
   ...attestationCases,
   ...recordCases,
   ...keyCases,

@@ -6,8 +6,8 @@
  * appends: records and their supersessions and revocations, attestations and their revocations
  * into the decision index (and the name index through its `onRecord`), delegations and their
  * revocations into its `Delegations`, key changes and
- * compromises by reloading the key history. Parties need nothing: a party's key is read from the
- * database on its first use. Admin requests and receipts change no memory.
+ * compromises by reloading the key history, parties' names into the name search (a party's key
+ * is read from the database on its first use). Admin requests and receipts change no memory.
  */
 import { takesEffectAt } from '@kyodaku/client';
 import { type DecisionIndex, indexedRecordOf } from '../decisions/decision-index.ts';
@@ -15,10 +15,12 @@ import type { StoredObject } from '../objects/job.ts';
 import { payloadOf } from '../objects/views.ts';
 import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { KeyStore } from '../parties/key-store.ts';
+import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
 
 export interface SharedRegistry {
   index: DecisionIndex;
+  parties: PartyStore;
   records: RecordStore;
   attestations: AttestationStore;
   keys: KeyStore;
@@ -44,6 +46,14 @@ export async function applyAppendedElsewhere(registry: SharedRegistry, objs: Sto
           const at = takesEffectAt(r.issued_at, o.receivedAt);
           registry.index.markSuperseded(r.supersedes, await idsOf(registry, r.supersedes), at);
         }
+        break;
+      }
+      case 'party': {
+        const p = payloadOf(o.jws, 'party');
+        registry.parties.names.set(
+          JSON.parse(Buffer.from(o.jws.split('.')[0]!, 'base64url').toString()).kid,
+          p.names,
+        );
         break;
       }
       case 'revocation': {

@@ -77,7 +77,29 @@ export function buildOpenApi(): Json {
           responses: { '200': { description: 'Metadata', content: json('WellKnown') } },
         },
       },
-      '/v1/parties': publish('Register a party (self-signed)', 'kyodaku-party+jws', 'PartyView'),
+      '/v1/parties': {
+        ...publish('Register a party (self-signed)', 'kyodaku-party+jws', 'PartyView'),
+        get: {
+          summary: 'Parties by name, folded as prompt checks fold names (REQ-API-102)',
+          parameters: [
+            {
+              name: 'name',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          ],
+          responses: {
+            '200': { description: 'The parties found', content: json('PartyList') },
+            ...problems(400),
+          },
+        },
+      },
       '/v1/parties/{party_id}': {
         get: {
           summary: 'A party, its current registration and its attestations',

@@ -3,11 +3,12 @@ import type { KeyObject } from 'node:crypto';
 import { KyodakuError, type Party, type SignedObject } from '@kyodaku/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
-import { parties } from '../db/schema.ts';
+import { objects, parties } from '../db/schema.ts';
 import { groupState, type StoredObject } from '../objects/job.ts';
 import type { ObjectLog } from '../objects/object-log.ts';
 import { keyObjectOf } from '../objects/verify.ts';
 import { payloadOf } from '../objects/views.ts';
+import { PartyNames } from './party-names.ts';
 
 /** The `issued_at` of each party updated earlier in the same group commit. */
 const updatedInGroup = groupState(() => new Map<string, string>());
@@ -17,10 +18,21 @@ export class PartyStore {
   readonly #db: Db;
   /** Public keys of registered parties (a party id is its key's thumbprint, so it never changes). */
   readonly #keys = new Map<string, KeyObject>();
+  /** The names of every party's current registration, by match key (REQ-API-102). */
+  readonly names = new PartyNames();
 
   constructor(objects: ObjectLog) {
     this.#objects = objects;
     this.#db = objects.db;
+  }
+
+  /** Loads the names of every party's current registration; call once at start-up. */
+  async load(): Promise<void> {
+    const rows = await this.#db
+      .select({ partyId: parties.partyId, jws: objects.jws })
+      .from(parties)
+      .innerJoin(objects, eq(objects.id, parties.currentId));
+    for (const r of rows) this.names.set(r.partyId, payloadOf(r.jws, 'party').names);
   }
 
   async partyRow(partyId: string) {
@@ -76,6 +88,7 @@ export class PartyStore {
           ],
           after: () => {
             if (!this.#keys.has(partyId)) this.#cacheKey(partyId, obj.payload.key);
+            this.names.set(partyId, obj.payload.names);
           },
         };
       },

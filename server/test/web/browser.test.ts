@@ -79,6 +79,17 @@ describe('browse and search', () => {
     expect(await page.locator('#older').count()).toBe(0);
   });
 
+  it('finds a party by its name in kana, kanji or romaji and opens its page', async () => {
+    const page = await open('/');
+    for (const name of ['せいらんぼいす', '青嵐ボイス', 'SEIRAN VOICE']) {
+      await search(page, name);
+      expect(await page.locator('#results').textContent()).toContain('青嵐ボイス');
+    }
+    await page.locator('#results a', { hasText: '青嵐ボイス' }).first().click();
+    await page.locator('main h1').waitFor();
+    expect(await page.locator('main h1').textContent()).toContain('当事者');
+  });
+
   it('finds a voice by its name in kana and kanji with the folding of prompt checks, by keyboard', async () => {
     const page = await open('/');
     for (const name of ['水瀬ひかり', 'ミナセヒカリ', 'minase hikari']) {

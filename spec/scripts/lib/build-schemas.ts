@@ -19,6 +19,7 @@ const EXPORTED = {
   Problem: schemas.Problem,
   WellKnown: schemas.WellKnown,
   PartyView: schemas.PartyView,
+  PartyList: schemas.PartyList,
   AttestationView: schemas.AttestationView,
   AttestationRevocationView: schemas.AttestationRevocationView,
   RecordView: schemas.RecordView,

@@ -65,7 +65,7 @@ async function results(query: string): Promise<HTMLElement> {
   if (id !== undefined) items.push(h('li', {}, t('workTitle'), ' ', h('a', { href: workHref(id) }, id)));
   if (items.length === 0) {
     try {
-      items.push(...(await nameMatches(query)));
+      items.push(...(await nameMatches(query)), ...(await partyMatches(query)));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         section.append(h('p', {}, t('searchNamesUnavailable')));
@@ -104,6 +104,23 @@ async function nameMatches(query: string): Promise<HTMLElement[]> {
     );
   }
   return items;
+}
+
+/** Parties with a name containing the query, folded as prompt checks fold names (REQ-API-102). */
+async function partyMatches(query: string): Promise<HTMLElement[]> {
+  if (query.length > 200) return [];
+  const found = await getJson<schemas.PartyList>(`/v1/parties?name=${encodeURIComponent(query)}`);
+  return found.parties.map((p) =>
+    h(
+      'li',
+      {},
+      t('partyTitle'),
+      ' ',
+      h('a', { href: `#/party/${p.party_id}` }, langText(p.party.names, p.party_id)),
+      ' ',
+      h('span', { class: 'muted' }, `(${word(p.party.role)})`),
+    ),
+  );
 }
 
 async function recentRecords(before: number | undefined): Promise<HTMLElement> {
