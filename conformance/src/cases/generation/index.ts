@@ -10,7 +10,7 @@ import { check, equal, expectJson } from '../../expect.ts';
 import { foldingCases } from './folding.ts';
 import { promptSetCase } from './prompt-set.ts';
 import { refusalCases } from './refusals.ts';
-import { type Match, ownSpans, PATH, promptCheck, publishNames } from './support.ts';
+import { type Match, ownSpans, PATH, promptCheck, publishNames, runTag } from './support.ts';
 
 export const generationCases: Case[] = defineCases([
   {
@@ -38,11 +38,7 @@ export const generationCases: Case[] = defineCases([
       'a name matches inside Japanese text, never inside a word of a spaced script, never inside one kana syllable',
     async run(ctx) {
       const party = await ctx.sharedParty('generation');
-      const tag =
-        ctx.suite.runId
-          .replace(/[^a-z]/gi, '')
-          .slice(0, 6)
-          .toLowerCase() || 'run';
+      const tag = runTag(ctx);
       const latin = `Zor${tag}`;
       const { item } = await publishNames(ctx, party, { aliases: { en: [latin], ja: ['ヤマ'] } });
       const expectations: Array<[string, string[]]> = [
@@ -127,11 +123,7 @@ export const generationCases: Case[] = defineCases([
       'a matched item is decided as GET /v1/decision decides its ids: silent record -> deny (not-granted), no record in force -> deny (no-record), allow, conditional with conditions',
     async run(ctx) {
       const party = await ctx.sharedParty('generation');
-      const tag =
-        ctx.suite.runId
-          .replace(/[^a-z]/gi, '')
-          .slice(0, 6)
-          .toLowerCase() || 'run';
+      const tag = runTag(ctx);
       const silent = await publishNames(
         ctx,
         party,
@@ -218,11 +210,7 @@ export const generationCases: Case[] = defineCases([
       'the names of a record are found from its publication on, and still after it is revoked, then decided deny',
     async run(ctx) {
       const party = await ctx.sharedParty('generation');
-      const tag =
-        ctx.suite.runId
-          .replace(/[^a-z]/gi, '')
-          .slice(0, 6)
-          .toLowerCase() || 'run';
+      const tag = runTag(ctx);
       const name = `Revoked${tag}`;
       const { item, record } = await publishNames(
         ctx,
@@ -251,11 +239,7 @@ export const generationCases: Case[] = defineCases([
     title: 'a prompt naming a performer also hits the voice whose record lists the performer in work.related',
     async run(ctx) {
       const party = await ctx.sharedParty('generation');
-      const tag =
-        ctx.suite.runId
-          .replace(/[^a-z]/gi, '')
-          .slice(0, 6)
-          .toLowerCase() || 'run';
+      const tag = runTag(ctx);
       const performer = await publishNames(
         ctx,
         party,
@@ -313,11 +297,7 @@ export const generationCases: Case[] = defineCases([
       if (!ctx.suite.wellKnown.profiles.includes('log'))
         ctx.skip('the node does not implement the log profile');
       const party = await ctx.sharedParty('generation');
-      const tag =
-        ctx.suite.runId
-          .replace(/[^a-z]/gi, '')
-          .slice(0, 6)
-          .toLowerCase() || 'run';
+      const tag = runTag(ctx);
       const { item } = await publishNames(ctx, party, { aliases: { en: [`Receipt${tag}`] } });
       const query = {
         text: `Receipt${tag} and Receipt${tag}`,

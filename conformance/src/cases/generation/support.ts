@@ -56,3 +56,13 @@ export const ownSpans = (answer: Answer, item: string) =>
 
 /** Japanese when a vector's input has kana or kanji, else English. */
 export const isJapanese = (s: string) => /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u.test(s);
+
+/** Latin letters of this run's id (for names unique to the run that a spaced script keeps whole). */
+export function runTag(ctx: Context): string {
+  return (
+    ctx.suite.runId
+      .replace(/[^a-z]/gi, '')
+      .slice(0, 6)
+      .toLowerCase() || 'run'
+  );
+}
