@@ -12,7 +12,7 @@
 import { takesEffectAt } from '@kyodaku/client';
 import { type DecisionIndex, indexedRecordOf } from '../decisions/decision-index.ts';
 import type { StoredObject } from '../objects/job.ts';
-import { payloadOf } from '../objects/views.ts';
+import { kidOf, payloadOf } from '../objects/views.ts';
 import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { KeyStore } from '../parties/key-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
@@ -49,11 +49,7 @@ export async function applyAppendedElsewhere(registry: SharedRegistry, objs: Sto
         break;
       }
       case 'party': {
-        const p = payloadOf(o.jws, 'party');
-        registry.parties.names.set(
-          JSON.parse(Buffer.from(o.jws.split('.')[0]!, 'base64url').toString()).kid,
-          p.names,
-        );
+        registry.parties.names.set(kidOf(o.jws), payloadOf(o.jws, 'party').names);
         break;
       }
       case 'revocation': {

@@ -8,6 +8,14 @@ export function payloadOf<K extends ObjectKind>(jws: string, kind: K): PayloadOf
   return parseJws(jws, kind).payload as PayloadOf<K>;
 }
 
+/** The `kid` of a stored object's protected header (verified when it was accepted). */
+export function kidOf(jws: string): string {
+  const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString()) as {
+    kid: string;
+  };
+  return header.kid;
+}
+
 /** Where an object is in the node's log: its entry index and leaf hash (spec/http-api.md "Log"). */
 export function logRefOf(obj: StoredObject) {
   return {

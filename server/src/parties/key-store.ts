@@ -13,6 +13,7 @@ import type { DecisionIndex } from '../decisions/decision-index.ts';
 import { groupState, type StoredObject } from '../objects/job.ts';
 import type { ObjectLog } from '../objects/object-log.ts';
 import { keyObjectOf } from '../objects/verify.ts';
+import { kidOf } from '../objects/views.ts';
 import type { PartyStore } from './party-store.ts';
 
 /** A key bound by a key change. */
@@ -28,14 +29,6 @@ interface BoundKey {
 const changedInGroup = groupState(() => new Map<string, string>());
 /** The keys declared compromised earlier in the same group commit. */
 const compromisedInGroup = groupState(() => new Set<string>());
-
-/** The `kid` of a compact JWS's protected header (the node verified it when it accepted it). */
-function kidOf(jws: string): string {
-  const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString()) as {
-    kid: string;
-  };
-  return header.kid;
-}
 
 export class KeyStore {
   readonly #objects: ObjectLog;

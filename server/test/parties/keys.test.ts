@@ -53,6 +53,15 @@ async function decision(ids = [ISBN], purpose = 'train.genai') {
   return body;
 }
 
+/** A key compromise of `iss` declaring `key` compromised since `since`, issued now, signed by `signer`. */
+function compromiseOf(iss: string, key: string, since: string, signer: Signer) {
+  return signObject(
+    'key-compromise',
+    createKeyCompromise({ iss, key, compromised_at: since, issued_at: toTimestamp(clock) }),
+    signer,
+  );
+}
+
 async function rotate(iss: string, oldSigner: Signer) {
   const next = await newKey();
   const change = await signKeyChange({
@@ -175,16 +184,7 @@ describe('key compromise', () => {
     clock += 60_000;
     const { next, response } = await rotate(p.id, p.signer);
     expect(response.status).toBe(201);
-    const declaration = await signObject(
-      'key-compromise',
-      createKeyCompromise({
-        iss: p.id,
-        key: p.id,
-        compromised_at: compromisedAt,
-        issued_at: toTimestamp(clock),
-      }),
-      next.signer,
-    );
+    const declaration = await compromiseOf(p.id, p.id, compromisedAt, next.signer);
     const declared = await t.postJws('/v1/key-compromises', declaration.jws);
     expect(declared.status).toBe(201);
     expect(schemas.KeyCompromiseView.parse(await declared.json()).key_compromise.key).toBe(p.id);
@@ -227,31 +227,13 @@ describe('key compromise', () => {
 
   it('REQ-KEY-006: refuses a compromise of the current key, of a foreign key, and twice', async () => {
     const p = await t.party();
-    const current = await signObject(
-      'key-compromise',
-      createKeyCompromise({
-        iss: p.id,
-        key: p.id,
-        compromised_at: toTimestamp(clock - 1000),
-        issued_at: toTimestamp(clock),
-      }),
-      p.signer,
-    );
+    const current = await compromiseOf(p.id, p.id, toTimestamp(clock - 1000), p.signer);
     const own = await t.postJws('/v1/key-compromises', current.jws);
     expect(own.status).toBe(409);
     expect(await problemType(own)).toBe(P('conflict'));
 
     const q = await t.party();
-    const foreign = await signObject(
-      'key-compromise',
-      createKeyCompromise({
-        iss: p.id,
-        key: q.id,
-        compromised_at: toTimestamp(clock - 1000),
-        issued_at: toTimestamp(clock),
-      }),
-      p.signer,
-    );
+    const foreign = await compromiseOf(p.id, q.id, toTimestamp(clock - 1000), p.signer);
     const notMine = await t.postJws('/v1/key-compromises', foreign.jws);
     expect(notMine.status).toBe(404);
     expect(await problemType(notMine)).toBe(P('not-found'));
@@ -307,16 +289,7 @@ describe('key compromise of revocations and supersessions', () => {
 
     clock += 60_000;
     const { next } = await rotate(p.id, p.signer);
-    const declaration = await signObject(
-      'key-compromise',
-      createKeyCompromise({
-        iss: p.id,
-        key: p.id,
-        compromised_at: compromisedAt,
-        issued_at: toTimestamp(clock),
-      }),
-      next.signer,
-    );
+    const declaration = await compromiseOf(p.id, p.id, compromisedAt, next.signer);
     expect((await t.postJws('/v1/key-compromises', declaration.jws)).status).toBe(201);
     expect(await decision()).toMatchObject({ decision: 'allow', records: [kept.id] });
     expect(await decision(['url:https://example.com/replaced'])).toMatchObject({
