@@ -205,17 +205,16 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
     await receiptRefs(checks, jws, checkpoint);
     return checks;
   }
-  if (kind === 'label') await labelStatus(checks, jws, vkey);
+  // A label's page is read once: for its revocation and for its log entry.
+  const label = kind === 'label' ? await labelStatus(checks, jws, vkey) : undefined;
   const index = await step(checks, 'logIndex', async () => {
     const id = await objectIdOf(jws);
     const path =
       kind === 'party'
         ? `/v1/parties/${await keyIdOf((payloadOf(jws) as { key: PublicJwk }).key)}`
-        : kind === 'label'
-          ? `/v1/labels/${(payloadOf(jws) as { number: string }).number}`
-          : VIEW_PATH[kind] && `${VIEW_PATH[kind]}${id}`;
-    if (path === undefined) throw new Error(`no view of ${kind} objects`);
-    const view = await getJson<{ log?: { index: number } }>(path);
+        : VIEW_PATH[kind] && `${VIEW_PATH[kind]}${id}`;
+    if (label === undefined && path === undefined) throw new Error(`no view of ${kind} objects`);
+    const view = label ?? (await getJson<StoredView>(path!));
     if (view.log === undefined) throw new Error('the node names no log entry for it');
     return [view.log.index, String(view.log.index)];
   });
@@ -227,14 +226,20 @@ export async function verifyJws(input: string, vkey: string): Promise<Check[]> {
  * A label's validity now (spec/usage.md): within its validity, and not revoked by a revocation the
  * node signed (fetched from the label's page and verified here under the trusted node key).
  */
-async function labelStatus(checks: Check[], jws: string, vkey: string): Promise<void> {
+async function labelStatus(checks: Check[], jws: string, vkey: string): Promise<StoredView | undefined> {
+  let view: (StoredView & { revocation?: string }) | undefined;
   await step(checks, 'checkLabelStatus', async () => {
-    const number = (payloadOf(jws) as { number: string }).number;
-    const view = await getJson<{ revocation?: string }>(`/v1/labels/${number}`);
-    const verdict = await verifyLabel(jws, nodeKeyOf(vkey), toTimestamp(), view.revocation);
+    view = await getJson(`/v1/labels/${(payloadOf(jws) as { number: string }).number}`);
+    const verdict = await verifyLabel(jws, nodeKeyOf(vkey), toTimestamp(), view?.revocation);
     if (verdict.status !== 'valid') throw new Error(verdict.status);
     return [verdict.status, `${verdict.status} until ${verdict.label.valid_until}`];
   });
+  return view;
+}
+
+/** What the view of a stored object says of its log entry. */
+interface StoredView {
+  log?: { index: number };
 }
 
 /** A receipt's refs: each is in this node's log at the tree the receipt was evaluated at. */
