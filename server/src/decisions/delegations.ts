@@ -20,10 +20,6 @@ export class Delegations {
   readonly #byAgent = new Map<string, DelegationState[]>();
   readonly #byId = new Map<string, DelegationState>();
 
-  get size(): number {
-    return this.#byId.size;
-  }
-
   add(d: DelegationState): void {
     if (this.#byId.has(d.id)) return;
     this.#byId.set(d.id, d);
