@@ -63,6 +63,7 @@ async function render(): Promise<void> {
   renderChrome(route in ROUTES ? route : '');
   const main = document.getElementById('main')!;
   main.setAttribute('aria-busy', 'true');
+  main.inert = true; // the previous view stays visible while this one loads, but cannot be acted on
   let content: HTMLElement[];
   try {
     content = await view(arg, query);
@@ -72,7 +73,9 @@ async function render(): Promise<void> {
   }
   if (mine !== renderCount) return; // a later navigation won
   main.replaceChildren(...content);
+  main.dataset.view = route in ROUTES ? route : '';
   main.removeAttribute('aria-busy');
+  main.inert = false;
   const heading = main.querySelector('h1');
   document.title = heading?.textContent ? `${heading.textContent} — Kyodaku` : 'Kyodaku';
   if (focusOnRender) (heading ?? main).focus();

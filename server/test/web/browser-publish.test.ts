@@ -29,6 +29,12 @@ afterAll(async () => {
   await node?.close();
 });
 
+/** Opens a view and waits until it has loaded (the view before it stays in the page while it loads). */
+async function show(route: 'publish' | '') {
+  await page.goto(`${node.url}/#/${route}`);
+  await page.locator(`main[data-view="${route}"]:not([aria-busy])`).waitFor();
+}
+
 const api = async (path: string) => (await fetch(`${node.url}${path}`)).json();
 
 async function choosePurpose(form: ReturnType<Page['locator']>, purpose: string, value: string) {
@@ -90,7 +96,7 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('shows what a form cannot sign, without sending anything', async () => {
-    await page.goto(`${node.url}/#/publish`);
+    await show('publish');
     await page.locator('#mine-h').waitFor();
     const form = page.locator('form.record-form').first();
     const before = sent.length;
@@ -102,7 +108,7 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('supersedes the record with a form filled from it', async () => {
-    await page.goto(`${node.url}/#/publish`);
+    await show('publish');
     await page.locator('#mine-h').waitFor();
     const mine = page.locator('section[aria-labelledby="mine-h"] article[data-record]');
     await mine.first().waitFor();
@@ -120,7 +126,7 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('revokes the record with a reason', async () => {
-    await page.goto(`${node.url}/#/publish`);
+    await show('publish');
     await page.locator('#mine-h').waitFor();
     const mine = page.locator('section[aria-labelledby="mine-h"] article[data-record]');
     await mine.first().waitFor();
@@ -132,7 +138,7 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('imports a JSONL and a CSV catalogue with progress, naming each refused line', async () => {
-    await page.goto(`${node.url}/#/publish`);
+    await show('publish');
     await page.locator('#catalogue').waitFor();
     const jsonl = [
       JSON.stringify({
@@ -173,7 +179,7 @@ describe('publish with a key kept in the browser', () => {
   });
 
   it('browses the log a page at a time once it holds more than a page', async () => {
-    await page.goto(`${node.url}/#/publish`);
+    await show('publish');
     await page.locator('#catalogue').waitFor();
     const drafts = Array.from({ length: 40 }, (_, i) =>
       JSON.stringify({
@@ -190,7 +196,7 @@ describe('publish with a key kept in the browser', () => {
     await expect
       .poll(() => page.locator('#import-summary').textContent())
       .toBe('完了: 受理 40 件、拒否 0 件');
-    await page.goto(`${node.url}/#/`);
+    await show('');
     await page.locator('#older').click();
     await expect.poll(() => page.locator('#recent-h + p').textContent()).toMatch(/^ログの 0〜\d+ 番目$/);
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
