@@ -52,6 +52,11 @@ async function search(page: Page, text: string, submit: 'enter' | 'click' = 'ent
   await page.locator(`main:not([aria-busy]) section[data-query="${text}"]`).waitFor();
 }
 
+/** Waits until the page shows a loaded view of that route (the view before it stays while it loads). */
+async function loaded(page: Page, route: string): Promise<void> {
+  await page.locator(`main[data-view="${route}"]:not([aria-busy])`).waitFor();
+}
+
 const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
 
 describe('browse and search', () => {
@@ -86,7 +91,7 @@ describe('browse and search', () => {
       expect(await page.locator('#results').textContent()).toContain('青嵐ボイス');
     }
     await page.locator('#results a', { hasText: '青嵐ボイス' }).first().click();
-    await page.locator('main h1').waitFor();
+    await loaded(page, 'party');
     expect(await page.locator('main h1').textContent()).toContain('当事者');
   });
 
@@ -169,10 +174,10 @@ describe('accessibility', () => {
     const page = await open('/');
     expect(await unlabelled(page)).toEqual([]);
     await page.locator('#recent a').first().click();
-    await page.locator('textarea').waitFor();
+    await loaded(page, 'record');
     expect(await unlabelled(page)).toEqual([]);
     await page.goto(`${node.url}/#/verify`);
-    await page.locator('textarea').waitFor();
+    await loaded(page, 'verify');
     expect(await unlabelled(page)).toEqual([]);
   });
 
