@@ -20,7 +20,7 @@ import { publicationCases } from './publications.ts';
 import { recordCases } from './records.ts';
 import { requestSyntaxCases } from './request-syntax.ts';
 import { sigCases } from './sig.ts';
-import { signedObjectCases } from './signed-objects.ts';
+import { signedObjectCases } from './signed-objects/index.ts';
 import { snapshotCases } from './snapshot.ts';
 import { usageCases } from './usage.ts';
 import { wellKnownCases } from './well-known.ts';
