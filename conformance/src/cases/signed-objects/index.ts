@@ -6,7 +6,7 @@
  * them (`core-jws-<route>-<mutation>`), so that no route is left with fewer checks than another. The
  * record endpoint keeps the ids its hand-written cases had (`core-sig-…`). The routes are in
  * routes.ts, the mutations in mutations.ts. Payload, encoding and size checks, which do not depend
- * on the kind, stay in sig.ts.
+ * on the kind, stay in sig/.
  */
 import type { Case } from '../../case.ts';
 import { check, expectProblem } from '../../expect.ts';
