@@ -5,7 +5,7 @@
 import { objectIdOf, schemas } from '@kyodaku/client';
 import { type Case, defineCases } from '../../case.ts';
 import type { Context, TestKey } from '../../context.ts';
-import { check, equal, expectJson, expectProblem } from '../../expect.ts';
+import { equal, expectJson, expectLocation, expectProblem } from '../../expect.ts';
 
 /** A record whose issuer the node must not take: refused with the problem type, and not stored. */
 const REFUSED_ISSUERS: {
@@ -78,11 +78,7 @@ export const recordPublishingCases: Case[] = defineCases([
       equal(view.id, await objectIdOf(record.jws), 'id');
       equal(view.jws, record.jws, 'jws');
       equal(view.status, 'current', 'status');
-      const location = res.headers.get('location');
-      check(
-        location?.endsWith(`/v1/records/${view.id}`),
-        `Location ${location} does not name /v1/records/${view.id}`,
-      );
+      expectLocation(res, `/v1/records/${view.id}`);
       const got = await ctx.recordView(view.id);
       equal([got.id, got.jws, got.status], [view.id, record.jws, 'current'], 'GET the record');
     },

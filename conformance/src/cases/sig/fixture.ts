@@ -7,7 +7,7 @@ import { objectIdOf } from '@kyodaku/client';
 import type { Case } from '../../case.ts';
 import type { Context, TestParty } from '../../context.ts';
 import { check, expectProblem } from '../../expect.ts';
-import { bytesOf, craftJws, splitJws } from '../../jws-craft.ts';
+import { bytesOf, craftJws, sortDeep, splitJws } from '../../jws-craft.ts';
 
 export const RECORD_TYP = 'kyodaku-record+jws';
 
@@ -74,18 +74,6 @@ export function payloadText(f: Fixture, find: string, replace: string): string {
   const text = JSON.stringify(sortDeep(f.payload));
   check(text.includes(find), `internal: "${find}" not in the payload`);
   return text.replace(find, replace);
-}
-
-export function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortDeep((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
 }
 
 /** Bytes of the canonical payload with raw bytes spliced in place of `marker`. */

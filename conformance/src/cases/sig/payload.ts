@@ -3,8 +3,8 @@
  * object schema and version, timestamps, and the purposes, identifiers and language tags of a record.
  */
 import { type Case, defineCases } from '../../case.ts';
-import { bytesOf } from '../../jws-craft.ts';
-import { hostile, payloadBytes, payloadText, sortDeep, withPayload } from './fixture.ts';
+import { bytesOf, sortDeep } from '../../jws-craft.ts';
+import { hostile, payloadBytes, payloadText, withPayload } from './fixture.ts';
 
 export const sigPayloadCases: Case[] = defineCases([
   hostile(
