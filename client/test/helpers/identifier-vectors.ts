@@ -1,4 +1,7 @@
-/** The identifier and name-folding vectors of spec/vectors, and the check that an identifier is refused. */
+/**
+ * The spec files the identifier and name tests read: the identifier and name-folding vectors, the
+ * requirement ids of spec/identifiers.md, and the check that an identifier is refused.
+ */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { InvalidIdentifierError, normalizeIdentifier } from '../../src/identifiers.ts';
@@ -22,7 +25,8 @@ interface VectorFile {
   tests: Vector[];
 }
 
-const read = (path: string): string => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+export const read = (path: string): string =>
+  readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 export const identifierVectors = JSON.parse(read('spec/vectors/identifiers.json')) as VectorFile;
 export const nameVectors = JSON.parse(read('spec/vectors/name-folding.json')) as VectorFile;
 export const specRequirements = new Set(read('spec/identifiers.md').match(/REQ-ID-\d{3}/g));
