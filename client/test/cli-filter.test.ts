@@ -3,44 +3,27 @@
  * URL and sha256) is reduced to the items the purpose allows, with a summary; checked against a
  * pulled snapshot, positives confirmed by a reference node process.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { splitRow } from '../src/cli/manifest-items.ts';
-import { runCli } from './helpers/cli.ts';
-import { attestedParty } from './helpers/parties.ts';
-import { type ServerProcess, startServer } from './helpers/server-process.ts';
+import { cliSession } from './helpers/cli-session.ts';
+import { publishSnapshotRecords } from './helpers/parties.ts';
 
 const SHA_OPEN = 'a'.repeat(64);
 const SHA_DENIED = 'b'.repeat(64);
-let server: ServerProcess;
-let cwd: string;
+const session = cliSession('kyodaku-filter-');
 
 beforeAll(async () => {
-  server = await startServer();
-  cwd = mkdtempSync(join(tmpdir(), 'kyodaku-filter-'));
-  const party = await attestedParty(server);
-  await party.publish({
-    work: { type: 'work', ids: ['url:https://open.example.org/*'] },
-    purposes: { train: 'allow' },
-  });
-  await party.publish({
-    work: { type: 'work', ids: ['isbn:9784088725093'] },
-    purposes: { 'train.genai': 'allow' },
-  });
-  await party.publish({ work: { type: 'work', ids: [`sha256:${SHA_DENIED}`] }, purposes: { all: 'deny' } });
-  const pulled = await runCli(['snapshot', 'pull', '--dir', 'snap'], {
-    cwd,
-    env: { KYODAKU_NODE: server.url },
-  });
+  await publishSnapshotRecords(session.server, `sha256:${SHA_DENIED}`);
+  const pulled = await session.kyodaku('snapshot', 'pull', '--dir', 'snap');
   expect(pulled.code).toBe(0);
 });
-afterAll(() => server?.stop());
 
+/** Runs kyodaku against the pulled snapshot. */
 function kyodaku(...args: string[]) {
-  return runCli([...args, '--snapshot', 'snap'], { cwd });
+  return session.kyodaku(...args, '--snapshot', 'snap');
 }
 
 const ROWS = [
@@ -57,7 +40,7 @@ describe('kyodaku filter', () => {
       JSON.stringify({ title: 'names nothing' }),
       'not json',
     ];
-    writeFileSync(join(cwd, 'crawl.jsonl'), `${lines.join('\n')}\n`);
+    writeFileSync(join(session.cwd, 'crawl.jsonl'), `${lines.join('\n')}\n`);
     const result = await kyodaku(
       'filter',
       'crawl.jsonl',
@@ -70,16 +53,16 @@ describe('kyodaku filter', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('kept 2 of 6 items');
-    const kept = readFileSync(join(cwd, 'allowed.jsonl'), 'utf8').trim().split('\n');
+    const kept = readFileSync(join(session.cwd, 'allowed.jsonl'), 'utf8').trim().split('\n');
     expect(kept).toEqual([lines[0], lines[3]]);
-    const summary = JSON.parse(readFileSync(join(cwd, 'summary.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(session.cwd, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ items: 6, kept: 2, left_out: 4, unnamed: 2, receipts: 1 });
     expect(summary.denied_locally).toBeGreaterThanOrEqual(1);
   });
 
   it('Should filter CSV and TSV with a header, quoted fields and chosen id fields', async () => {
     const csv = ['image,hash,title', ...ROWS.map((r) => `${r.url},${r.sha256},"${r.title} ""quoted"""`)];
-    writeFileSync(join(cwd, 'images.csv'), `${csv.join('\n')}\n`);
+    writeFileSync(join(session.cwd, 'images.csv'), `${csv.join('\n')}\n`);
     const result = await kyodaku(
       'filter',
       'images.csv',
@@ -93,9 +76,9 @@ describe('kyodaku filter', () => {
       'kept.csv',
     );
     expect(result.code).toBe(0);
-    expect(readFileSync(join(cwd, 'kept.csv'), 'utf8')).toBe(`${csv[0]}\n${csv[1]}\n`);
+    expect(readFileSync(join(session.cwd, 'kept.csv'), 'utf8')).toBe(`${csv[0]}\n${csv[1]}\n`);
     const tsv = ['url\tsha256', ...ROWS.map((r) => `${r.url}\t${r.sha256}`)];
-    writeFileSync(join(cwd, 'images.tsv'), `${tsv.join('\n')}\n`);
+    writeFileSync(join(session.cwd, 'images.tsv'), `${tsv.join('\n')}\n`);
     const fromTsv = await kyodaku('filter', 'images.tsv', '--purpose', 'train.genai');
     expect(fromTsv.code).toBe(0);
     expect(fromTsv.stdout).toBe(`${tsv[0]}\n${tsv[1]}\n`);
@@ -103,7 +86,7 @@ describe('kyodaku filter', () => {
 
   it('Should read Parquet with hyparquet and write the kept rows as JSONL', async () => {
     parquetWriteFile({
-      filename: join(cwd, 'images.parquet'),
+      filename: join(session.cwd, 'images.parquet'),
       columnData: [
         { name: 'url', data: ROWS.map((r) => r.url), type: 'STRING' },
         { name: 'sha256', data: ROWS.map((r) => r.sha256), type: 'STRING' },
@@ -121,7 +104,7 @@ describe('kyodaku filter', () => {
       '2',
     );
     expect(result.code).toBe(0);
-    const kept = readFileSync(join(cwd, 'kept.jsonl'), 'utf8')
+    const kept = readFileSync(join(session.cwd, 'kept.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));

@@ -1,10 +1,10 @@
 /** Match keys (spec/identifiers.md §5.1) against spec/vectors/name-keys.json, and the name index search. */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Automaton } from '../src/names/automaton.ts';
 import { NameIndex } from '../src/names/name-index.ts';
 import { nameKey, textKey } from '../src/names/name-key.ts';
+import { read, specRequirements } from './helpers/identifier-vectors.ts';
 
 interface KeyVector {
   tcId: number;
@@ -17,14 +17,12 @@ interface KeyVector {
   output: string;
 }
 
-const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const vectors = JSON.parse(read('spec/vectors/name-keys.json')) as {
   algorithm: string;
   numberOfTests: number;
   notes: Record<string, string>;
   tests: KeyVector[];
 };
-const specRequirements = new Set(read('spec/identifiers.md').match(/REQ-ID-\d{3}/g));
 
 describe('spec/vectors/name-keys.json', () => {
   it('is well-formed and shows every rule of §5.1', () => {

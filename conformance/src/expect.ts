@@ -116,3 +116,9 @@ export function expectJson<T>(res: HttpResponse, status: number, schema: z.ZodTy
   }
   return parsed.data;
 }
+
+/** The response's Location header names `path` (http-api.md REQ-API-013). */
+export function expectLocation(res: HttpResponse, path: string): void {
+  const location = res.headers.get('location');
+  check(location?.endsWith(path), `Location ${location} does not name ${path}`);
+}

@@ -48,6 +48,19 @@ export async function craftJws(input: CraftInput): Promise<string> {
   return `${signingInput}.${b64(signature)}`;
 }
 
+/** `value` with the members of every object sorted, so that JSON.stringify writes them in RFC 8785 order. */
+export function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortDeep((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
 export function splitJws(jws: string): [string, string, string] {
   const [h = '', p = '', s = ''] = jws.split('.');
   return [h, p, s];

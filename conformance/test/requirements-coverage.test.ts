@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES } from '../src/cases/index.ts';
-import { MUTATIONS, ROUTES } from '../src/cases/signed-objects.ts';
+import { MUTATIONS } from '../src/cases/signed-objects/mutations.ts';
+import { ROUTES } from '../src/cases/signed-objects/routes.ts';
 import { IDENTIFIER_VECTOR_REQUIREMENTS } from '../src/cases/works.ts';
 import { coverageReport, negativeCoverage } from '../src/coverage.ts';
 import {

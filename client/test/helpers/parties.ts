@@ -60,3 +60,20 @@ export async function attestedParty(
     },
   };
 }
+
+/**
+ * The records the snapshot tests hold against a node: every URL under https://open.example.org/
+ * allowed for training, ISBN 9784088725093 for generative training, and `denied` denied for all.
+ */
+export async function publishSnapshotRecords(server: ServerProcess, denied: string): Promise<void> {
+  const party = await attestedParty(server);
+  await party.publish({
+    work: { type: 'work', ids: ['url:https://open.example.org/*'] },
+    purposes: { train: 'allow' },
+  });
+  await party.publish({
+    work: { type: 'work', ids: ['isbn:9784088725093'] },
+    purposes: { 'train.genai': 'allow' },
+  });
+  await party.publish({ work: { type: 'work', ids: [denied] }, purposes: { all: 'deny' } });
+}

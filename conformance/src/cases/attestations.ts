@@ -2,7 +2,7 @@
 import { importPublicKey, objectIdOf, schemas } from '@kyodaku/client';
 import { compactVerify } from 'jose';
 import { type Case, defineCases } from '../case.ts';
-import { check, equal, expectJson, expectProblem } from '../expect.ts';
+import { check, equal, expectJson, expectLocation, expectProblem } from '../expect.ts';
 import { splitJws } from '../jws-craft.ts';
 
 export const attestationCases: Case[] = defineCases([
@@ -40,11 +40,7 @@ export const attestationCases: Case[] = defineCases([
       } catch (error) {
         check(false, `the attestation does not verify under node.key: ${(error as Error).message}`);
       }
-      const location = res.headers.get('location');
-      check(
-        location?.endsWith(`/v1/attestations/${view.id}`),
-        `Location ${location} does not name /v1/attestations/${view.id}`,
-      );
+      expectLocation(res, `/v1/attestations/${view.id}`);
       expectJson(
         await ctx.http.get(`/v1/attestations/${view.id}`),
         200,

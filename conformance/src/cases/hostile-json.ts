@@ -8,7 +8,7 @@ import { objectIdOf, schemas } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
 import type { Context, TestParty } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
-import { b64, craftJws, splitJws } from '../jws-craft.ts';
+import { b64, craftJws, sortDeep, splitJws } from '../jws-craft.ts';
 import { caughtUp, decide, follow, withPeer } from './federation/support.ts';
 
 const RECORD_TYP = 'kyodaku-record+jws';
@@ -41,18 +41,6 @@ async function recordWithMember(ctx: Context, party: TestParty, value: string) {
     payload: `${text.slice(0, -1)},"x":${value}}`,
     signer: party.signer,
   });
-}
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortDeep((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
 }
 
 /** Posts a hostile JWS, expects the problem, and checks that nothing was stored under its id. */

@@ -1,7 +1,7 @@
 /** Party registration (http-api.md §3.1, kyodaku.md §5.2, §6.1). */
 import { createParty, keyIdOf, objectIdOf, schemas, signObject } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
-import { check, equal, expectJson, expectProblem } from '../expect.ts';
+import { equal, expectJson, expectLocation, expectProblem } from '../expect.ts';
 import { b64, craftJws, identityPoint, nonCanonicalPoint } from '../jws-craft.ts';
 
 const PARTY_TYP = 'kyodaku-party+jws';
@@ -69,11 +69,7 @@ export const partyCases: Case[] = defineCases([
       equal(view.id, await objectIdOf(party.partyJws), 'id (SHA-256 of the JWS)');
       equal(view.jws, party.partyJws, 'jws');
       equal(view.status, 'unattested', 'status before attestation');
-      const location = res.headers.get('location');
-      check(
-        location?.endsWith(`/v1/parties/${party.kid}`),
-        `Location ${location} does not name /v1/parties/${party.kid}`,
-      );
+      expectLocation(res, `/v1/parties/${party.kid}`);
       const got = expectJson(
         await ctx.http.get(`/v1/parties/${party.kid}`),
         200,

@@ -5,11 +5,13 @@
  */
 import {
   type Checkpoint,
+  KyodakuError,
   LogVerificationError,
   type NoteVerifier,
   verifyCheckpoint,
   verifyConsistency,
 } from '@kyodaku/client';
+import type { PeerClient } from './peer-client.ts';
 
 /** What stopped a peer (spec/federation.md §6.2). */
 export type InconsistencyReason =
@@ -112,6 +114,31 @@ export async function acceptCheckpoint(
     }
   }
   return checkpoint;
+}
+
+/**
+ * The current checkpoint note of a peer an operator pinned anew (REQ-FED-054): it must verify under
+ * the new pin and be consistent with the kept checkpoint; otherwise 409 (inconsistent) or 400 (the
+ * peer does not answer).
+ */
+export async function repinnedCheckpoint(
+  client: PeerClient,
+  verifier: NoteVerifier,
+  kept: KeptCheckpoint | undefined,
+): Promise<string> {
+  try {
+    const note = await client.checkpoint();
+    await acceptCheckpoint(note, verifier, kept, (from, to) => client.consistency(from, to));
+    return note;
+  } catch (error) {
+    if (error instanceof PeerInconsistentError) {
+      throw new KyodakuError(
+        'ERR_CONFLICT',
+        `the peer does not prove that its log extends the kept checkpoint: ${error.message}`,
+      );
+    }
+    throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
+  }
 }
 
 /** The stored evidence of a peer (JSON; a plain string from before REQ-FED-043 is read as notes). */

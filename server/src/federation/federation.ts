@@ -9,7 +9,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { type PeerRow, peerRefusals, peers, type RecordRow } from '../db/schema.ts';
 import { statementOf } from '../db/writer.ts';
-import { acceptCheckpoint, type Evidence, PeerInconsistentError } from './checkpoint-acceptance.ts';
+import { type Evidence, repinnedCheckpoint } from './checkpoint-acceptance.ts';
 import { countFollowed, pageStatements, readFollowed } from './followed-rows.ts';
 import { type FederationRegistry, FollowedState } from './followed-state.ts';
 import {
@@ -21,7 +21,7 @@ import {
 } from './follower.ts';
 import { PeerClient } from './peer-client.ts';
 import { type PeerConfig, PeerConfigError } from './peer-config.ts';
-import { checkedMetadata } from './peer-metadata.ts';
+import { checkedMetadata, checkedSamePeer } from './peer-metadata.ts';
 import { SerialActions } from './serial-actions.ts';
 import { type PeerKey, type VerifiedPage, verifyPage } from './verify-page.ts';
 
@@ -204,16 +204,10 @@ export class Federation implements FollowerHost {
   }
 
   async #refollow(follower: Follower): Promise<void> {
-    const meta = await checkedMetadata(this.#self, follower.row.url, follower.row.nodeKey);
-    if (meta.origin !== follower.row.origin) {
-      throw new PeerConfigError(
-        `the peer's origin is now ${meta.origin}, not ${follower.row.origin}: another log is another peer`,
-      );
-    }
+    const { url, nodeKey, origin } = follower.row;
+    await checkedSamePeer(this.#self, url, nodeKey, origin);
     if (follower.state !== 'unfollowed') return;
-    await this.#write(
-      this.#db.update(peers).set({ state: 'following' }).where(eq(peers.url, follower.row.url)),
-    );
+    await this.#write(this.#db.update(peers).set({ state: 'following' }).where(eq(peers.url, url)));
     if (!this.#closed) follower.refollow();
     else follower.row.state = 'following';
   }
@@ -265,27 +259,9 @@ export class Federation implements FollowerHost {
         `the peer is ${old.state}: only a stopped-inconsistent peer is resumed`,
       );
     }
-    const meta = await checkedMetadata(this.#self, peer.url, peer.nodeKey);
-    if (meta.origin !== old.row.origin) {
-      throw new PeerConfigError(
-        `the peer's origin is now ${meta.origin}, not ${old.row.origin}: another log is another peer`,
-      );
-    }
-    const client = new PeerClient(peer.url, 10_000);
+    const meta = await checkedSamePeer(this.#self, peer.url, peer.nodeKey, old.row.origin);
     const verifier = { name: old.row.origin, publicKey: rawPublicKey(meta.nodeKey) };
-    let note: string;
-    try {
-      note = await client.checkpoint();
-      await acceptCheckpoint(note, verifier, old.kept, (from, to) => client.consistency(from, to));
-    } catch (error) {
-      if (error instanceof PeerInconsistentError) {
-        throw new KyodakuError(
-          'ERR_CONFLICT',
-          `the peer does not prove that its log extends the kept checkpoint: ${error.message}`,
-        );
-      }
-      throw new KyodakuError('ERR_INVALID_REQUEST', `the peer does not answer: ${(error as Error).message}`);
-    }
+    const note = await repinnedCheckpoint(new PeerClient(peer.url, 10_000), verifier, old.kept);
     if (this.#followers.get(peer.url) !== old || old.state !== 'stopped-inconsistent') {
       throw new KyodakuError('ERR_CONFLICT', 'the peer changed while it was checked; try again');
     }

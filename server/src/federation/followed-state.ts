@@ -17,6 +17,7 @@ import { payloadOf } from '../objects/views.ts';
 import type { AttestationStore } from '../parties/attestation-store.ts';
 import type { PartyStore } from '../parties/party-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
+import { FollowedAttestations } from './followed-attestations.ts';
 import { FollowedKeys } from './followed-keys.ts';
 import { followedRecordViews } from './followed-views.ts';
 import type { FollowedObject, TrustView, VerifiedPage } from './verify-page.ts';
@@ -55,6 +56,16 @@ interface LaterChange {
   iss: string;
 }
 
+type ChangeKind = 'revocation' | 'supersession';
+
+/** Where a record's status keeps each kind of later change. */
+const CHANGE_FIELDS = {
+  revocation: { by: 'revokedBy', at: 'revokedAt' },
+  supersession: { by: 'supersededBy', at: 'supersededAt' },
+} as const;
+
+type StatusChanges = Pick<FollowedRecord, 'revokedBy' | 'revokedAt' | 'supersededBy' | 'supersededAt'>;
+
 export class FollowedState {
   readonly #db: Db;
   /** The libsql client under the drizzle database (drizzle sets `$client`), for hot statements. */
@@ -70,19 +81,13 @@ export class FollowedState {
   readonly #compromised = new Map<string, { party: string; at: string; by: string }>();
   /** Followed record revocations, for key compromises: id -> revoked record, issuer, key, logged time. */
   readonly #revocations = new Map<string, { record: string; iss: string; kid: string; loggedAt: string }>();
-  /** party -> role of an attestation by a peer's pinned key. */
-  readonly #roles = new Map<string, string>();
-  readonly #attestationParty = new Map<string, string>();
-  readonly #pendingAttestationRevocations = new Map<string, string>();
+  readonly #attestations: FollowedAttestations;
   readonly #records = new Map<string, FollowedRecord>();
   /** Revocations and supersessions of records not (yet) held: record id -> {by, at}. */
   readonly #pendingRevoked = new Map<string, LaterChange>();
   readonly #pendingSuperseded = new Map<string, LaterChange>();
   /** The node's own records revoked or superseded by followed objects (for their views). */
-  readonly #localChanges = new Map<
-    string,
-    { revokedBy?: string; revokedAt?: string; supersededBy?: string; supersededAt?: string }
-  >();
+  readonly #localChanges = new Map<string, StatusChanges>();
   /** What followed pages are verified against: followed objects first, then the node's own. */
   readonly trust: TrustView;
 
@@ -92,9 +97,10 @@ export class FollowedState {
     if (client === undefined) throw new Error('federation: the database has no libsql client');
     this.#client = client;
     this.#registry = registry;
+    this.#attestations = new FollowedAttestations(registry.index);
     this.trust = {
       partyKey: (id) => this.#partyKeys.get(id) ?? this.#localPartyKey(id),
-      attestedRole: (id) => this.#roles.get(id) ?? this.#localRole(id),
+      attestedRole: (id) => this.#attestations.roleOf(id) ?? this.#localRole(id),
       changedKey: (id, at) => this.#changedKeys.keyAt(id, at),
       recordIssuer: (id) =>
         this.#records.get(id)?.iss ?? registry.records.recordRow(id).then((r) => r?.issuer),
@@ -129,8 +135,8 @@ export class FollowedState {
   noteVerified(page: VerifiedPage, node: string): void {
     for (const o of page.accepted) {
       if (o.kind === 'party') this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
-      else if (o.kind === 'attestation' && !this.#roles.has(o.party)) {
-        this.#roles.set(o.party, (o.object as SignedObject<'attestation'>).payload.role);
+      else if (o.kind === 'attestation') {
+        this.#attestations.noteRole((o.object as SignedObject<'attestation'>).payload);
       } else if (o.kind === 'key-change') this.#changeKey(o, node);
     }
   }
@@ -172,18 +178,14 @@ export class FollowedState {
   }
 
   /** Undoes a revocation or supersession of `recordId` by `by`, which does not count (REQ-FED-019). */
-  async #undo(recordId: string, by: string, from: 'revocation' | 'supersession'): Promise<void> {
-    const pending = from === 'revocation' ? this.#pendingRevoked : this.#pendingSuperseded;
+  async #undo(recordId: string, by: string, from: ChangeKind): Promise<void> {
+    const pending = this.#pending(from);
     if (pending.get(recordId)?.by === by) pending.delete(recordId);
-    const held = this.#records.get(recordId);
-    const change = held ?? this.#localChanges.get(recordId);
-    if (from === 'revocation' && change?.revokedBy === by) {
-      change.revokedBy = undefined;
-      change.revokedAt = undefined;
-    } else if (from === 'supersession' && change?.supersededBy === by) {
-      change.supersededBy = undefined;
-      change.supersededAt = undefined;
-    } else return;
+    const change = this.#records.get(recordId) ?? this.#localChanges.get(recordId);
+    const field = CHANGE_FIELDS[from];
+    if (change === undefined || change[field.by] !== by) return;
+    change[field.by] = undefined;
+    change[field.at] = undefined;
     const ids = await this.#idsOf(recordId);
     if (ids !== undefined) this.#registry.index.reinstate(recordId, ids, from);
   }
@@ -221,29 +223,12 @@ export class FollowedState {
         case 'key-compromise':
           await this.#compromise(o);
           break;
-        case 'attestation': {
-          if (this.#attestationParty.has(id)) break;
-          const a = (o.object as SignedObject<'attestation'>).payload;
-          this.#attestationParty.set(id, a.party);
-          if (!this.#roles.has(a.party)) this.#roles.set(a.party, a.role);
-          index.addAttestation(a.party, {
-            id,
-            role: a.role,
-            from: takesEffectAt(a.issued_at, loggedAt),
-            ...(a.expires_at !== undefined && { expiresAt: a.expires_at }),
-          });
-          const revokedAt = this.#pendingAttestationRevocations.get(id);
-          if (revokedAt !== undefined) index.revokeAttestation(a.party, id, revokedAt);
+        case 'attestation':
+          this.#attestations.add(id, (o.object as SignedObject<'attestation'>).payload, loggedAt);
           break;
-        }
-        case 'attestation-revocation': {
-          const r = (o.object as SignedObject<'attestation-revocation'>).payload;
-          const party = this.#attestationParty.get(r.attestation);
-          const at = takesEffectAt(r.issued_at, loggedAt);
-          if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, at);
-          else index.revokeAttestation(party, r.attestation, at);
+        case 'attestation-revocation':
+          this.#attestations.revoke((o.object as SignedObject<'attestation-revocation'>).payload, loggedAt);
           break;
-        }
         case 'record': {
           const r = (o.object as SignedObject<'record'>).payload;
           if (this.#records.has(id) || local.has(id)) break;
@@ -274,7 +259,7 @@ export class FollowedState {
           }
           if (r.supersedes !== undefined) held.supersedes = r.supersedes;
           if (r.supersedes !== undefined && !disqualified) {
-            await this.#supersede(r.supersedes, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
+            await this.#change('supersession', r.supersedes, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           }
           break;
         }
@@ -284,7 +269,7 @@ export class FollowedState {
           if (!this.#revocations.has(id))
             this.#revocations.set(id, { record: r.record, iss: r.iss, kid, loggedAt });
           if (this.#disqualified(r.iss, kid, loggedAt)) break;
-          await this.#revoke(r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
+          await this.#change('revocation', r.record, id, takesEffectAt(r.issued_at, loggedAt), r.iss);
           break;
         }
         case 'delegation': {
@@ -332,38 +317,31 @@ export class FollowedState {
     return issuer === undefined || issuer === iss;
   }
 
-  async #revoke(recordId: string, by: string, at: string, iss: string): Promise<void> {
-    if (!(await this.#issuerMayAct(recordId, iss))) return;
-    const ids = await this.#idsOf(recordId);
-    const held = this.#records.get(recordId);
-    if (held !== undefined && held.revokedBy === undefined) {
-      held.revokedBy = by;
-      held.revokedAt = at;
-    }
-    if (held === undefined && ids !== undefined) {
-      const change = this.#localChanges.get(recordId) ?? {};
-      if (change.revokedBy === undefined)
-        this.#localChanges.set(recordId, { ...change, revokedBy: by, revokedAt: at });
-    }
-    if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
-    else this.#registry.index.markRevoked(recordId, ids, at);
+  #pending(kind: ChangeKind): Map<string, LaterChange> {
+    return kind === 'revocation' ? this.#pendingRevoked : this.#pendingSuperseded;
   }
 
-  async #supersede(recordId: string, by: string, at: string, iss: string): Promise<void> {
+  /**
+   * `recordId` revoked or superseded by `by` (of `iss`) from `at`: noted on the followed record or
+   * the node's own one, and in the decision index; kept pending while the record is not held.
+   */
+  async #change(kind: ChangeKind, recordId: string, by: string, at: string, iss: string): Promise<void> {
     if (!(await this.#issuerMayAct(recordId, iss))) return;
     const ids = await this.#idsOf(recordId);
+    const field = CHANGE_FIELDS[kind];
     const held = this.#records.get(recordId);
-    if (held !== undefined && held.supersededBy === undefined) {
-      held.supersededBy = by;
-      held.supersededAt = at;
+    if (held !== undefined && held[field.by] === undefined) {
+      held[field.by] = by;
+      held[field.at] = at;
     }
     if (held === undefined && ids !== undefined) {
       const change = this.#localChanges.get(recordId) ?? {};
-      if (change.supersededBy === undefined) {
-        this.#localChanges.set(recordId, { ...change, supersededBy: by, supersededAt: at });
+      if (change[field.by] === undefined) {
+        this.#localChanges.set(recordId, { ...change, [field.by]: by, [field.at]: at });
       }
     }
-    if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
+    if (ids === undefined) this.#pending(kind).set(recordId, { by, at, iss });
+    else if (kind === 'revocation') this.#registry.index.markRevoked(recordId, ids, at);
     else this.#registry.index.markSuperseded(recordId, ids, at);
   }
 

@@ -9,13 +9,10 @@
  */
 import {
   type Checkpoint,
-  leafHash,
-  MerkleTreeBuilder,
   type NoteVerifier,
   rawPublicKey,
   toTimestamp,
   verifyCheckpoint,
-  verifyConsistency,
 } from '@kyodaku/client';
 import type { PeerRow } from '../db/schema.ts';
 import {
@@ -25,6 +22,7 @@ import {
   PeerInconsistentError,
   parseEvidence,
 } from './checkpoint-acceptance.ts';
+import { type FeedHead, type FetchedPage, fetchPage, provePage } from './feed-pages.ts';
 import { PAGE_SIZE, type PeerClient } from './peer-client.ts';
 import type { PeerKey, Refusal, VerifiedPage } from './verify-page.ts';
 
@@ -79,18 +77,6 @@ export interface PeerStatus {
 const MAX_REFUSALS_SHOWN = 100;
 /** Pages fetched ahead of the one being verified (each at most 1,000 entries in memory). */
 const FETCH_AHEAD = 2;
-
-interface FetchedPage {
-  start: number;
-  entries: Array<{ index: number; jws: string }>;
-  proof: Uint8Array[];
-}
-
-function peaksOf(buf: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < buf.length; i += 32) out.push(buf.subarray(i, i + 32));
-  return out;
-}
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -293,7 +279,7 @@ export class Follower {
     const fetches: Array<Promise<unknown>> = [];
     let over = false;
     const fetch = (start: number) => {
-      const p = this.#fetch(start, checkpoint);
+      const p = fetchPage(this.#client, start, checkpoint, this.#options.pageSize);
       fetches.push(p.catch(() => undefined));
       return p;
     };
@@ -313,7 +299,7 @@ export class Follower {
     ahead[0]!.catch(() => undefined);
     while (ahead.length <= FETCH_AHEAD) ahead.push(following(ahead[ahead.length - 1]!));
     // A page's commit runs while the next page is verified; commits stay in order.
-    let head = { cursor: this.row.cursor, peaks: this.row.peaks };
+    let head: FeedHead = { cursor: this.row.cursor, peaks: this.row.peaks };
     let committing: Promise<void> = Promise.resolve();
     try {
       while (!this.#stopped) {
@@ -350,58 +336,21 @@ export class Follower {
     this.#lastSuccessAt = toTimestamp(this.#host.now());
   }
 
-  /**
-   * Reads the page of entries from `start` and the proof that places it in the checkpointed tree.
-   * A page that does not start at `start`, has a gap or a repeated index, or is empty is a malformed
-   * answer (REQ-FED-023): it throws a plain error, so the follower backs off and reads it again.
-   */
-  async #fetch(start: number, checkpoint: Checkpoint): Promise<FetchedPage> {
-    const want = Math.min(this.#options.pageSize, checkpoint.size - start);
-    const page = await this.#client.entries(start - 1, want);
-    if (page.entries.length === 0) throw new Error(`the peer served no entry after ${start - 1}`);
-    const entries = page.entries.slice(0, want);
-    entries.forEach((e, i) => {
-      if (e.index !== start + i) {
-        throw new Error(
-          `the peer's feed is not contiguous: index ${e.index} where ${start + i} was expected`,
-        );
-      }
-    });
-    const end = start + entries.length;
-    const proof = end === checkpoint.size ? [] : await this.#client.consistency(end, checkpoint.size);
-    return { start, entries, proof };
-  }
-
+  /** Proves a page in the checkpointed tree, then verifies its objects against the node's trust. */
   async #verifyPage(
-    page: { start: number; entries: Array<{ index: number; jws: string }>; proof: Uint8Array[] },
-    head: { cursor: number; peaks: Buffer },
+    page: FetchedPage,
+    head: FeedHead,
     checkpoint: Checkpoint,
     note: string,
     keptNote: string | null,
-  ): Promise<{ verified: VerifiedPage; cursor: number; peaks: Buffer }> {
-    const { start, entries } = page;
-    if (start !== head.cursor + 1) throw new Error('pages out of order');
-    const builder = MerkleTreeBuilder.restore(start, peaksOf(head.peaks));
-    for (const e of entries) builder.append(leafHash(Buffer.from(e.jws, 'utf8')));
-    const end = start + entries.length;
-    const root = builder.root();
-    const proven =
-      end === checkpoint.size
-        ? verifyConsistency(end, end, [], root, checkpoint.rootHash)
-        : verifyConsistency(end, checkpoint.size, page.proof, root, checkpoint.rootHash);
-    if (!proven) {
-      throw new PeerInconsistentError(
-        'entries-not-covered',
-        `the entries ${start}..${end - 1} the peer served are not those of its signed log of size ${checkpoint.size}`,
-        { kept: keptNote, offending: note },
-      );
-    }
-    const verified = await this.#host.verify(this.#peer, entries);
-    return { verified, cursor: end - 1, peaks: Buffer.concat(builder.peaks) };
+  ): Promise<{ verified: VerifiedPage } & FeedHead> {
+    const after = provePage(page, head, checkpoint, { note, keptNote });
+    const verified = await this.#host.verify(this.#peer, page.entries);
+    return { verified, ...after };
   }
 
   async #commit(
-    done: { verified: VerifiedPage; cursor: number; peaks: Buffer },
+    done: { verified: VerifiedPage } & FeedHead,
     checkpoint: Checkpoint,
     note: string,
   ): Promise<void> {

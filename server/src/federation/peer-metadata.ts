@@ -35,3 +35,22 @@ export async function checkedMetadata(
   }
   return meta;
 }
+
+/**
+ * The metadata of a peer followed before (refollowed, REQ-FED-053, or resumed, REQ-FED-054): checked
+ * as `checkedMetadata` does, and it must still publish the origin stored for it.
+ */
+export async function checkedSamePeer(
+  self: { nodeId: string; origin: string },
+  url: string,
+  nodeKey: string,
+  origin: string,
+): Promise<PeerMetadata> {
+  const meta = await checkedMetadata(self, url, nodeKey);
+  if (meta.origin !== origin) {
+    throw new PeerConfigError(
+      `the peer's origin is now ${meta.origin}, not ${origin}: another log is another peer`,
+    );
+  }
+  return meta;
+}

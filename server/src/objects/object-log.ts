@@ -5,9 +5,8 @@
  * capabilities (parties, attestations, records, receipts, admin requests) say what an object adds
  * through `publish(job)`; nothing else writes objects.
  */
-import { KyodakuError } from '@kyodaku/client';
 import type { InStatement } from '@libsql/client';
-import { asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { StaleLogError } from '../db/pg-writer.ts';
 import { chunks, RowInserter } from '../db/row-inserter.ts';
@@ -15,21 +14,15 @@ import { logHashes, objects } from '../db/schema.ts';
 import { storageFaultOf } from '../db/storage-fault.ts';
 import { statementOf, type Writer } from '../db/writer.ts';
 import { type LogHashRow, LogTree } from '../log/tree.ts';
-import { dependenciesFirst, Group, type Job, type Planned, rowStatements, type StoredObject } from './job.ts';
-
-interface QueuedJob extends Job {
-  resolve: (stored: StoredObject[]) => void;
-  reject: (error: unknown) => void;
-}
+import { answerCommitted, duplicate, planGroup, type QueuedJob, runAfter } from './group-plan.ts';
+import { type Job, type Planned, rowStatements, type StoredObject } from './job.ts';
+import { existingIds, idAt, objectById, objectsFrom } from './stored-objects.ts';
 
 /** Most jobs in one group commit. */
 const MAX_GROUP = 2000;
 
 /** Objects read per query when catching up with other processes. */
 const CATCH_UP_PAGE = 2000;
-
-const duplicate = (id: string) =>
-  new KyodakuError('ERR_DUPLICATE', 'this object was already accepted', { detail: { id } });
 
 const objectInserter = new RowInserter<StoredObject>(objects, ['seq', 'id', 'kind', 'jws', 'receivedAt']);
 const logHashInserter = new RowInserter<LogHashRow>(logHashes, ['level', 'idx', 'hash']);
@@ -97,14 +90,8 @@ export class ObjectLog {
   async #catchUp(): Promise<number> {
     for (let guard = 0; guard < 1e6; guard++) {
       const from = this.#nextSeq;
-      const rows = await this.db
-        .select()
-        .from(objects)
-        .where(gte(objects.seq, from))
-        .orderBy(asc(objects.seq))
-        .limit(CATCH_UP_PAGE);
-      if (rows.length === 0) break;
-      const page: StoredObject[] = rows;
+      const page = await objectsFrom(this.db, from, CATCH_UP_PAGE);
+      if (page.length === 0) break;
       if (page.some((o, i) => o.seq !== from + i)) throw new Error('log: objects.seq is not dense');
       await this.onAppendedElsewhere?.(page);
       this.tree.prepare(page.map((o) => o.jws)).commit();
@@ -122,9 +109,8 @@ export class ObjectLog {
     return run;
   }
 
-  async objectById(id: string): Promise<StoredObject | undefined> {
-    const [row] = await this.db.select().from(objects).where(eq(objects.id, id)).limit(1);
-    return row;
+  objectById(id: string): Promise<StoredObject | undefined> {
+    return objectById(this.db, id);
   }
 
   /**
@@ -261,32 +247,10 @@ export class ObjectLog {
    */
   async #commitGroup(queued: QueuedJob[], retry = true): Promise<void> {
     await this.#settleUncertain();
-    const jobs = dependenciesFirst(queued);
-    const g = new Group(this.#nextSeq);
-    const accepted: Array<{ job: QueuedJob; planned: Planned; stored: StoredObject[] }> = [];
-    const later: Array<{ job: QueuedJob; first: StoredObject[] }> = [];
-    for (const job of jobs) {
-      const first = g.ids.get(job.id);
-      if (first !== undefined) {
-        if (job.existingIsAnswer) later.push({ job, first });
-        else job.reject(duplicate(job.id));
-        continue;
-      }
-      let planned: Planned;
-      try {
-        planned = await job.plan(g);
-      } catch (error) {
-        // A refused object that was already accepted is a duplicate first (REQ-API-012).
-        await this.#answerFailed(job, error);
-        continue;
-      }
-      const stored = planned.objects.map((o, i) => ({ ...o, seq: g.seq + i }));
-      g.seq += stored.length;
-      for (const o of stored) g.ids.set(o.id, stored);
-      accepted.push({ job, planned, stored });
-    }
+    const plan = await planGroup(queued, this.#nextSeq, (job, error) => this.#answerFailed(job, error));
+    const { accepted, later } = plan;
     if (accepted.length === 0) {
-      for (const { job, first } of later) job.resolve(first);
+      answerCommitted(plan);
       return;
     }
     const start = this.#nextSeq;
@@ -300,7 +264,7 @@ export class ObjectLog {
       ...accepted.flatMap((a) => (a.planned.stmts ?? []).map((stmt) => statementOf(stmt as never))),
     ];
     const committed = () => {
-      this.#nextSeq = g.seq;
+      this.#nextSeq = plan.nextSeq;
       prepared.commit();
       objs.forEach((o, i) => {
         o.leafHash = prepared.leafHashes[i];
@@ -309,7 +273,7 @@ export class ObjectLog {
       this.onAppend?.();
     };
     try {
-      await this.#writer.batch(stmts, { from: start, to: g.seq });
+      await this.#writer.batch(stmts, { from: start, to: plan.nextSeq });
     } catch (error) {
       if (error instanceof StaleLogError) {
         // Another process appended since this group was planned: nothing was written; plan again
@@ -322,14 +286,13 @@ export class ObjectLog {
       // lost after its commit): memory must follow the database, never run ahead or fall behind.
       let outcome: 'committed' | 'not-committed' | 'unknown';
       try {
-        outcome = (await this.#idAt(start)) === objs[0]!.id ? 'committed' : 'not-committed';
+        outcome = (await idAt(this.db, start)) === objs[0]!.id ? 'committed' : 'not-committed';
       } catch {
         outcome = 'unknown';
       }
       if (outcome === 'committed') {
         committed();
-        for (const a of accepted) a.job.resolve(a.stored);
-        for (const { job, first } of later) job.resolve(first);
+        answerCommitted(plan);
         return;
       }
       if (outcome === 'unknown') this.#uncertain = { start, firstId: objs[0]!.id, committed };
@@ -343,7 +306,10 @@ export class ObjectLog {
         for (const job of again) await this.#answerFailed(job, error);
         return;
       }
-      const existing = await this.#existingIds(again.map((j) => j.id));
+      const existing = await existingIds(
+        this.db,
+        again.map((j) => j.id),
+      );
       const rest: QueuedJob[] = [];
       for (const job of again) {
         const found = existing.get(job.id);
@@ -357,8 +323,7 @@ export class ObjectLog {
       return;
     }
     committed();
-    for (const a of accepted) a.job.resolve(a.stored);
-    for (const { job, first } of later) job.resolve(first);
+    answerCommitted(plan);
   }
 
   /** Answers a job whose transaction failed alone: its duplicate, or the failure. */
@@ -374,15 +339,6 @@ export class ObjectLog {
   }
 
   /**
-   * The id of the object stored at `seq`, if any: whether a group commit starting there committed
-   * (its first object is there; on a shared database another process's may be).
-   */
-  async #idAt(seq: number): Promise<string | undefined> {
-    const [row] = await this.db.select({ id: objects.id }).from(objects).where(eq(objects.seq, seq)).limit(1);
-    return row?.id;
-  }
-
-  /**
    * Before the next group commit after one whose outcome could not be read back: adopts it in
    * memory if it did commit (its publications were answered with the fault; sent again, each is a
    * duplicate naming its id), forgets it if not, and refuses to write while the database cannot
@@ -391,28 +347,7 @@ export class ObjectLog {
   async #settleUncertain(): Promise<void> {
     const uncertain = this.#uncertain;
     if (uncertain === undefined) return;
-    if ((await this.#idAt(uncertain.start)) === uncertain.firstId) uncertain.committed();
+    if ((await idAt(this.db, uncertain.start)) === uncertain.firstId) uncertain.committed();
     this.#uncertain = undefined;
-  }
-
-  async #existingIds(ids: readonly string[]): Promise<Map<string, StoredObject>> {
-    const found = new Map<string, StoredObject>();
-    for (const c of chunks([...new Set(ids)], 500)) {
-      for (const row of await this.db.select().from(objects).where(inArray(objects.id, c)))
-        found.set(row.id, row);
-    }
-    return found;
-  }
-}
-
-/**
- * Runs a committed plan's in-memory effects. A failure there is a bug, logged; it does not change
- * that the objects are stored, so their publications are still answered as accepted.
- */
-function runAfter(planned: Planned): void {
-  try {
-    planned.after?.();
-  } catch (error) {
-    console.error('kyodaku-server: updating memory after a commit failed:', error);
   }
 }

@@ -18,7 +18,8 @@ import type { Context } from '../../context.ts';
 import { check, equal } from '../../expect.ts';
 import { splitJws } from '../../jws-craft.ts';
 import type { SuitePeer } from '../../peer/peer.ts';
-import { MUTATIONS, type Subject } from '../signed-objects.ts';
+import { MUTATIONS } from '../signed-objects/mutations.ts';
+import type { Subject } from '../signed-objects/routes.ts';
 import { caughtUp, decide, follow, withPeer } from './support.ts';
 
 /**

@@ -8,13 +8,17 @@ import { federationForgedCases } from './forged.ts';
 import { federationInconsistentCases } from './inconsistent.ts';
 import { federationKeyCases } from './keys.ts';
 import { federationMirrorCases } from './mirror.ts';
+import { federationMirrorProofCases } from './mirror-proofs.ts';
 import { federationPeerAdminCases } from './peer-admin.ts';
-import { federationPollingCases } from './polling.ts';
+import { federationPollIntervalCases, federationPollingCases } from './polling.ts';
 
 export const federationCases: readonly Case[] = [
   ...federationFeedCases,
   ...federationFollowCases,
   ...federationMirrorCases,
+  ...federationMirrorProofCases,
+  // Where it stood among the mirror cases, so that the suite keeps its order.
+  ...federationPollIntervalCases,
   ...federationForgedCases,
   ...federationKeyCases,
   ...federationDelegationCases,

@@ -7,7 +7,16 @@ import { type Case, defineCases } from '../../case.ts';
 import { check, equal } from '../../expect.ts';
 import { CaseFailure } from '../../outcome.ts';
 import type { SuitePeer } from '../../peer/peer.ts';
-import { caughtUp, decisionBecomes, eventually, follow, unfollow, withPeer } from './support.ts';
+import {
+  caughtUp,
+  decide,
+  decisionBecomes,
+  eventually,
+  follow,
+  unfollow,
+  waitBudgetMs,
+  withPeer,
+} from './support.ts';
 
 /** Fails the next `n` requests and returns the times of those and of the first request after them. */
 async function failBurst(peer: SuitePeer, n: number, what: string): Promise<number[]> {
@@ -76,6 +85,30 @@ export const federationPollingCases: Case[] = defineCases([
         }
         await caughtUp(ctx, peer);
         await unfollow(ctx, peer);
+      }),
+  },
+]);
+
+/** How soon a record published on a followed peer counts on the target (REQ-FED-020). */
+export const federationPollIntervalCases: Case[] = defineCases([
+  {
+    id: 'federation-poll-interval',
+    requirements: ['REQ-FED-020'],
+    level: 'SHOULD',
+    profile: 'federation',
+    title: 'a record published on a followed peer counts on the target within about 60 seconds',
+    run: (ctx) =>
+      withPeer(ctx, async (peer) => {
+        const party = await peer.party();
+        await follow(ctx, peer);
+        await caughtUp(ctx, peer);
+        const work = ctx.workId('polled');
+        await peer.record(party, { ids: [work] });
+        await eventually(
+          'a new record on the peer to count (polling at most every 60 s)',
+          async () => ((await decide(ctx, work)).decision === 'allow' ? true : undefined),
+          Math.min(waitBudgetMs(), 65_000),
+        );
       }),
   },
 ]);

@@ -241,3 +241,10 @@ export function checkKeptCheckpoint(status: PeerStatus, peer: SuitePeer): void {
     `the cursor ${String(status.cursor)} is not covered by the kept checkpoint of size ${size} (REQ-FED-010, REQ-FED-016)`,
   );
 }
+
+/** The records `GET /v1/works/{id}` lists for a work id. */
+export async function workRecords(ctx: Context, id: string): Promise<Array<{ id?: unknown }>> {
+  const res = await ctx.http.get(`/v1/works/${encodeURIComponent(id)}`);
+  check(res.status === 200, `GET /v1/works/${id}: ${res.status}`);
+  return ((res.json as { records?: Array<{ id?: unknown }> }).records ?? []) as Array<{ id?: unknown }>;
+}
