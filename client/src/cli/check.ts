@@ -7,7 +7,8 @@ import { isPurpose, type Purpose } from '../purposes.ts';
 import type { DecisionResponse } from '../schemas/messages.ts';
 import { checkFile } from './check-file.ts';
 import { checkFileOffline, checkItemOffline } from './check-offline.ts';
-import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
+import { collect, globalsOf, positiveInt } from './context.ts';
+import { crawlerNodeOf, withCrawlerOptions } from './crawler.ts';
 import { block, emit, pairs, usageError } from './output.ts';
 import { formatConditions } from './record.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot.ts';
@@ -57,8 +58,7 @@ interface CheckOptions {
 }
 
 export function checkCommand(program: Command): void {
-  program
-    .command('check')
+  withCrawlerOptions(program.command('check'))
     .summary(
       'ask the node: may this item be used for this purpose? (exit 0 allow, 1 deny, 2 conditional, 3 error)',
     )
@@ -105,7 +105,7 @@ export function checkCommand(program: Command): void {
         return;
       }
       const at = options.at === undefined ? undefined : parseTime(options.at, '--at');
-      const node = nodeOf(command);
+      const node = await crawlerNodeOf(command);
       if (options.file !== undefined) {
         if (ids.length > 0) throw usageError('give identifiers or --file, not both');
         const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(options.file) ? 'jsonl' : 'txt');
