@@ -4,7 +4,7 @@
  * `kyodaku crawler-directory` prints the key directory a crawler serves at its Signature-Agent.
  */
 import { type Command, Option } from 'commander';
-import { KEY_DIRECTORY_PATH, keyDirectoryUrl } from '../crawler-identity/crawler-request.ts';
+import { type CrawlerSigner, KEY_DIRECTORY_PATH, keyDirectoryUrl } from '../crawler-identity/crawler-request.ts';
 import { keyDirectoryBody, keyDirectoryHeaders } from '../crawler-identity/key-directory.ts';
 import { KyodakuNode } from '../node-client.ts';
 import { collect, globalsOf, positiveInt } from './context.ts';
@@ -33,19 +33,24 @@ export function withCrawlerOptions(command: Command): Command {
     );
 }
 
-/** The node client of a command, signing as the crawler when --crawler-key is given. */
-export async function crawlerNodeOf(command: Command): Promise<KyodakuNode> {
+/** The crawler a command signs as (--crawler-key, --signature-agent), if any. */
+export async function crawlerSignerOf(command: Command): Promise<CrawlerSigner | undefined> {
   const { crawlerKey, signatureAgent } = command.opts<CrawlerFlags>();
-  const headers = { 'user-agent': 'kyodaku-cli/0.1.0' };
   if (crawlerKey === undefined) {
     if (signatureAgent !== undefined) throw usageError('--signature-agent needs --crawler-key');
-    return new KyodakuNode(globalsOf(command).node, { headers });
+    return undefined;
   }
   if (signatureAgent !== undefined) keyDirectoryUrl(JSON.stringify(signatureAgent));
   const key = await readPrivateKey(crawlerKey, 'crawler key');
+  return { signer: key.signer, ...(signatureAgent !== undefined && { agent: signatureAgent }) };
+}
+
+/** The node client of a command, signing as the crawler when --crawler-key is given. */
+export async function crawlerNodeOf(command: Command): Promise<KyodakuNode> {
+  const crawler = await crawlerSignerOf(command);
   return new KyodakuNode(globalsOf(command).node, {
-    headers,
-    crawler: { signer: key.signer, ...(signatureAgent !== undefined && { agent: signatureAgent }) },
+    headers: { 'user-agent': 'kyodaku-cli/0.1.0' },
+    ...(crawler !== undefined && { crawler }),
   });
 }
 
