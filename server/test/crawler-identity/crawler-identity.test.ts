@@ -285,4 +285,19 @@ describe('Refused signatures: 401 problems, never 500', () => {
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { profiles: string[] }).profiles).toContain('crawler-identity');
   });
+
+  it('Should describe the signature fields and the 401 of the query paths in /openapi.json', async () => {
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters: Array<{ name: string }>; responses: object }>>;
+    };
+    for (const [path, method] of [
+      ['/v1/decision', 'get'],
+      ['/v1/decisions', 'post'],
+      ['/v1/snapshot', 'get'],
+    ] as const) {
+      const operation = doc.paths[path]![method]!;
+      expect(operation.parameters.map((p) => p.name)).toContain('Signature-Input');
+      expect(operation.responses).toHaveProperty('401');
+    }
+  });
 });
