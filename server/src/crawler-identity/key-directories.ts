@@ -2,7 +2,7 @@
  * The key directories crawlers name in `Signature-Agent` (spec/crawler-identity.md REQ-CRAWLER-006):
  * fetched with GET from the one well-known path, without following redirects, within a time and
  * size bound, verified (every key counts only when the response is signed by it), and cached —
- * a directory for an hour, a failure for a minute — so that a flood of signed queries naming the
+ * a directory for an hour, a failure for a minute, at most 16 fetches at once — so that a flood of signed queries naming the
  * same agent costs one fetch, and a dead agent is not asked again on every query.
  */
 import {
@@ -22,6 +22,8 @@ export interface KeyDirectoryOptions {
   failureTtlMs?: number;
   /** Most directories kept (default 1,000); the oldest entry goes first. */
   maxEntries?: number;
+  /** Most fetches in flight at once (default 16); a query that would start another is refused. */
+  maxInFlight?: number;
 }
 
 interface Entry {
@@ -59,6 +61,8 @@ export class KeyDirectories {
   readonly #ttlMs: number;
   readonly #failureTtlMs: number;
   readonly #maxEntries: number;
+  readonly #maxInFlight: number;
+  #inFlight = 0;
 
   constructor(options: KeyDirectoryOptions) {
     this.#now = options.now;
@@ -66,6 +70,7 @@ export class KeyDirectories {
     this.#ttlMs = options.ttlMs ?? 3_600_000;
     this.#failureTtlMs = options.failureTtlMs ?? 60_000;
     this.#maxEntries = options.maxEntries ?? 1000;
+    this.#maxInFlight = options.maxInFlight ?? 16;
   }
 
   /** The key `keyid` of the directory at `url` (a URL keyDirectoryUrl made), or undefined. */
@@ -73,7 +78,11 @@ export class KeyDirectories {
     const now = this.#now();
     let entry = this.#entries.get(url);
     if (entry === undefined || entry.until <= now) {
-      const keys = this.#fetch(url);
+      if (this.#inFlight >= this.#maxInFlight) {
+        throw unavailable(url, 'the node is fetching too many key directories; retry later');
+      }
+      this.#inFlight++;
+      const keys = this.#fetch(url).finally(() => this.#inFlight--);
       entry = { until: now + this.#ttlMs, keys };
       this.#entries.delete(url);
       if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
