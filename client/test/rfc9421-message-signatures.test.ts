@@ -128,3 +128,58 @@ describe('Key directory response (cloudflare/web-bot-auth vector)', () => {
     await expect(verifyKeyDirectory(url, tampered, 1_735_689_600_000)).rejects.toBeInstanceOf(KyodakuError);
   });
 });
+
+describe('Hostile signature inputs (never a crash: a KyodakuError with a stable code)', () => {
+  const request = {
+    method: 'GET',
+    url: 'https://node.example/v1/decision?id=x',
+    headers: new Headers({ a: 'b' }),
+  };
+  const list = (text: string) => parseDictionary(`s=${text}`).get('s') as InnerList;
+
+  for (const [what, text] of [
+    ['a component parameter the profile does not compute (sf)', '("a";sf)'],
+    ['a binary-wrapped field (bs)', '("a";bs)'],
+    [';req on a request', '("@authority";req)'],
+    ['@query-param', '("@query-param";name="id")'],
+    ['@request-target', '("@request-target")'],
+    ['@status on a request', '("@status")'],
+    ['a component listed twice', '("@authority" "@authority")'],
+    ['@signature-params as a component', '("@signature-params")'],
+    ['a field the request does not have', '("content-digest")'],
+    ['an uppercase field name', '("A")'],
+    ['a key on a derived component', '("@authority";key="x")'],
+    ['a key on a field that is not a dictionary', '("a";key="x")'],
+  ] as const) {
+    it(`Should refuse ${what}`, () => {
+      expect(() => signatureBase(request, list(text))).toThrow(
+        expect.objectContaining({ code: 'ERR_CRAWLER_SIGNATURE' }),
+      );
+    });
+  }
+
+  it('Should take a dictionary member by key, serialized again', () => {
+    const withAgent = {
+      ...request,
+      headers: new Headers({ 'signature-agent': 'a2="https://c.example" ,  b=1' }),
+    };
+    expect(signatureBase(withAgent, list('("signature-agent";key="a2")'))).toBe(
+      '"signature-agent";key="a2": "https://c.example"\n"@signature-params": ("signature-agent";key="a2")',
+    );
+  });
+
+  it('Should refuse signature fields that are not dictionaries, too long, or not 64 bytes', () => {
+    for (const [input, signature] of [
+      ['sig1=("@authority");tag="web-bot-auth"', 'sig1=:AAAA:'],
+      ['sig1=("@authority";tag="web-bot-auth"', 'sig1=:AAAA:'],
+      [`sig1=("@authority");tag="web-bot-auth";x="${'a'.repeat(5000)}"`, 'sig1=:AAAA:'],
+      ['sig1="@authority";tag="web-bot-auth"', 'sig1=:AAAA:'],
+      ['sig1=("@authority");tag="web-bot-auth"', 'sig2=:AAAA:'],
+    ]) {
+      const headers = new Headers({ 'signature-input': input!, signature: signature! });
+      expect(() => taggedSignatures(headers, 'web-bot-auth')).toThrow(
+        expect.objectContaining({ code: 'ERR_CRAWLER_SIGNATURE' }),
+      );
+    }
+  });
+});
