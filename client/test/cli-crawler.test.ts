@@ -105,6 +105,16 @@ describe('kyodaku crawler-directory and --crawler-key', () => {
       keyid: kid,
       agent: `${origin}/.well-known/http-message-signatures-directory`,
     });
+    writeFileSync(join(cwd, 'receipt.json'), JSON.stringify({ receipt }));
+    const wk = (await (await fetch(`${server.url}/.well-known/kyodaku`)).json()) as {
+      node: { key: unknown };
+    };
+    writeFileSync(join(cwd, 'node.jwk'), JSON.stringify(wk.node.key));
+    const verified = await kyodaku('verify-receipt', 'receipt.json', '--node-key', 'node.jwk');
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(
+      `asked by crawler ${kid} (${origin}/.well-known/http-message-signatures-directory)`,
+    );
   });
 
   it('Should fail (exit 3) with the problem when the key is unknown to the node', async () => {
