@@ -266,7 +266,7 @@ describe('Refused signatures: 401 problems, never 500', () => {
   });
 
   it('Should refuse bad signatures on batch decisions, prompt checks and snapshots too', async () => {
-    for (const path of ['/v1/snapshot']) {
+    for (const path of ['/v1/snapshot', `/v1/snapshot/filters/${'0'.repeat(64)}`]) {
       await refused(await headersFor(stranger.signer, { path }), 'unknown-crawler-key', path);
     }
     const post = await fetch(`${url}/v1/decisions`, {
@@ -278,6 +278,15 @@ describe('Refused signatures: 401 problems, never 500', () => {
       body: JSON.stringify({ ids: ['isbn:9784088725093'], purposes: ['train'] }),
     });
     expect(post.status).toBe(401);
+    const prompt = await fetch(`${url}/v1/prompt-checks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(await headersFor(stranger.signer, { path: '/v1/prompt-checks' })),
+      },
+      body: JSON.stringify({ text: 'a cat', purposes: ['generate'] }),
+    });
+    expect(prompt.status).toBe(401);
   });
 
   it('Should leave other paths alone: signature fields on a record lookup are not read', async () => {
