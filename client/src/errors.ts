@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   ERR_UNATTESTED: ['unattested-key', 403],
   ERR_FORBIDDEN: ['forbidden', 403],
   ERR_UNAUTHORIZED: ['unauthorized', 401],
+  ERR_CRAWLER_SIGNATURE: ['invalid-crawler-signature', 401],
+  ERR_CRAWLER_KEY: ['unknown-crawler-key', 401],
   ERR_NOT_FOUND: ['not-found', 404],
   ERR_METHOD: ['method-not-allowed', 405],
   ERR_CONFLICT: ['conflict', 409],

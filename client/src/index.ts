@@ -1,5 +1,6 @@
 /** @kyodaku/client: the Kyodaku protocol library. */
 export * from './builders.ts';
+export * from './crawler-identity/index.ts';
 export * from './decide.ts';
 export * from './errors.ts';
 export * from './identifiers.ts';

@@ -5,6 +5,7 @@
  * a connection failure or timeout is ERR_NETWORK.
  */
 import type { z } from 'zod';
+import { type CrawlerSigner, signingFetch } from './crawler-identity/crawler-request.ts';
 import { codeOfProblemType, codeOfStatus, KyodakuError } from './errors.ts';
 import { type SignedObject, signObject } from './jws.ts';
 import type { Signer } from './keys.ts';
@@ -47,6 +48,11 @@ export interface KyodakuNodeOptions {
   timeoutMs?: number;
   /** Extra headers sent with every request (e.g. a user agent naming the crawler). */
   headers?: Record<string, string>;
+  /**
+   * Sign every request as this crawler (Web Bot Auth, spec/crawler-identity.md), so the node's
+   * receipts name it.
+   */
+  crawler?: CrawlerSigner;
 }
 
 /** A signed object to publish: its compact JWS, or the result of signObject. */
@@ -89,7 +95,8 @@ export class KyodakuNode {
     url.search = '';
     url.hash = '';
     this.baseUrl = url;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    const base = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.crawler === undefined ? base : signingFetch(options.crawler, base);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#headers = options.headers ?? {};
   }

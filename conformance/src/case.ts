@@ -2,7 +2,15 @@
 import type { Context } from './context.ts';
 
 export type Level = 'MUST' | 'SHOULD';
-export type Profile = 'core' | 'log' | 'federation' | 'generation' | 'usage' | 'snapshot' | 'interop';
+export type Profile =
+  | 'core'
+  | 'log'
+  | 'federation'
+  | 'generation'
+  | 'usage'
+  | 'snapshot'
+  | 'interop'
+  | 'crawler-identity';
 export const KNOWN_PROFILES: readonly Profile[] = [
   'core',
   'log',
@@ -11,6 +19,7 @@ export const KNOWN_PROFILES: readonly Profile[] = [
   'usage',
   'snapshot',
   'interop',
+  'crawler-identity',
 ];
 
 export type Status = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED' | 'NOT_APPLICABLE';

@@ -24,6 +24,8 @@ export const PROBLEM_STATUS: Record<string, number> = {
   'unknown-purpose': 400,
   'invalid-request': 400,
   unauthorized: 401,
+  'invalid-crawler-signature': 401,
+  'unknown-crawler-key': 401,
   'unattested-key': 403,
   forbidden: 403,
   'not-found': 404,

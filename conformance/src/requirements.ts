@@ -58,6 +58,9 @@ export const GENERATION_DOCUMENTS = ['generation.md'] as const;
 /** Documents of the `snapshot` profile: each of their MUST ids is cited by a snapshot case. */
 export const SNAPSHOT_DOCUMENTS = ['snapshot.md'] as const;
 
+/** Documents of the `crawler-identity` profile: each of their MUST ids is cited by a crawler-identity case. */
+export const CRAWLER_DOCUMENTS = ['crawler-identity.md'] as const;
+
 /** Documents of the `log` profile: each of their MUST ids is cited by a case. */
 export const LOG_DOCUMENTS = ['log.md'] as const;
 

@@ -11,6 +11,7 @@ import { IDENTIFIER_VECTOR_REQUIREMENTS } from '../src/cases/works.ts';
 import { coverageReport, negativeCoverage } from '../src/coverage.ts';
 import {
   CORE_DOCUMENTS,
+  CRAWLER_DOCUMENTS,
   DEPRECATED,
   FEDERATION_DOCUMENTS,
   GENERATION_DOCUMENTS,
@@ -137,6 +138,15 @@ describe('requirement coverage', () => {
     expect(snapshot.filter((r) => r.level === 'MUST' && !bySnapshot.has(r.id)).map((r) => r.id)).toEqual([]);
   });
 
+  it('cites every MUST requirement of the crawler-identity documents in a crawler-identity case', () => {
+    const crawler = all.filter((r) => (CRAWLER_DOCUMENTS as readonly string[]).includes(r.document));
+    expect(crawler.length).toBeGreaterThan(5);
+    const byCrawler = new Set(
+      ALL_CASES.filter((c) => c.profile === 'crawler-identity').flatMap((c) => c.requirements),
+    );
+    expect(crawler.filter((r) => r.level === 'MUST' && !byCrawler.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
   it('lists as deprecated exactly the ids the spec has retired', () => {
     expect(Object.keys(DEPRECATED).sort()).toEqual(
       all
@@ -166,7 +176,9 @@ describe('requirement coverage', () => {
     const ids = ALL_CASES.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of ALL_CASES) {
-      expect(c.id).toMatch(/^(core|log|federation|generation|usage|snapshot|interop)-[a-z0-9-]+$/);
+      expect(c.id).toMatch(
+        /^(core|log|federation|generation|usage|snapshot|interop|crawler-identity)-[a-z0-9-]+$/,
+      );
       expect(c.requirements.length).toBeGreaterThan(0);
     }
   });

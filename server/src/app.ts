@@ -1,5 +1,6 @@
 /** The Kyodaku registry node as a Hono app, without listen: main.ts binds it, tests call app.request(). */
 import { Hono } from 'hono';
+import { crawlerIdentity } from './crawler-identity/middleware.ts';
 import { decisionRoutes } from './decisions/routes.ts';
 import { peerRoutes } from './federation/routes.ts';
 import { generationRoutes } from './generation/routes.ts';
@@ -92,6 +93,7 @@ export function createApp(node: NodeContext, ops: OpsOptions = {}) {
     .use('/openapi.json', apiCors)
     .route('/', operations.routes)
     .use('*', operations.limit)
+    .use('/v1/*', crawlerIdentity(node))
     .use('/v1/decision', singleReceipt(node, operations.receiptGate))
     .use('/v1/decisions', batchReceipt(node, operations.receiptGate))
     .route('/', wellKnownRoutes(node, operations.publishedLimits))

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { CrawlerSigner } from '../crawler-identity/crawler-request.ts';
 import { problemTypeOf } from '../errors.ts';
 import { tryNormalizeIdentifier } from '../identifiers.ts';
 import { KyodakuNode } from '../node-client.ts';
@@ -27,6 +28,8 @@ export interface OfflineCheckOptions {
   format: 'txt' | 'jsonl';
   out?: string;
   receipts?: string;
+  /** Sign the confirmations as this crawler (spec/crawler-identity.md): their receipts name it. */
+  crawler?: CrawlerSigner;
   chunk: number;
   progress: boolean;
   json: boolean;
@@ -55,7 +58,10 @@ function lineOf(number: number, text: string, format: 'txt' | 'jsonl'): Line | u
 /** Opens the snapshot and the decider that confirms positives with the node that signed it. */
 async function deciderOf(options: OfflineCheckOptions, receipts?: Writable) {
   const { state, snapshot } = await openSnapshotDir(options.dir, toTimestamp());
-  const node = new KyodakuNode(state.node, { headers: { 'user-agent': 'kyodaku-cli/0.1.0' } });
+  const node = new KyodakuNode(state.node, {
+    headers: { 'user-agent': 'kyodaku-cli/0.1.0' },
+    ...(options.crawler !== undefined && { crawler: options.crawler }),
+  });
   const maxIds = (await node.wellKnown()).limits.max_batch_ids;
   const decider = new OfflineDecider({
     node,

@@ -3,11 +3,13 @@
  * 3 error. With --file, streams a list of any size through the batch API (check-file.ts).
  */
 import type { Command } from 'commander';
+import type { CrawlerSigner } from '../crawler-identity/crawler-request.ts';
 import { isPurpose, type Purpose } from '../purposes.ts';
 import type { DecisionResponse } from '../schemas/messages.ts';
 import { checkFile } from './check-file.ts';
 import { checkFileOffline, checkItemOffline } from './check-offline.ts';
-import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
+import { collect, globalsOf, positiveInt } from './context.ts';
+import { crawlerNodeOf, crawlerSignerOf, withCrawlerOptions } from './crawler.ts';
 import { block, emit, pairs, usageError } from './output.ts';
 import { formatConditions } from './record.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot.ts';
@@ -57,8 +59,7 @@ interface CheckOptions {
 }
 
 export function checkCommand(program: Command): void {
-  program
-    .command('check')
+  withCrawlerOptions(program.command('check'))
     .summary(
       'ask the node: may this item be used for this purpose? (exit 0 allow, 1 deny, 2 conditional, 3 error)',
     )
@@ -101,11 +102,11 @@ export function checkCommand(program: Command): void {
       const purposes = options.purpose ?? [];
       if (purposes.length === 0) throw usageError('give --purpose, e.g. --purpose train.genai');
       if (options.offline) {
-        await checkOfflineCommand(ids, options, purposes, globals.json);
+        await checkOfflineCommand(ids, options, purposes, globals.json, await crawlerSignerOf(command));
         return;
       }
       const at = options.at === undefined ? undefined : parseTime(options.at, '--at');
-      const node = nodeOf(command);
+      const node = await crawlerNodeOf(command);
       if (options.file !== undefined) {
         if (ids.length > 0) throw usageError('give identifiers or --file, not both');
         const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(options.file) ? 'jsonl' : 'txt');
@@ -132,7 +133,13 @@ export function checkCommand(program: Command): void {
     });
 }
 
-async function checkOfflineCommand(ids: string[], options: CheckOptions, purposes: string[], json: boolean) {
+async function checkOfflineCommand(
+  ids: string[],
+  options: CheckOptions,
+  purposes: string[],
+  json: boolean,
+  crawler: CrawlerSigner | undefined,
+) {
   if (options.at !== undefined) throw usageError('--offline answers for now: --at is not available');
   const unknown = purposes.find((p) => !isPurpose(p));
   if (unknown !== undefined) throw usageError(`unknown purpose: ${unknown}`);
@@ -145,6 +152,7 @@ async function checkOfflineCommand(ids: string[], options: CheckOptions, purpose
     json,
     ...(options.out !== undefined && { out: options.out }),
     ...(options.receipts !== undefined && { receipts: options.receipts }),
+    ...(crawler !== undefined && { crawler }),
   } as const;
   if (common.format !== 'txt' && common.format !== 'jsonl') throw usageError('--format is txt or jsonl');
   if (options.file !== undefined) {

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { attestCommand } from './attest.ts';
 import { CHECK_EXIT, checkCommand } from './check.ts';
+import { crawlerDirectoryCommand } from './crawler.ts';
 import { delegationCommand } from './delegation.ts';
 import { exportCommand } from './export.ts';
 import { filterCommand } from './filter.ts';
@@ -34,7 +35,9 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
         '                 usage declare FILE (labels: label verify FILE, label show NUMBER)\n' +
         'Holders:         usage uses --holder ID, usage report --holder ID\n' +
         'Crawlers:        snapshot pull, check --offline --file ids.txt (local check, node asked on positives),\n' +
-        '                 filter manifest.jsonl|csv|tsv|parquet --purpose P (the allowed subset)\n' +
+        '                 filter manifest.jsonl|csv|tsv|parquet --purpose P (the allowed subset),\n' +
+        '                 --crawler-key FILE on check|prompt-check|snapshot pull (signed queries),\n' +
+        '                 crawler-directory ORIGIN --key FILE (the key directory to serve)\n' +
         'Generators:      prompt-check "TEXT", prompt-check --file prompts.jsonl\n' +
         'Anyone:          log verify (the node only ever appends to its log)\n' +
         'Interop:         export --format F ID (F: aipref, robots, tdmrep, tdm-policy, cawg, rsl, odrl),\n' +
@@ -60,6 +63,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   recordCommand(program);
   checkCommand(program);
   snapshotCommand(program);
+  crawlerDirectoryCommand(program);
   filterCommand(program);
   promptCheckCommand(program);
   verifyCommand(program);

@@ -14,7 +14,8 @@ import type { KyodakuNode } from '../node-client.ts';
 import type { PromptCheckResponse } from '../schemas/messages.ts';
 import { streamBatches, withRetries } from './batch-stream.ts';
 import { CHECK_EXIT } from './check.ts';
-import { collect, globalsOf, nodeOf, positiveInt } from './context.ts';
+import { collect, globalsOf, positiveInt } from './context.ts';
+import { crawlerNodeOf, withCrawlerOptions } from './crawler.ts';
 import { inputBytes, itemsOfLines } from './line-reader.ts';
 import { block, emit, note, out, printJson, usageError, writeTo } from './output.ts';
 import { Progress } from './progress.ts';
@@ -196,8 +197,7 @@ export async function promptCheckFile(
 }
 
 export function promptCheckCommand(program: Command): void {
-  program
-    .command('prompt-check')
+  withCrawlerOptions(program.command('prompt-check'))
     .summary(
       'does this prompt name a protected character, voice, likeness or work? (exit 0 allow, 1 deny, 2 conditional, 3 error)',
     )
@@ -226,7 +226,7 @@ export function promptCheckCommand(program: Command): void {
       const globals = globalsOf(command);
       const purposes = options.purpose ?? ['generate'];
       const at = options.at === undefined ? undefined : parseTime(options.at, '--at');
-      const node = nodeOf(command);
+      const node = await crawlerNodeOf(command);
       if (options.file !== undefined) {
         if (words.length > 0) throw usageError('give a prompt or --file, not both');
         const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(options.file) ? 'jsonl' : 'txt');

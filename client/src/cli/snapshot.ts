@@ -14,7 +14,8 @@ import type { Snapshot } from '../schemas/objects.ts';
 import { openSnapshotDir, readSnapshotDir, writeSnapshotDir } from '../snapshot/snapshot-dir.ts';
 import { assertFresh, verifyFilterFile, verifySnapshotManifest } from '../snapshot/verify-snapshot.ts';
 import { toTimestamp } from '../time.ts';
-import { globalsOf, nodeOf } from './context.ts';
+import { globalsOf } from './context.ts';
+import { crawlerNodeOf, withCrawlerOptions } from './crawler.ts';
 import { consistencyFrom, EXIT_LOG_INVALID, logVerifierOf } from './log.ts';
 import { block, emit, note, printJson } from './output.ts';
 import { Progress } from './progress.ts';
@@ -56,8 +57,7 @@ export function snapshotCommand(program: Command): void {
         'some record allows, signed by the node and bound to a checkpoint of its log. `check --offline`\n' +
         'answers deny locally for what it does not hold and asks the node only about the rest.',
     );
-  snapshot
-    .command('pull')
+  withCrawlerOptions(snapshot.command('pull'))
     .summary('fetch and verify the node snapshot into a directory')
     .description(
       "Fetches GET /v1/snapshot and its filter files, verifies the manifest under the node's key, the\n" +
@@ -72,7 +72,7 @@ export function snapshotCommand(program: Command): void {
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
     .action(async (options: { dir: string; progress: boolean }, command: Command) => {
       const globals = globalsOf(command);
-      const node = nodeOf(command);
+      const node = await crawlerNodeOf(command);
       const wk = await node.wellKnown();
       if (!wk.profiles.includes('snapshot')) {
         throw new KyodakuError('ERR_NOT_FOUND', 'the node does not implement the snapshot profile');

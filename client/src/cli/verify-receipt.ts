@@ -143,7 +143,11 @@ export function verifyReceiptCommand(program: Command): void {
           { valid: true, checks, receipt: p },
           () =>
             `ok  receipt by node ${p.node} issued ${p.issued_at}: ${p.results.length} result(s), ${refs} ref(s), ` +
-            `evaluated at ${p.evaluated_at.map((t) => `${t.origin}@${t.size}`).join(', ')}\n    checked: ${checks.join(', ')}`,
+            `evaluated at ${p.evaluated_at.map((t) => `${t.origin}@${t.size}`).join(', ')}\n` +
+            (p.crawler === undefined
+              ? ''
+              : `    asked by crawler ${p.crawler.keyid} (${p.crawler.agent ?? 'a registered party'})\n`) +
+            `    checked: ${checks.join(', ')}`,
         );
       } catch (error) {
         const invalid =

@@ -342,6 +342,25 @@ export const ReceiptNonce = z
   .regex(/^[A-Za-z0-9_-]{16,128}$/, 'nonce: 16 to 128 base64url characters')
   .meta({ id: 'ReceiptNonce' });
 
+/**
+ * The crawler that asked, when the query carried a verified Web Bot Auth signature
+ * (spec/crawler-identity.md REQ-CRAWLER-008): the key's thumbprint and, when the key came from the
+ * crawler's key directory, that directory's URL; without `agent` the key is a registered party's.
+ */
+export const ReceiptCrawler = z
+  .strictObject({
+    keyid: KeyId,
+    agent: z
+      .string()
+      .max(2048)
+      .regex(
+        /^https?:\/\/[^/?#\s]+\/\.well-known\/http-message-signatures-directory$/,
+        'agent: the URL of a key directory',
+      )
+      .optional(),
+  })
+  .meta({ id: 'ReceiptCrawler' });
+
 /** A decision receipt signed by the node's log key (spec/log.md §7, REQ-RECEIPT-001..005). */
 export const Receipt = z
   .strictObject({
@@ -366,6 +385,8 @@ export const Receipt = z
       }),
     ),
     evaluated_at: z.array(TreeHead).min(1),
+    /** Optional: the verified crawler that asked (receipts without it stay valid). */
+    crawler: ReceiptCrawler.optional(),
   })
   .refine((r) => r.results.every((x) => (x.decision === undefined) !== (x.error === undefined)), {
     message: 'each result has a decision or an error',
@@ -376,6 +397,7 @@ export const Receipt = z
 export type LogRef = z.infer<typeof LogRef>;
 export type TreeHead = z.infer<typeof TreeHead>;
 export type Receipt = z.infer<typeof Receipt>;
+export type ReceiptCrawler = z.infer<typeof ReceiptCrawler>;
 
 /** The purpose groups a snapshot has one filter for (spec/snapshot.md §3): the first label of each leaf. */
 export const SNAPSHOT_GROUPS = ['tdm', 'train', 'input', 'search', 'generate'] as const;

@@ -4,6 +4,7 @@ import { attestationCases } from './attestations.ts';
 import { batchCases } from './batch.ts';
 import { boundCases } from './bounds.ts';
 import { corsCases } from './cors.ts';
+import { crawlerIdentityCases } from './crawler-identity.ts';
 import { decisionCases } from './decisions/index.ts';
 import { delegationCases } from './delegations.ts';
 import { errorCases } from './errors.ts';
@@ -51,6 +52,7 @@ export const ALL_CASES: readonly Case[] = [
   ...interopCases,
   ...usageCases,
   ...snapshotCases,
+  ...crawlerIdentityCases,
   // Last: they may spend the suite's rate-limit budget (spec/conformance.md §4).
   ...limitCases,
 ];

@@ -2,8 +2,10 @@
  * The OpenAPI 3.1 description of the node, generated from the shared zod schemas (the same ones
  * spec/schemas/*.json come from) with z.toJSONSchema; the paths are listed here once.
  */
+
 import { schemas } from '@kyodaku/client';
 import { z } from 'zod';
+import { withCrawlerSignatures } from '../crawler-identity/openapi-paths.ts';
 import { usagePaths } from '../usage/openapi-paths.ts';
 
 type Json = Record<string, unknown>;
@@ -70,7 +72,7 @@ export function buildOpenApi(): Json {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    paths: {
+    paths: withCrawlerSignatures({
       '/.well-known/kyodaku': {
         get: {
           summary: 'Node metadata: keys, profiles, limits',
@@ -469,7 +471,7 @@ export function buildOpenApi(): Json {
           responses: { '200': { description: 'metrics', content: { 'text/plain': {} } }, ...problems(404) },
         },
       },
-    },
+    }),
     components: {
       schemas: components,
       responses: {

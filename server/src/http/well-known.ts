@@ -20,6 +20,7 @@ export function wellKnownRoutes(node: NodeContext, rateLimits: Record<string, nu
       'interop',
       'usage',
       'snapshot',
+      'crawler-identity',
     ],
     log: {
       origin: node.origin,

@@ -13,6 +13,7 @@ import {
   toTimestamp,
 } from '@kyodaku/client';
 import type { Context, MiddlewareHandler } from 'hono';
+import { crawlerOf } from '../crawler-identity/middleware.ts';
 import type { NodeContext } from '../node-context.ts';
 import type { StoredObject } from '../objects/job.ts';
 import { logRefOf } from '../objects/views.ts';
@@ -106,6 +107,8 @@ export async function issueReceipt(
       ...(followed?.evaluated ?? []),
     ],
   };
+  const crawler = crawlerOf(c);
+  if (crawler !== undefined) payload.crawler = crawler;
   const receipt = await signObject('receipt', payload, node.node.signer);
   if (receipt.jws.length > schemas.LIMITS.maxJwsBytes) {
     throw new KyodakuError(
