@@ -4,7 +4,11 @@
  * `kyodaku crawler-directory` prints the key directory a crawler serves at its Signature-Agent.
  */
 import { type Command, Option } from 'commander';
-import { type CrawlerSigner, KEY_DIRECTORY_PATH, keyDirectoryUrl } from '../crawler-identity/crawler-request.ts';
+import {
+  type CrawlerSigner,
+  KEY_DIRECTORY_PATH,
+  keyDirectoryUrl,
+} from '../crawler-identity/crawler-request.ts';
 import { keyDirectoryBody, keyDirectoryHeaders } from '../crawler-identity/key-directory.ts';
 import { KyodakuNode } from '../node-client.ts';
 import { collect, globalsOf, positiveInt } from './context.ts';
