@@ -1,0 +1,27 @@
+/**
+ * The body of the snapshot filter builder thread: receives the allowing identifiers as one UTF-8
+ * buffer (joined by newlines, which no normalized identifier holds) with their group masks, builds
+ * the five filter files (snapshot-builder.ts filterFilesOf) and sends them back, their bytes
+ * transferred, with the thread's id.
+ */
+import { parentPort, threadId } from 'node:worker_threads';
+import type { BuildReply, BuildRequest } from './filter-build-thread.ts';
+import { filterFilesOf } from './snapshot-builder.ts';
+
+const decoder = new TextDecoder();
+
+parentPort!.on('message', (request: BuildRequest) => {
+  let reply: BuildReply;
+  try {
+    const text = decoder.decode(request.ids);
+    const ids = text.length === 0 ? [] : text.split('\n');
+    const files = filterFilesOf(ids, request.masks, request.patterns);
+    reply = { id: request.id, files, threadId };
+  } catch (error) {
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error), threadId };
+  }
+  parentPort!.postMessage(
+    reply,
+    'files' in reply ? reply.files!.map((f) => f.bytes.buffer as ArrayBuffer) : [],
+  );
+});
