@@ -3,9 +3,11 @@
  * changed since the last one (at most once per `minIntervalMs`) or the last one is past a quarter of
  * its lifetime, bound to a checkpoint of the node's log signed before the build, and signed with the
  * node key. The index is read on the event loop; the filters are built in a worker thread
- * (filter-build-thread.ts). A record added to the index, own or followed, schedules a rebuild after
- * `debounceMs` (REQ-SNAP-017), so the snapshot follows new allowing records without waiting for a
- * request. The filter files of the current and the previous snapshot are served, so that a client
+ * (filter-build-thread.ts). Once a snapshot was asked for, the node watches its registry version
+ * (own log size, index size and, on a mirror, the objects applied from each followed log: a followed
+ * revocation or attestation changes no count of its own) and rebuilds when it changed and then stayed
+ * the same for `debounceMs`, or changed `maxDelayMs` ago (REQ-SNAP-017), so that the snapshot follows
+ * new allowing records, own and followed, without waiting for a request. The filter files of the current and the previous snapshot are served, so that a client
  * that read the manifest just before a rebuild still gets its files; deltas from the snapshots the
  * history keeps are made on request (snapshot-deltas.ts).
  */
@@ -35,8 +37,10 @@ export interface SnapshotOptions {
   minIntervalMs?: number;
   /** expires_at - issued_at (ms; default one hour). */
   lifetimeMs?: number;
-  /** Time from a record added to the index to the rebuild it schedules (ms; default 2,000). */
+  /** Quiet time after a registry change before the rebuild it causes (ms; default 1,000). */
   debounceMs?: number;
+  /** Longest time from a registry change to the rebuild it causes (ms; default 10,000). */
+  maxDelayMs?: number;
   /** Where the filters are built: a worker thread (default) or the event loop (benchmarks compare). */
   buildIn?: 'worker' | 'event-loop';
   /** How many snapshots, and for how long, a delta can start from (default 64, one day). */
@@ -51,26 +55,30 @@ export class Snapshots {
   readonly #minIntervalMs: number;
   readonly #lifetimeMs: number;
   readonly #debounceMs: number;
+  readonly #maxDelayMs: number;
   readonly #thread: FilterBuildThread | undefined;
   readonly #history: SnapshotHistory;
   readonly #deltas: SnapshotDeltas;
   #current: BuiltSnapshot | undefined;
   #previous: BuiltSnapshot | undefined;
   #building: Promise<BuiltSnapshot> | undefined;
-  #scheduled: NodeJS.Timeout | undefined;
+  #watch: NodeJS.Timeout | undefined;
+  /** The registry version seen at the last tick of the watch, and when it first differed from the current snapshot's. */
+  #seen = '';
+  #changedAt: number | undefined;
 
   constructor(node: NodeContext, options: SnapshotOptions = {}) {
     this.#node = node;
     this.#minIntervalMs = options.minIntervalMs ?? 1000;
     this.#lifetimeMs = options.lifetimeMs ?? 3_600_000;
-    this.#debounceMs = options.debounceMs ?? 2000;
+    this.#debounceMs = options.debounceMs ?? 1000;
+    this.#maxDelayMs = options.maxDelayMs ?? 10_000;
     this.#thread = options.buildIn === 'event-loop' ? undefined : filterBuildThread();
     this.#history = new SnapshotHistory({
       maxKept: options.keptBases ?? 64,
       maxAgeMs: options.keptForMs ?? 86_400_000,
     });
     this.#deltas = new SnapshotDeltas(this.#history, node.node.signer, node.node.kid);
-    node.index.onRecord(() => this.#schedule());
   }
 
   /** The thread the filters are built in (undefined: the event loop). */
@@ -79,22 +87,37 @@ export class Snapshots {
   }
 
   #version(): string {
-    return `${this.#node.objects.size}/${this.#node.index.size}`;
+    const followed = (this.#node.federation?.statuses() ?? []).map((p) => p.cursor).join(',');
+    return `${this.#node.objects.size}/${this.#node.index.size}/${followed}`;
   }
 
-  /**
-   * A rebuild `debounceMs` after the first record added since the last build (REQ-SNAP-017), once a
-   * snapshot was asked for (a node nobody pulls from builds none).
-   */
-  #schedule(): void {
-    if (this.#scheduled !== undefined || this.#current === undefined) return;
-    this.#scheduled = setTimeout(() => {
-      this.#scheduled = undefined;
-      this.current().catch(() => {
-        // The next request builds again and answers the failure as a problem.
-      });
-    }, this.#debounceMs);
-    this.#scheduled.unref();
+  /** Watches the registry version once a snapshot was asked for (a node nobody pulls from builds none). */
+  #startWatch(): void {
+    if (this.#watch !== undefined) return;
+    this.#watch = setInterval(() => this.#tick(), this.#debounceMs);
+    this.#watch.unref();
+  }
+
+  /** A rebuild when the registry changed and then stayed quiet for a tick, or changed maxDelayMs ago. */
+  #tick(): void {
+    const c = this.#current;
+    if (c === undefined || this.#building !== undefined) return;
+    const version = this.#version();
+    const now = this.#node.now();
+    if (version === c.version) {
+      this.#changedAt = undefined;
+      this.#seen = version;
+      return;
+    }
+    this.#changedAt ??= now;
+    const quiet = version === this.#seen;
+    this.#seen = version;
+    if (!quiet && now - this.#changedAt < this.#maxDelayMs) return;
+    this.current().catch(() => {
+      // A node closing (its database gone): stop watching; a request builds again and answers the failure.
+      clearInterval(this.#watch);
+      this.#watch = undefined;
+    });
   }
 
   /** The current snapshot, built first when it is missing or stale. */
@@ -109,6 +132,7 @@ export class Snapshots {
     this.#building ??= this.#build().finally(() => {
       this.#building = undefined;
     });
+    this.#startWatch();
     return this.#building;
   }
 
@@ -171,6 +195,7 @@ export class Snapshots {
       allowing.groupsOf,
     );
     this.#previous = this.#current;
+    this.#changedAt = undefined;
     this.#current = { jws, id, checkpoint: signed.note, issuedAt, files, builtAt, version };
     return this.#current;
   }
