@@ -1,5 +1,5 @@
 /**
- * `kyodaku snapshot pull` with deltas against a reference node process (spec/snapshot.md §6): a
+ * `kyodaku snapshot pull` with deltas against a reference node process (spec/snapshot.md §7): a
  * second pull fetches only a signed delta from the snapshot kept, `check --offline` answers from the
  * base with the delta applied (a newly allowed identifier goes to the node, a revoked one is denied
  * locally), a delta file changed on disk is refused, and after a node restart (no delta from the

@@ -1,5 +1,5 @@
 /**
- * The delta step of `kyodaku snapshot pull` (spec/snapshot.md §6): when a snapshot is kept, asks the
+ * The delta step of `kyodaku snapshot pull` (spec/snapshot.md §7): when a snapshot is kept, asks the
  * node for a delta from it (the base whose filter files are on disk) to the current snapshot,
  * verifies the delta's signature and chain (from is the base held, to is the manifest returned, which
  * verifies with its checkpoint, consistent with the one kept, and is newer than the one held) and its

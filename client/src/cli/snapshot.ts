@@ -68,7 +68,7 @@ export function snapshotCommand(program: Command): void {
         'writes them to DIR. A node key other than the one of the last pull is refused (remove DIR to\n' +
         'trust a new key).\n\n' +
         'When DIR holds a snapshot, only a signed delta from it to the current one is fetched (spec/snapshot.md\n' +
-        '§6): verified (signed by the node, from the snapshot held, to the manifest returned, newer) and kept\n' +
+        '§7): verified (signed by the node, from the snapshot held, to the manifest returned, newer) and kept\n' +
         'beside it; when the node has no delta from it, the whole snapshot is pulled. --full always does.\n\n' +
         'Exit codes: 0 pulled, 2 the snapshot or the log failed verification, 1 could not pull.\n\n' +
         'Example:\n  kyodaku snapshot pull --dir ./kyodaku-snapshot',

@@ -443,7 +443,7 @@ export const SnapshotResponse = z
 
 export type SnapshotResponse = z.infer<typeof SnapshotResponse>;
 
-/** GET /v1/snapshot/delta?from= (spec/snapshot.md §6, REQ-SNAP-012): a delta and the manifest it leads to. */
+/** GET /v1/snapshot/delta?from= (spec/snapshot.md §7.3, REQ-SNAP-012): a delta and the manifest it leads to. */
 export const SnapshotDeltaResponse = z
   .strictObject({
     /** The delta as a compact JWS (`kyodaku-snapshot-delta+jws`). */

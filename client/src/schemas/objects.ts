@@ -420,7 +420,7 @@ export const Snapshot = z
   })
   .meta({ id: 'Snapshot', title: 'Snapshot manifest signed by a node' });
 
-/** One group's counts in a snapshot delta (spec/snapshot.md §6). */
+/** One group's counts in a snapshot delta (spec/snapshot.md §7). */
 export const SnapshotDeltaGroup = z
   .strictObject({
     group: SnapshotGroup,
@@ -436,7 +436,7 @@ const ManifestId = z
   .regex(/^[0-9a-f]{64}$/, 'snapshot id: 64 lowercase hex digits (SHA-256 of the manifest JWS)');
 
 /**
- * A snapshot delta signed by the node's key (spec/snapshot.md §6, REQ-SNAP-011..): what changed per
+ * A snapshot delta signed by the node's key (spec/snapshot.md §7, REQ-SNAP-011..): what changed per
  * group from the snapshot `from` to the snapshot `to`, both named by the SHA-256 of their manifest JWS.
  */
 export const SnapshotDelta = z

@@ -1,5 +1,5 @@
 /**
- * The delta file of a snapshot delta (spec/snapshot.md §6): per purpose group, in the order of
+ * The delta file of a snapshot delta (spec/snapshot.md §7): per purpose group, in the order of
  * SNAPSHOT_GROUPS, the 64-bit key hashes (under the seed of the base snapshot's filter of that group)
  * of the identifiers that became allowing and of those that stopped, and the prefix patterns added
  * and removed. Only key hashes travel for identifiers, as in the filters. `parseDeltaFile` checks
@@ -75,7 +75,7 @@ export function encodeDeltaFile(groups: readonly GroupDelta[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-/** Parses a delta file, checking every field (spec/snapshot.md §6.1); throws ERR_SNAPSHOT_INVALID. */
+/** Parses a delta file, checking every field (spec/snapshot.md §7.2); throws ERR_SNAPSHOT_INVALID. */
 export function parseDeltaFile(bytes: Uint8Array): GroupDelta[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < DELTA_HEADER_BYTES) throw invalid('shorter than its header');

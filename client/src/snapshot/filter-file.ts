@@ -27,7 +27,7 @@ export interface GroupFilter {
   filter: FuseFilter;
   /** Normalized `url:` prefix patterns whose own records allow a leaf of the group, ascending. */
   patterns: string[];
-  /** A delta applied to the filter (spec/snapshot.md §6): key hashes added and removed since it. */
+  /** A delta applied to the filter (spec/snapshot.md §7): key hashes added and removed since it. */
   overlay?: { added: KeyHashLookup; removed: KeyHashLookup };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Snapshot deltas (spec/snapshot.md §6, REQ-SNAP-011..016): a client that holds the filter files of a
+ * Snapshot deltas (spec/snapshot.md §7, REQ-SNAP-011..016): a client that holds the filter files of a
  * snapshot (its base) moves to the node's newer snapshot by a signed delta instead of the whole
  * files. The delta must be signed by the node key, start at the base (`from` is the SHA-256 of the
  * base manifest) and end at the manifest returned with it (`to`), which verifies as any manifest;

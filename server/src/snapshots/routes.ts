@@ -1,5 +1,5 @@
 /**
- * The snapshot profile (spec/snapshot.md §5, §6): GET /v1/snapshot (the signed manifest and the
+ * The snapshot profile (spec/snapshot.md §5, §7): GET /v1/snapshot (the signed manifest and the
  * checkpoint it is bound to), GET /v1/snapshot/filters/{sha256} (a filter file, immutable),
  * GET /v1/snapshot/delta?from={snapshot id} (a signed delta from a snapshot the client holds to the
  * current one) and GET /v1/snapshot/deltas/{sha256} (a delta file, immutable).

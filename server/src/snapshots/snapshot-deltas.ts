@@ -1,5 +1,5 @@
 /**
- * Signed snapshot deltas (spec/snapshot.md §6): from a base the history still keeps to the current
+ * Signed snapshot deltas (spec/snapshot.md §7): from a base the history still keeps to the current
  * snapshot, per group the key hashes (under the base filter's seed) of the identifiers that became
  * allowing and of those that stopped, and the patterns added and removed. Each delta is made once
  * per base and current snapshot; the files of the deltas to the current and the previous snapshot

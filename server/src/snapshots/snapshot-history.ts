@@ -1,5 +1,5 @@
 /**
- * The snapshots a node can still give a delta from (spec/snapshot.md §6, REQ-SNAP-015): for each
+ * The snapshots a node can still give a delta from (spec/snapshot.md §7.3, REQ-SNAP-015): for each
  * snapshot built, its id and per-group filter seeds, and what changed from the one before (each
  * allowing key whose groups changed, with its groups before and after). Only the allowing keys of the
  * newest build are kept whole (to diff the next one against). A base is forgotten once it is older

@@ -43,7 +43,7 @@ export interface SnapshotOptions {
   maxDelayMs?: number;
   /** Where the filters are built: a worker thread (default) or the event loop (benchmarks compare). */
   buildIn?: 'worker' | 'event-loop';
-  /** How many snapshots, and for how long, a delta can start from (default 64, one day). */
+  /** How many snapshots, and for how long, a delta can start from (default 1,024, one day). */
   keptBases?: number;
   keptForMs?: number;
 }
@@ -75,7 +75,7 @@ export class Snapshots {
     this.#maxDelayMs = options.maxDelayMs ?? 10_000;
     this.#thread = options.buildIn === 'event-loop' ? undefined : filterBuildThread();
     this.#history = new SnapshotHistory({
-      maxKept: options.keptBases ?? 64,
+      maxKept: options.keptBases ?? 1024,
       maxAgeMs: options.keptForMs ?? 86_400_000,
     });
     this.#deltas = new SnapshotDeltas(this.#history, node.node.signer, node.node.kid);

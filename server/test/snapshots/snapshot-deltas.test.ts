@@ -1,5 +1,5 @@
 /**
- * Snapshot deltas through HTTP (spec/snapshot.md §6): a client holding a snapshot gets a signed delta
+ * Snapshot deltas through HTTP (spec/snapshot.md §7): a client holding a snapshot gets a signed delta
  * from it to the current one, and the base with the delta applied answers as the current snapshot
  * (a newly allowed identifier and pattern positive, a revoked one negative); unknown, current or
  * malformed bases are clear problems; a tampered delta file, a delta from another base and one to
