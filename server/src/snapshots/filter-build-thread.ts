@@ -1,16 +1,18 @@
 /**
  * Builds snapshot filter files in a worker thread, so that decisions keep answering while a large
- * snapshot is built (about 2 s at a million allowing identifiers). The identifiers cross as one
- * UTF-8 buffer and a mask array, both transferred, not copied. One thread per process (shared by the
+ * snapshot is built (about 2 s at a million allowing identifiers). The identifiers cross as UTF-8
+ * buffers of SCAN_CHUNK identifiers each (encoded one per turn of the event loop) and a mask array,
+ * all transferred, not copied. One thread per process (shared by the
  * nodes of a process, as in tests), started on first use, kept for later builds and unreferenced
  * while idle (it never keeps the process alive); a thread that fails is replaced on the next build.
  */
 import { Worker } from 'node:worker_threads';
-import type { FilterFile } from './snapshot-builder.ts';
+import { type FilterFile, nextTurn, SCAN_CHUNK } from './snapshot-builder.ts';
 
 export interface BuildRequest {
   id: number;
-  ids: Uint8Array;
+  /** The identifiers, SCAN_CHUNK at a time, each chunk joined by newlines (no identifier holds one). */
+  ids: Uint8Array[];
   masks: Uint8Array;
   patterns: string[][];
 }
@@ -56,13 +58,19 @@ export class FilterBuildThread {
 
   /** The five filter files of the identifiers (with group masks) and each group's patterns. */
   async build(ids: readonly string[], masks: Uint8Array, patterns: string[][]): Promise<FilterFile[]> {
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < ids.length; at += SCAN_CHUNK) {
+      if (at > 0) await nextTurn();
+      chunks.push(encoder.encode(ids.slice(at, at + SCAN_CHUNK).join('\n')));
+    }
     this.#worker ??= this.#start();
     const worker = this.#worker;
-    const request: BuildRequest = { id: this.#next++, ids: encoder.encode(ids.join('\n')), masks, patterns };
+    const request: BuildRequest = { id: this.#next++, ids: chunks, masks, patterns };
+    const transfer = [...chunks.map((c) => c.buffer as ArrayBuffer), masks.buffer as ArrayBuffer];
     const reply = await new Promise<BuildReply>((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
       worker.ref();
-      worker.postMessage(request, [request.ids.buffer as ArrayBuffer, request.masks.buffer as ArrayBuffer]);
+      worker.postMessage(request, transfer);
     });
     if (reply.error !== undefined) throw new Error(`snapshot builder thread: ${reply.error}`);
     this.builds++;

@@ -1,6 +1,6 @@
 /**
- * The body of the snapshot filter builder thread: receives the allowing identifiers as one UTF-8
- * buffer (joined by newlines, which no normalized identifier holds) with their group masks, builds
+ * The body of the snapshot filter builder thread: receives the allowing identifiers as UTF-8 buffers
+ * (each a chunk joined by newlines, which no normalized identifier holds) with their group masks, builds
  * the five filter files (snapshot-builder.ts filterFilesOf) and sends them back, their bytes
  * transferred, with the thread's id.
  */
@@ -13,8 +13,7 @@ const decoder = new TextDecoder();
 parentPort!.on('message', (request: BuildRequest) => {
   let reply: BuildReply;
   try {
-    const text = decoder.decode(request.ids);
-    const ids = text.length === 0 ? [] : text.split('\n');
+    const ids = request.ids.flatMap((chunk) => decoder.decode(chunk).split('\n'));
     const files = filterFilesOf(ids, request.masks, request.patterns);
     reply = { id: request.id, files, threadId };
   } catch (error) {

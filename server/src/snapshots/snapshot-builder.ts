@@ -2,7 +2,7 @@
  * What a snapshot holds (spec/snapshot.md §3): per purpose group, a binary fuse filter of every
  * identifier whose own records in force allow or conditionally allow a leaf of the group, and the
  * list of such url prefix patterns; encoded as filter files (client/src/snapshot/filter-file.ts).
- * `allowingKeysOf` reads the decision index (on the event loop, where the index lives);
+ * `allowingKeysOf` reads the decision index (on the event loop, where the index lives, in chunks);
  * `filterFilesOf` builds the filters (the costly part, run by filter-build-thread.ts in a worker).
  */
 import { hash } from 'node:crypto';
@@ -46,12 +46,20 @@ const GROUP_MASKS = SNAPSHOT_GROUPS.map((g) =>
   PURPOSE_LEAVES.reduce((mask, leaf, i) => (groupOf(leaf) === g ? mask | (1 << i) : mask), 0),
 );
 
-export function allowingKeysOf(index: DecisionIndex, at: string): AllowingKeys {
+/** Identifiers read between two turns of the event loop, so that decisions keep answering. */
+export const SCAN_CHUNK = 10_000;
+
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The allowing keys at `at`, read from the index in chunks, giving the event loop a turn between them. */
+export async function allowingKeysOf(index: DecisionIndex, at: string): Promise<AllowingKeys> {
   const ids: string[] = [];
   const masks: number[] = [];
   const patterns = SNAPSHOT_GROUPS.map((): string[] => []);
   const groupsOf = new Map<string, number>();
+  let read = 0;
   for (const [identifier, leaves] of index.allowingIdentifiers(at)) {
+    if (++read % SCAN_CHUNK === 0) await nextTurn();
     let groups = 0;
     GROUP_MASKS.forEach((mask, g) => {
       if ((leaves & mask) !== 0) groups |= 1 << g;

@@ -7,6 +7,7 @@
  * served), or more than `maxKept` snapshots were built after it.
  */
 import { MAX_DELTA_KEYS, MAX_DELTA_PATTERNS } from '@kyodaku/client';
+import { nextTurn, SCAN_CHUNK } from './snapshot-builder.ts';
 
 export interface KeptSnapshot {
   /** SHA-256 (hex) of the manifest JWS. */
@@ -34,17 +35,22 @@ function popcount(n: number): number {
   return c;
 }
 
-/** The keys whose group masks differ between two builds. */
-export function diffAllowing(
+/** The keys whose group masks differ between two builds (in chunks, giving the event loop turns). */
+export async function diffAllowing(
   before: ReadonlyMap<string, number>,
   after: ReadonlyMap<string, number>,
-): KeyChange[] {
+): Promise<KeyChange[]> {
   const changes: KeyChange[] = [];
+  let read = 0;
   for (const [key, groups] of after) {
+    if (++read % SCAN_CHUNK === 0) await nextTurn();
     const was = before.get(key) ?? 0;
     if (was !== groups) changes.push({ key, before: was, after: groups });
   }
-  for (const [key, groups] of before) if (!after.has(key)) changes.push({ key, before: groups, after: 0 });
+  for (const [key, groups] of before) {
+    if (++read % SCAN_CHUNK === 0) await nextTurn();
+    if (!after.has(key)) changes.push({ key, before: groups, after: 0 });
+  }
   return changes;
 }
 
@@ -66,10 +72,17 @@ export class SnapshotHistory {
     return this.#kept.at(-1);
   }
 
-  /** Records a new build and the allowing keys it was built from. */
-  add(snapshot: KeptSnapshot, allowing: ReadonlyMap<string, number>): void {
-    if (this.#allowing !== undefined) {
-      const step = diffAllowing(this.#allowing, allowing);
+  /**
+   * The changes since the newest build, to pass to `add` with the next one (a build at a time: the
+   * caller serializes them).
+   */
+  changesTo(allowing: ReadonlyMap<string, number>): Promise<KeyChange[] | undefined> {
+    return this.#allowing === undefined ? Promise.resolve(undefined) : diffAllowing(this.#allowing, allowing);
+  }
+
+  /** Records a new build, the allowing keys it was built from and the changes since the one before. */
+  add(snapshot: KeptSnapshot, allowing: ReadonlyMap<string, number>, step: KeyChange[] | undefined): void {
+    if (step !== undefined) {
       this.#steps.push(step);
       this.#stepSizes.push(step.reduce((n, c) => n + popcount(c.before ^ c.after), 0));
     }

@@ -163,7 +163,7 @@ export class Snapshots {
     const signed: SignedCheckpoint = await node.log.checkpoints.sign();
     const builtAt = node.now();
     const issuedAt = toTimestamp(builtAt);
-    const allowing = allowingKeysOf(node.index, issuedAt);
+    const allowing = await allowingKeysOf(node.index, issuedAt);
     const files =
       this.#thread === undefined
         ? filterFilesOf(allowing.ids, allowing.masks, allowing.patterns)
@@ -190,10 +190,9 @@ export class Snapshots {
       node.node.signer,
     );
     const id = snapshotIdOf(jws);
-    this.#history.add(
-      { id, builtAt, seeds: files.map((f) => [f.seedHi, f.seedLo] as const) },
-      allowing.groupsOf,
-    );
+    const step = await this.#history.changesTo(allowing.groupsOf);
+    const seeds = files.map((f) => [f.seedHi, f.seedLo] as const);
+    this.#history.add({ id, builtAt, seeds }, allowing.groupsOf, step);
     this.#previous = this.#current;
     this.#changedAt = undefined;
     this.#current = { jws, id, checkpoint: signed.note, issuedAt, files, builtAt, version };
