@@ -18,7 +18,7 @@ afterEach(() => t.close());
 
 const synthetic = (n: number) => {
   const ids = Array.from({ length: n }, (_, i) => `url:https://www.example.com/articles/${i}/index.html`);
-  const masks = Uint8Array.from(ids, (_, i) => 1 << i % 5);
+  const masks = Uint8Array.from(ids, (_, i) => 1 << (i % 5));
   return { ids, masks, patterns: [[], ['url:https://photos.example/open/*'], [], [], []] };
 };
 
