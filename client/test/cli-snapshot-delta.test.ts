@@ -22,7 +22,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kyodaku-delta-node-'));
   server = await startServer({ dataDir });
   cwd = mkdtempSync(join(tmpdir(), 'kyodaku-snapshot-delta-'));
-});
+}, 60_000);
 afterAll(async () => {
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -106,5 +106,5 @@ describe('kyodaku snapshot pull with deltas', () => {
     expect(third.stdout).toMatch(/pulled +whole, \d+ bytes/);
     expect(readdirSync(join(cwd, 'snap', 'deltas'))).toHaveLength(0);
     expect(JSON.parse((await offline('doi:10.1000/182')).stdout)).toMatchObject({ source: 'node' });
-  });
+  }, 180_000);
 });
