@@ -34,6 +34,7 @@ import {
   RecordList,
   RecordView,
   RevocationView,
+  SnapshotDeltaResponse,
   SnapshotResponse,
   WellKnown,
   WorkView,
@@ -269,7 +270,16 @@ export class KyodakuNode {
     return this.#request('GET', 'v1/snapshot', SnapshotResponse);
   }
 
-  /** GET a snapshot filter file by the manifest's `url` (unverified: verifyFilterFile). */
+  /**
+   * GET /v1/snapshot/delta?from= (the snapshot profile): a delta from the snapshot of that id (the
+   * SHA-256 of its manifest JWS) to the current one, unverified (verifySnapshotDelta); its file is
+   * fetched with snapshotFilter(delta.url). ERR_NOT_FOUND: no delta from it (fetch the whole snapshot).
+   */
+  snapshotDelta(from: string): Promise<SnapshotDeltaResponse> {
+    return this.#request('GET', `v1/snapshot/delta?from=${encodeURIComponent(from)}`, SnapshotDeltaResponse);
+  }
+
+  /** GET a snapshot filter file, or a delta file, by the `url` its manifest or delta names (unverified: verifyFilterFile, verifyDeltaFile). */
   async snapshotFilter(path: string): Promise<Uint8Array> {
     const url = new URL(path.replace(/^\//, ''), this.baseUrl);
     let response: Response;

@@ -14,6 +14,7 @@ import {
   Receipt,
   RecordRevocation,
   Snapshot,
+  SnapshotDelta,
 } from './schemas/objects.ts';
 import { Label, LabelRevocation, UsageDeclaration, UsageReport } from './schemas/usage.ts';
 
@@ -35,6 +36,7 @@ export const OBJECT_KINDS = {
   'label-revocation': { typ: 'kyodaku-label-revocation+jws', schema: LabelRevocation },
   'usage-report': { typ: 'kyodaku-usage-report+jws', schema: UsageReport },
   snapshot: { typ: 'kyodaku-snapshot+jws', schema: Snapshot },
+  'snapshot-delta': { typ: 'kyodaku-snapshot-delta+jws', schema: SnapshotDelta },
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;

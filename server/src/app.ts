@@ -69,6 +69,8 @@ const PATHS: Array<[path: string, allow: string]> = [
   ['/v1/businesses', 'GET'],
   ['/v1/snapshot', 'GET'],
   ['/v1/snapshot/filters/:sha256', 'GET'],
+  ['/v1/snapshot/delta', 'GET'],
+  ['/v1/snapshot/deltas/:sha256', 'GET'],
   ['/openapi.json', 'GET'],
   ['/docs', 'GET'],
   ['/healthz', 'GET'],

@@ -19,12 +19,14 @@ import { crawlerNodeOf, withCrawlerOptions } from './crawler.ts';
 import { consistencyFrom, EXIT_LOG_INVALID, logVerifierOf } from './log.ts';
 import { block, emit, note, printJson } from './output.ts';
 import { Progress } from './progress.ts';
+import { pullDelta } from './snapshot-delta-pull.ts';
 
 export const DEFAULT_SNAPSHOT_DIR = 'kyodaku-snapshot';
 
-function describe(m: Snapshot, dir: string): string {
+function describe(m: Snapshot, dir: string, pulled?: string): string {
   const tree = m.evaluated_at[0]!;
   return block(`snapshot ${dir}`, [
+    ...(pulled === undefined ? [] : [['pulled', pulled] as [string, string]]),
     ['issued', m.issued_at],
     ['expires', m.expires_at],
     ['log', `${tree.origin} size ${tree.size}`],
@@ -65,12 +67,16 @@ export function snapshotCommand(program: Command): void {
         '(DIR/checkpoints.json), and each file against the size and SHA-256 the manifest signs, then\n' +
         'writes them to DIR. A node key other than the one of the last pull is refused (remove DIR to\n' +
         'trust a new key).\n\n' +
+        'When DIR holds a snapshot, only a signed delta from it to the current one is fetched (spec/snapshot.md\n' +
+        '§7): verified (signed by the node, from the snapshot held, to the manifest returned, newer) and kept\n' +
+        'beside it; when the node has no delta from it, the whole snapshot is pulled. --full always does.\n\n' +
         'Exit codes: 0 pulled, 2 the snapshot or the log failed verification, 1 could not pull.\n\n' +
         'Example:\n  kyodaku snapshot pull --dir ./kyodaku-snapshot',
     )
     .option('--dir <dir>', 'where to keep the snapshot', DEFAULT_SNAPSHOT_DIR)
+    .option('--full', 'pull the whole snapshot even when a delta from the one kept would do')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
-    .action(async (options: { dir: string; progress: boolean }, command: Command) => {
+    .action(async (options: { dir: string; full?: boolean; progress: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const node = await crawlerNodeOf(command);
       const wk = await node.wellKnown();
@@ -85,6 +91,19 @@ export function snapshotCommand(program: Command): void {
         );
       }
       const verifier = await logVerifierOf(node, undefined);
+      if (kept !== undefined && options.full !== true) {
+        const keys = { nodeKey: wk.node.key, verifier };
+        const step = await verifying(globals.json, () => pullDelta(node, options.dir, kept, keys));
+        if (step === undefined) return;
+        if (step !== 'whole') {
+          const pulled = step.via === 'delta' ? `delta, ${step.bytes} bytes` : 'already current';
+          emit(globals, { ...step.manifest, pulled: { via: step.via, bytes: step.bytes } }, () =>
+            describe(step.manifest, options.dir, pulled),
+          );
+          return;
+        }
+        if (!globals.json) note('no delta from the snapshot kept: pulling the whole snapshot');
+      }
       const input = await node.snapshot();
       const pulled = await verifying(globals.json, async () => {
         const { manifest } = await verifySnapshotManifest(input, wk.node.key, verifier);
@@ -124,7 +143,10 @@ export function snapshotCommand(program: Command): void {
         },
         pulled.files,
       );
-      emit(globals, pulled.manifest, () => describe(pulled.manifest, options.dir));
+      const bytes = pulled.files.reduce((n, f) => n + f.bytes.length, 0);
+      emit(globals, { ...pulled.manifest, pulled: { via: 'whole', bytes } }, () =>
+        describe(pulled.manifest, options.dir, `whole, ${bytes} bytes`),
+      );
     });
   snapshot
     .command('show')

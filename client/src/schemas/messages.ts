@@ -442,3 +442,16 @@ export const SnapshotResponse = z
   .meta({ id: 'SnapshotResponse' });
 
 export type SnapshotResponse = z.infer<typeof SnapshotResponse>;
+
+/** GET /v1/snapshot/delta?from= (spec/snapshot.md §7.3, REQ-SNAP-012): a delta and the manifest it leads to. */
+export const SnapshotDeltaResponse = z
+  .strictObject({
+    /** The delta as a compact JWS (`kyodaku-snapshot-delta+jws`). */
+    delta: z.string().max(65_535),
+    /** The manifest `to` (compact JWS) and the checkpoint note it names first. */
+    snapshot: z.string().max(65_535),
+    checkpoint: z.string().max(1024 * 1024),
+  })
+  .meta({ id: 'SnapshotDeltaResponse' });
+
+export type SnapshotDeltaResponse = z.infer<typeof SnapshotDeltaResponse>;

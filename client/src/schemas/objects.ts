@@ -442,6 +442,49 @@ export const Snapshot = z
   })
   .meta({ id: 'Snapshot', title: 'Snapshot manifest signed by a node' });
 
+/** One group's counts in a snapshot delta (spec/snapshot.md §7). */
+export const SnapshotDeltaGroup = z
+  .strictObject({
+    group: SnapshotGroup,
+    added: z.number().int().min(0),
+    removed: z.number().int().min(0),
+    patterns_added: z.number().int().min(0),
+    patterns_removed: z.number().int().min(0),
+  })
+  .meta({ id: 'SnapshotDeltaGroup' });
+
+const ManifestId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'snapshot id: 64 lowercase hex digits (SHA-256 of the manifest JWS)');
+
+/**
+ * A snapshot delta signed by the node's key (spec/snapshot.md §7, REQ-SNAP-011..): what changed per
+ * group from the snapshot `from` to the snapshot `to`, both named by the SHA-256 of their manifest JWS.
+ */
+export const SnapshotDelta = z
+  .strictObject({
+    kind: z.literal('snapshot-delta'),
+    v: z.literal(1),
+    node: KeyId,
+    from: ManifestId,
+    to: ManifestId,
+    /** The `issued_at` of the manifest `to`. */
+    issued_at: Timestamp,
+    groups: z.array(SnapshotDeltaGroup).length(SNAPSHOT_GROUPS.length),
+    bytes: z.number().int().min(8),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits'),
+    /** Path of the delta file, relative to the node's base URL. */
+    url: z.string().regex(/^\/v1\/snapshot\/deltas\/[0-9a-f]{64}$/, 'url: /v1/snapshot/deltas/{sha256}'),
+  })
+  .refine((d) => d.from !== d.to, { message: 'from and to differ', path: ['to'] })
+  .refine((d) => d.groups.every((g, i) => g.group === SNAPSHOT_GROUPS[i]), {
+    message: 'one entry per group, in the order of SNAPSHOT_GROUPS',
+    path: ['groups'],
+  })
+  .meta({ id: 'SnapshotDelta', title: 'Snapshot delta signed by a node' });
+
+export type SnapshotDelta = z.infer<typeof SnapshotDelta>;
+
 export type SnapshotGroup = z.infer<typeof SnapshotGroup>;
 export type SnapshotFilterRef = z.infer<typeof SnapshotFilterRef>;
 export type Snapshot = z.infer<typeof Snapshot>;

@@ -18,10 +18,17 @@ export const MAX_FINGERPRINTS = 2 ** 28;
 /** Longest pattern in bytes (an identifier has at most 2048 characters, each at most 3 UTF-8 bytes). */
 const MAX_PATTERN_BYTES = 6144;
 
+/** A set of 64-bit key hashes, asked by their halves (snapshot-delta.ts KeyHashSet). */
+export interface KeyHashLookup {
+  has(hi: number, lo: number): boolean;
+}
+
 export interface GroupFilter {
   filter: FuseFilter;
   /** Normalized `url:` prefix patterns whose own records allow a leaf of the group, ascending. */
   patterns: string[];
+  /** A delta applied to the filter (spec/snapshot.md §7): key hashes added and removed since it. */
+  overlay?: { added: KeyHashLookup; removed: KeyHashLookup };
 }
 
 const invalid = (why: string) => new LogVerificationError('ERR_SNAPSHOT_INVALID', `snapshot filter: ${why}`);

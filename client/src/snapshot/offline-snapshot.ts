@@ -10,6 +10,7 @@ import { PURPOSE_LEAVES, type Purpose } from '../purposes.ts';
 import { SNAPSHOT_GROUPS, type Snapshot, type SnapshotGroup } from '../schemas/objects.ts';
 import { fuseContains } from './binary-fuse.ts';
 import type { GroupFilter } from './filter-file.ts';
+import { hashKey, keyHash } from './key-hash.ts';
 
 /** The group of a purpose: its first dotted label (`train.genai` -> `train`); `all` has none. */
 export function groupOf(purpose: Purpose): SnapshotGroup | undefined {
@@ -26,10 +27,12 @@ function originOf(id: string): string {
 
 class GroupCheck {
   readonly #filter: GroupFilter['filter'];
+  readonly #overlay: GroupFilter['overlay'];
   readonly #patterns = new Map<string, string[]>();
 
   constructor(group: GroupFilter) {
     this.#filter = group.filter;
+    this.#overlay = group.overlay;
     for (const p of group.patterns) {
       const origin = originOf(p);
       const list = this.#patterns.get(origin);
@@ -38,9 +41,19 @@ class GroupCheck {
     }
   }
 
+  /** The filter's answer with a delta applied: added, or in the base and not removed. */
+  #keyPositive(id: string): boolean {
+    const overlay = this.#overlay;
+    if (overlay === undefined) return fuseContains(this.#filter, id);
+    hashKey(id, this.#filter.seedHi, this.#filter.seedLo);
+    const { hi, lo } = keyHash;
+    if (overlay.added.has(hi, lo)) return true;
+    return !overlay.removed.has(hi, lo) && fuseContains(this.#filter, id);
+  }
+
   mayAllow(ids: readonly string[]): boolean {
     for (const id of ids) {
-      if (fuseContains(this.#filter, id)) return true;
+      if (this.#keyPositive(id)) return true;
       if (this.#patterns.size > 0 && id.startsWith('url:')) {
         for (const p of this.#patterns.get(originOf(id)) ?? []) if (urlPrefixMatches(p, id)) return true;
       }

@@ -5,54 +5,13 @@
  * identifiers they deny are negative (but for the filter's 2^-16 chance), and that a positive is
  * confirmed online by a batch decision with a receipt (REQ-SNAP-010).
  */
-import {
-  type Checkpoint,
-  loadSnapshot,
-  type OfflineSnapshot,
-  parseVerifierKey,
-  schemas,
-  verifyReceipt,
-} from '@kyodaku/client';
+import { schemas, verifyReceipt } from '@kyodaku/client';
 import { type Case, defineCases } from '../case.ts';
-import type { Context } from '../context.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
-import { CaseFailure } from '../outcome.ts';
+import { snapshotDeltaCases } from './snapshot-delta.ts';
+import { pull, pullCovering } from './snapshot-pull.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** GET /v1/snapshot, verified with every filter file; fails the case on anything a client refuses. */
-async function pull(ctx: Context): Promise<{ snapshot: OfflineSnapshot; checkpoint: Checkpoint }> {
-  const res = await ctx.http.get('/v1/snapshot');
-  const input = expectJson(res, 200, schemas.SnapshotResponse, 'GET /v1/snapshot (REQ-SNAP-002)');
-  const log = ctx.suite.wellKnown.log;
-  check(log !== undefined, 'the metadata has no log verifier key');
-  try {
-    return await loadSnapshot(
-      input,
-      { nodeKey: ctx.suite.wellKnown.node.key, verifier: parseVerifierKey(log.verifier_key) },
-      async (ref) => {
-        const file = await ctx.http.get(ref.url);
-        equal(file.status, 200, `GET ${ref.url} (REQ-SNAP-008)`);
-        return file.bytes;
-      },
-      ctx.time(),
-    );
-  } catch (error) {
-    throw new CaseFailure(`the snapshot does not verify: ${(error as Error).message}`);
-  }
-}
-
-/** Pulls until the snapshot covers the log up to `size` (the node rebuilds on request, REQ-SNAP-007). */
-async function pullCovering(ctx: Context, size: number) {
-  const deadline = Date.now() + 20_000;
-  for (let i = 0; i < 100; i++) {
-    const pulled = await pull(ctx);
-    if (pulled.snapshot.manifest.evaluated_at[0]!.size >= size) return pulled;
-    if (Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new CaseFailure(`no snapshot covered the log up to size ${size} within 20 s (REQ-SNAP-007)`);
-}
 
 export const snapshotCases: Case[] = defineCases([
   {
@@ -162,4 +121,5 @@ export const snapshotCases: Case[] = defineCases([
       await verifyReceipt(receipt, ctx.suite.wellKnown.node.key, { nonce, query });
     },
   },
+  ...snapshotDeltaCases,
 ]);

@@ -433,6 +433,38 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      '/v1/snapshot/delta': {
+        get: {
+          summary:
+            'A signed delta from a snapshot the client holds (by id: the SHA-256 of its manifest JWS) to the current one, with the current manifest and checkpoint; 404 when the node keeps no delta from it',
+          parameters: [
+            {
+              name: 'from',
+              in: 'query',
+              required: true,
+              description: 'snapshot id: 64 lowercase hex digits',
+              schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            },
+          ],
+          responses: {
+            '200': { description: 'delta, manifest and checkpoint', content: json('SnapshotDeltaResponse') },
+            ...problems(400, 404),
+          },
+        },
+      },
+      '/v1/snapshot/deltas/{sha256}': {
+        get: {
+          summary: 'A delta file of a delta to the current or previous snapshot, by its SHA-256 (immutable)',
+          parameters: [pathParam('sha256', 'lowercase hex SHA-256 of the delta file')],
+          responses: {
+            '200': {
+              description: 'delta file (spec/snapshot.md §7.2)',
+              content: { 'application/vnd.kyodaku.snapshot-delta': {} },
+            },
+            ...problems(404),
+          },
+        },
+      },
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

@@ -16,6 +16,7 @@ const EXPORTED = {
   AdminRequest: schemas.AdminRequest,
   Receipt: schemas.Receipt,
   Snapshot: schemas.Snapshot,
+  SnapshotDelta: schemas.SnapshotDelta,
   Problem: schemas.Problem,
   WellKnown: schemas.WellKnown,
   PartyView: schemas.PartyView,
@@ -53,6 +54,7 @@ const EXPORTED = {
   LabelView: schemas.LabelView,
   BusinessList: schemas.BusinessList,
   SnapshotResponse: schemas.SnapshotResponse,
+  SnapshotDeltaResponse: schemas.SnapshotDeltaResponse,
 } as const;
 
 /** name -> JSON Schema document */

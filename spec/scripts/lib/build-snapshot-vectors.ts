@@ -1,5 +1,5 @@
 /**
- * spec/vectors/snapshot-filters.json (spec/snapshot.md §11): MurmurHash3_x86_32 vectors (the
+ * spec/vectors/snapshot-filters.json (spec/snapshot.md §12): MurmurHash3_x86_32 vectors (the
  * published SMHasher set), filter files built by the reference builder with identifiers positive
  * and negative in them, and malformed files a client refuses to parse.
  */

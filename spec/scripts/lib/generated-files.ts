@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDecisionVectors } from './build-decision-vectors.ts';
 import { buildObjectVectors, buildRejectionVectors } from './build-object-vectors.ts';
 import { buildSchemas } from './build-schemas.ts';
+import { buildSnapshotDeltaVectors } from './build-snapshot-delta-vectors.ts';
 import { buildSnapshotVectors } from './build-snapshot-vectors.ts';
 import { buildUsageVectors } from './build-usage-vectors.ts';
 import { TEST_KEY_NAMES, type TestKey, type TestKeyName, testKeys } from './test-keys.ts';
@@ -32,6 +33,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
     [`${SPEC}vectors/decisions.json`, json(buildDecisionVectors())],
     [`${SPEC}vectors/usage.json`, json(await buildUsageVectors(keys))],
     [`${SPEC}vectors/snapshot-filters.json`, json(buildSnapshotVectors())],
+    [`${SPEC}vectors/snapshot-deltas.json`, json(buildSnapshotDeltaVectors())],
   ]);
   for (const [name, schema] of Object.entries(buildSchemas()))
     files.set(`${SPEC}schemas/${name}.json`, json(schema));
