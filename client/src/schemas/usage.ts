@@ -112,8 +112,14 @@ export const LabelRevocation = z
     node: KeyId,
     label: ObjectId,
     number: z.string().regex(/^(0|[1-9][0-9]{0,14})$/),
-    /** The cited record that was revoked or superseded. */
+    /** The cited record that stopped allowing. */
     record: ObjectId,
+    /**
+     * Why it stopped (spec/usage.md REQ-USAGE-022, REQ-USAGE-024): `withdrawn` (revoked or
+     * superseded), `unattested` (its issuer's attestation was revoked), `compromised` (signed with a
+     * key its issuer declared compromised). Absent in revocations made before 0.1 named it.
+     */
+    reason: z.enum(['withdrawn', 'unattested', 'compromised']).optional(),
     issued_at: Timestamp,
   })
   .meta({ id: 'LabelRevocation', title: 'Revocation of a label by the node that issued it' });

@@ -12,6 +12,7 @@ import { type Case, defineCases } from '../case.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
 import { usageCitationCases } from './usage-citations.ts';
 import { declaration, declare, expectDeclarations, holderRecord, NDJSON } from './usage-fixtures.ts';
+import { usageTrustCases } from './usage-trust.ts';
 
 export const usageCases: Case[] = defineCases([
   {
@@ -37,6 +38,7 @@ export const usageCases: Case[] = defineCases([
     },
   },
   ...usageCitationCases,
+  ...usageTrustCases,
   {
     id: 'usage-declaration-future-dated',
     requirements: ['REQ-USAGE-002'],

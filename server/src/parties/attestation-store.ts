@@ -9,7 +9,7 @@ import {
   type SignedObject,
   takesEffectAt,
 } from '@kyodaku/client';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, isNotNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
 import { type AttestationRow, attestationRevocations, attestations, objects } from '../db/schema.ts';
@@ -24,11 +24,26 @@ export class AttestationStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
   readonly #index: DecisionIndex;
+  readonly #revoked: Array<(party: string) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
+  }
+
+  /** Calls `listener` with the party after the revocation of its attestation is committed (usage labels). */
+  onRevoked(listener: (party: string) => void): void {
+    this.#revoked.push(listener);
+  }
+
+  /** The parties with an attestation by this node that was revoked. */
+  async partiesWithRevocations(): Promise<Set<string>> {
+    const rows = await this.#db
+      .selectDistinct({ party: attestations.party })
+      .from(attestations)
+      .where(isNotNull(attestations.revokedBy));
+    return new Set(rows.map((r) => r.party));
   }
 
   /**
@@ -154,12 +169,14 @@ export class AttestationStore {
               .set({ revokedBy: revocation.id, revokedAt: r.issued_at })
               .where(eq(attestations.id, r.attestation)),
           ],
-          after: () =>
+          after: () => {
             this.#index.revokeAttestation(
               target.party,
               r.attestation,
               takesEffectAt(r.issued_at, receivedAt),
-            ),
+            );
+            for (const listener of this.#revoked) listener(target.party);
+          },
         };
       },
     });

@@ -2,7 +2,8 @@
  * Usage declarations (spec/usage.md): the citations checked against the decision index when the
  * declaration is planned (under the write lock, at the time the node logs it), the declaration, its
  * citations, its manifest and its label appended in one transaction; and the automatic revocation
- * of labels whose cited record is revoked or superseded (labels.ts).
+ * of labels whose cited record is revoked or superseded, or stops counting because its issuer's
+ * attestation was revoked or its key declared compromised (labels.ts).
  */
 import { KyodakuError, type SignedObject, type Signer, toTimestamp, type UsageItem } from '@kyodaku/client';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -20,6 +21,8 @@ import {
 import type { DecisionIndex } from '../decisions/decision-index.ts';
 import type { StoredObject } from '../objects/job.ts';
 import type { ObjectLog } from '../objects/object-log.ts';
+import type { AttestationStore } from '../parties/attestation-store.ts';
+import type { KeyStore } from '../parties/key-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { checkCitations } from './citations.ts';
 import { LabelIssuer } from './labels.ts';
@@ -30,6 +33,13 @@ const citationInserter = new RowInserter<UsageCitationRow>(
   ['declaration', 'item', 'record', 'holder', 'purpose', 'ids', 'uses', 'compensation'],
   500,
 );
+
+/** The stores whose changes end labels. */
+export interface LabelledRegistry {
+  records: RecordStore;
+  attestations: AttestationStore;
+  keys: KeyStore;
+}
 
 export interface StoredDeclaration {
   stored: StoredObject;
@@ -44,29 +54,52 @@ export class UsageStore {
   readonly labels: LabelIssuer;
   readonly queries: UsageQueries;
 
+  readonly #registry: LabelledRegistry;
+
   constructor(
     objects: ObjectLog,
     index: DecisionIndex,
-    records: RecordStore,
+    registry: LabelledRegistry,
     node: { kid: string; signer: Signer },
     now: () => number,
   ) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
+    this.#registry = registry;
     this.labels = new LabelIssuer(objects, node);
     this.queries = new UsageQueries(objects.db);
+    const failed = (what: string) => (error: unknown) => {
+      console.error(`kyodaku-server: revoking the labels citing ${what} failed:`, error);
+    };
     // A label ends when a record its declaration cites is revoked or superseded (REQ-USAGE-022).
-    records.onWithdrawn((record) => {
-      this.labels.revokeCiting(record, toTimestamp(now())).catch((error: unknown) => {
-        console.error('kyodaku-server: revoking the labels citing a withdrawn record failed:', error);
-      });
+    registry.records.onWithdrawn((record) => {
+      this.labels.revokeCiting(record, toTimestamp(now())).catch(failed('a withdrawn record'));
+    });
+    // … or stops counting: its issuer no longer attested, its key compromised (REQ-USAGE-024).
+    registry.attestations.onRevoked((party) => {
+      this.labels.revokeCitingHolder(party, toTimestamp(now())).catch(failed('an unattested holder'));
+    });
+    registry.keys.onDisqualified((disqualified) => {
+      const at = toTimestamp(now());
+      (async () => {
+        for (const record of disqualified) await this.labels.revokeCiting(record, at, 'compromised');
+      })().catch(failed('a record signed with a compromised key'));
     });
   }
 
-  /** Revokes the labels whose records were withdrawn before the node stopped; call once at start-up. */
-  load(now: string): Promise<void> {
-    return this.labels.reconcile(now);
+  /**
+   * Revokes the labels whose records were withdrawn, or stopped counting, before the node stopped;
+   * call once at start-up, after attestations and keys are loaded.
+   */
+  async load(now: string): Promise<void> {
+    const revokedHolders = await this.#registry.attestations.partiesWithRevocations();
+    await this.labels.reconcile(now, (cited) => {
+      if (this.#registry.keys.compromiseOf(cited.jws, cited.loggedAt) !== undefined) return 'compromised';
+      const unattested =
+        revokedHolders.has(cited.holder) && this.#index.attestationAt(cited.holder, now) === undefined;
+      return unattested ? 'unattested' : undefined;
+    });
   }
 
   /** The cited records this node's own log holds (a record is never deleted, so this only grows). */
