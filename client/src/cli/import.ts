@@ -54,12 +54,17 @@ export function importCommand(program: Command): void {
         'is signed or published here. Errors and warnings are printed with their line; on any error ' +
         'no draft is written and the exit code is 1.\n\n' +
         'Formats: aipref (a robots.txt with Content-Usage rules, or one Content-Usage value), tdmrep ' +
-        '(/.well-known/tdmrep.json), rsl (license.xml), cawg (a cawg.training-mining assertion or a ' +
-        'C2PA manifest as JSON). Paths need --site; a header value or an assertion is about the item ' +
-        'named by --id. Purposes a declaration does not state stay out of the draft (deny: opt-in).\n\n' +
+        '(/.well-known/tdmrep.json), tdmrep-html (the <meta name="tdm-reservation"> of an HTML page), ' +
+        'tdmrep-epub (tdm:reservation in an EPUB package document, the .opf file), rsl (license.xml), ' +
+        'cawg (a cawg.training-mining assertion or a C2PA manifest as JSON). Paths need --site; a ' +
+        'header value, a page or an assertion is about the item named by --id, an EPUB about its ISBN ' +
+        'unless --id names it. Purposes a declaration does not state stay out of the draft (deny: ' +
+        'opt-in).\n\n' +
         'Examples:\n' +
         '  kyodaku import --format aipref robots.txt --site https://example.jp --out drafts.jsonl\n' +
-        '  kyodaku import --format cawg assertion.json --id sha256:9f86d0… --type likeness',
+        '  kyodaku import --format cawg assertion.json --id sha256:9f86d0… --type likeness\n' +
+        '  kyodaku import --format tdmrep-html page.html --id url:https://example.jp/works/1\n' +
+        '  kyodaku import --format tdmrep-epub OEBPS/content.opf',
     )
     .argument('<file>', 'the declarations (- for stdin)')
     .requiredOption('--format <format>', `one of ${IMPORT_FORMATS.join(', ')}`)
