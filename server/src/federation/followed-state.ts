@@ -212,9 +212,12 @@ export class FollowedState {
       const loggedAt = o.receivedAt ?? receivedAt;
       if (loggedAt === undefined) throw new Error(`followed object ${id}: no received time`);
       switch (o.kind) {
-        case 'party':
-          this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+        case 'party': {
+          const payload = (o.object as SignedObject<'party'>).payload;
+          this.#partyKeys.set(o.party, payload.key);
+          this.#registry.parties.noteFollowed(o.party, payload.names, { origin, node, index: o.index });
           break;
+        }
         case 'key-change':
           this.#changeKey(o, node);
           break;
