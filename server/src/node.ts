@@ -113,6 +113,10 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     now,
     ...(options.follower !== undefined && { follower: options.follower }),
   });
+  usage.follow(origin, (id) => {
+    const from = federation.originOfRecord(id);
+    return from === origin ? undefined : from;
+  });
   try {
     await objects.load();
     await registry.attestations.load();

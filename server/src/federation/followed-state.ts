@@ -157,6 +157,7 @@ export class FollowedState {
       if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
       const ids = await this.#idsOf(id);
       if (ids !== undefined) this.#registry.index.disqualify(id, ids);
+      this.#registry.records.withdrawnByFollowed(id, 'compromised');
       if (held.supersedes !== undefined) await this.#undo(held.supersedes, id, 'supersession');
     }
     for (const [id, r] of this.#revocations) {
@@ -349,7 +350,10 @@ export class FollowedState {
         this.#localChanges.set(recordId, { ...change, revokedBy: by, revokedAt: at });
     }
     if (ids === undefined) this.#pendingRevoked.set(recordId, { by, at, iss });
-    else this.#registry.index.markRevoked(recordId, ids, at);
+    else {
+      this.#registry.index.markRevoked(recordId, ids, at);
+      this.#registry.records.withdrawnByFollowed(recordId, 'withdrawn');
+    }
   }
 
   async #supersede(recordId: string, by: string, at: string, iss: string): Promise<void> {
@@ -367,7 +371,10 @@ export class FollowedState {
       }
     }
     if (ids === undefined) this.#pendingSuperseded.set(recordId, { by, at, iss });
-    else this.#registry.index.markSuperseded(recordId, ids, at);
+    else {
+      this.#registry.index.markSuperseded(recordId, ids, at);
+      this.#registry.records.withdrawnByFollowed(recordId, 'withdrawn');
+    }
   }
 
   /** The origin of a followed record, if the node holds it as followed. */

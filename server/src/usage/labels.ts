@@ -73,6 +73,7 @@ export class LabelIssuer {
       ...citations.flatMap((c) => (c.validUntil === undefined ? [] : [c.validUntil])),
     ]);
     if (validUntil <= at) return undefined;
+    const origins = [...new Set(citations.flatMap((c) => (c.origin === undefined ? [] : [c.origin])))].sort();
     const payload: Label = {
       kind: 'label',
       v: 1,
@@ -85,6 +86,7 @@ export class LabelIssuer {
         purposes: [...new Set(citations.map((c) => c.purpose))].sort() as Label['scope']['purposes'],
         items: new Set(citations.map((c) => c.item)).size,
         records: new Set(citations.map((c) => c.record)).size,
+        ...(origins.length > 0 && { origins }),
       },
       valid_from: at,
       valid_until: validUntil,

@@ -55,6 +55,11 @@ export class UsageStore {
   readonly queries: UsageQueries;
 
   readonly #registry: LabelledRegistry;
+  /** The node's own origin and where it holds followed records from (set by `follow`). */
+  #followed: { origin: string; followedFrom(recordId: string): string | undefined } = {
+    origin: '',
+    followedFrom: () => undefined,
+  };
 
   constructor(
     objects: ObjectLog,
@@ -69,23 +74,37 @@ export class UsageStore {
     this.#registry = registry;
     this.labels = new LabelIssuer(objects, node);
     this.queries = new UsageQueries(objects.db);
-    const failed = (what: string) => (error: unknown) => {
-      console.error(`kyodaku-server: revoking the labels citing ${what} failed:`, error);
+    // Revocations run one after another: a followed page (or the start-up load of followed
+    // objects) may withdraw many records at once; each asks the database for the labels citing it.
+    let queue = Promise.resolve();
+    const revoke = (what: string, work: (at: string) => Promise<void>) => {
+      queue = queue
+        .then(() => work(toTimestamp(now())))
+        .catch((error: unknown) => {
+          console.error(`kyodaku-server: revoking the labels citing ${what} failed:`, error);
+        });
     };
     // A label ends when a record its declaration cites is revoked or superseded (REQ-USAGE-022).
-    registry.records.onWithdrawn((record) => {
-      this.labels.revokeCiting(record, toTimestamp(now())).catch(failed('a withdrawn record'));
+    registry.records.onWithdrawn((record, reason) => {
+      revoke('a withdrawn record', (at) => this.labels.revokeCiting(record, at, reason));
     });
     // … or stops counting: its issuer no longer attested, its key compromised (REQ-USAGE-024).
     registry.attestations.onRevoked((party) => {
-      this.labels.revokeCitingHolder(party, toTimestamp(now())).catch(failed('an unattested holder'));
+      revoke('an unattested holder', (at) => this.labels.revokeCitingHolder(party, at));
     });
     registry.keys.onDisqualified((disqualified) => {
-      const at = toTimestamp(now());
-      (async () => {
+      revoke('a record signed with a compromised key', async (at) => {
         for (const record of disqualified) await this.labels.revokeCiting(record, at, 'compromised');
-      })().catch(failed('a record signed with a compromised key'));
+      });
     });
+  }
+
+  /**
+   * Lets declarations cite the records the node follows (REQ-USAGE-025): `origin` is the node's own,
+   * `followedFrom` the origin of a followed record.
+   */
+  follow(origin: string, followedFrom: (recordId: string) => string | undefined): void {
+    this.#followed = { origin, followedFrom };
   }
 
   /**
@@ -148,7 +167,7 @@ export class UsageStore {
       id: obj.id,
       plan: async (g) => {
         // At the time the node logs the declaration (REQ-USAGE-010).
-        const citations = checkCitations(items, receivedAt, this.#index, own);
+        const citations = checkCitations(items, receivedAt, this.#index, { own, ...this.#followed });
         const label = await this.labels.sign(g.seq + 1, obj, citations, receivedAt);
         return {
           objects: [
