@@ -245,7 +245,10 @@ export class FollowedState {
           const party = this.#attestationParty.get(r.attestation);
           const at = takesEffectAt(r.issued_at, loggedAt);
           if (party === undefined) this.#pendingAttestationRevocations.set(r.attestation, at);
-          else index.revokeAttestation(party, r.attestation, at);
+          else {
+            index.revokeAttestation(party, r.attestation, at);
+            this.#registry.attestations.revokedByFollowed(party, at);
+          }
           break;
         }
         case 'record': {

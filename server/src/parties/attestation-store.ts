@@ -24,7 +24,7 @@ export class AttestationStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
   readonly #index: DecisionIndex;
-  readonly #revoked: Array<(party: string) => void> = [];
+  readonly #revoked: Array<(party: string, at: string) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex) {
     this.#objects = objects;
@@ -32,9 +32,17 @@ export class AttestationStore {
     this.#index = index;
   }
 
-  /** Calls `listener` with the party after the revocation of its attestation is committed (usage labels). */
-  onRevoked(listener: (party: string) => void): void {
+  /**
+   * Calls `listener` with the party and the time the revocation takes effect after the revocation
+   * of one of its attestations is committed, this node's or a followed one (usage labels).
+   */
+  onRevoked(listener: (party: string, at: string) => void): void {
     this.#revoked.push(listener);
+  }
+
+  /** Tells the listeners of a followed attestation revocation, once committed and applied (federation). */
+  revokedByFollowed(party: string, at: string): void {
+    for (const listener of this.#revoked) listener(party, at);
   }
 
   /** The parties with an attestation by this node that was revoked. */
@@ -170,12 +178,9 @@ export class AttestationStore {
               .where(eq(attestations.id, r.attestation)),
           ],
           after: () => {
-            this.#index.revokeAttestation(
-              target.party,
-              r.attestation,
-              takesEffectAt(r.issued_at, receivedAt),
-            );
-            for (const listener of this.#revoked) listener(target.party);
+            const at = takesEffectAt(r.issued_at, receivedAt);
+            this.#index.revokeAttestation(target.party, r.attestation, at);
+            for (const listener of this.#revoked) listener(target.party, at);
           },
         };
       },

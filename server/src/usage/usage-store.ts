@@ -89,7 +89,9 @@ export class UsageStore {
       revoke('a withdrawn record', (at) => this.labels.revokeCiting(record, at, reason));
     });
     // … or stops counting: its issuer no longer attested, its key compromised (REQ-USAGE-024).
-    registry.attestations.onRevoked((party) => {
+    // (A holder still attested otherwise, by another node it follows, keeps its labels.)
+    registry.attestations.onRevoked((party, effective) => {
+      if (index.attestationAt(party, effective) !== undefined) return;
       revoke('an unattested holder', (at) => this.labels.revokeCitingHolder(party, at));
     });
     registry.keys.onDisqualified((disqualified) => {
