@@ -29,6 +29,8 @@ beforeAll(() => {
     'tdm-epub3.opf',
     'tdm-epub2.opf',
     'tdm-epub-malformed.opf',
+    'tdm-book.epub',
+    'tdm-book-no-container.epub',
   ])
     copyFileSync(join(FIXTURES, name), join(cwd, name));
 });
@@ -246,6 +248,15 @@ describe('kyodaku import', () => {
     );
     expect(epub2.code, epub2.stderr).toBe(0);
     expect(drafts(epub2.stdout)[0].work.ids).toEqual(['doi:10.1000/182']);
+    // The .epub itself: its package document, found through META-INF/container.xml.
+    const book = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-book.epub');
+    expect(book.code, book.stderr).toBe(0);
+    expect(drafts(book.stdout)).toEqual(drafts(epub3.stdout));
+    const noContainer = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-book-no-container.epub');
+    expect(noContainer.code).toBe(1);
+    expect(noContainer.stderr).toContain(
+      'tdm-book-no-container.epub: error: the EPUB has no META-INF/container.xml',
+    );
     const bad = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-epub-malformed.opf');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/tdm-epub-malformed\.opf:\d+: error: not well-formed XML/);
