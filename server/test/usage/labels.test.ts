@@ -117,6 +117,8 @@ describe('labels and trust changes', () => {
       status: 'revoked',
       revocation: { record: record.id, reason: 'unattested' },
     });
+    const page = await t.app.request(`/v1/labels/${view.number}`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain(`a cited record&#39;s issuer is no longer attested (${record.id})`);
   });
 
   it('REQ-USAGE-024: declaring the key that signed a cited record compromised revokes the label, reason compromised', async () => {
