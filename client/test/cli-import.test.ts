@@ -24,6 +24,13 @@ beforeAll(() => {
     'license.xml',
     'license-malformed.xml',
     'cawg-assertion.json',
+    'tdm-page.html',
+    'tdm-page-malformed.html',
+    'tdm-epub3.opf',
+    'tdm-epub2.opf',
+    'tdm-epub-malformed.opf',
+    'tdm-book.epub',
+    'tdm-book-no-container.epub',
   ])
     copyFileSync(join(FIXTURES, name), join(cwd, name));
 });
@@ -166,6 +173,94 @@ describe('kyodaku import', () => {
     );
     expect(bad.code).toBe(1);
     for (const line of [2, 3, 4]) expect(bad.stderr).toContain(`tdmrep-malformed.json:${line}: error:`);
+  });
+
+  it("drafts an HTML page's tdm-reservation meta for the item named by --id; a malformed page gives no draft", async () => {
+    const result = await kyodaku(
+      '--json',
+      'import',
+      '--format',
+      'tdmrep-html',
+      'tdm-page.html',
+      '--id',
+      'url:https://comics.example.jp/works/hoshi/1',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { drafts: Array<{ draft: Record<string, unknown> }> };
+    expect(report.drafts.map((d) => d.draft)).toEqual([
+      {
+        work: { type: 'work', ids: ['url:https://comics.example.jp/works/hoshi/1'] },
+        purposes: {
+          tdm: 'conditional',
+          'train.genai': 'conditional',
+          'train.finetune': 'conditional',
+          'train.nongen': 'conditional',
+        },
+        conditions: {
+          note: {
+            en: 'TDM policy: https://comics.example.jp/policies/tdm.json?lang=ja&v=2 (imported: replace with the terms before signing)',
+          },
+        },
+      },
+    ]);
+    const noId = await kyodaku('import', '--format', 'tdmrep-html', 'tdm-page.html');
+    expect(noId.code).toBe(1);
+    expect(noId.stderr).toContain('tdm-page.html: error: an HTML page is about one item: name it with --id');
+    const bad = await kyodaku(
+      'import',
+      '--format',
+      'tdmrep-html',
+      'tdm-page-malformed.html',
+      '--id',
+      'isbn:9784088725093',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('tdm-page-malformed.html:6: error: <meta> tdm-reservation says "yes"');
+    expect(bad.stdout).toBe('');
+  });
+
+  it("drafts an EPUB package document's tdm:reservation for its ISBN; a malformed one gives no draft", async () => {
+    const epub3 = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-epub3.opf');
+    expect(epub3.code, epub3.stderr).toBe(0);
+    expect(drafts(epub3.stdout)).toEqual([
+      {
+        work: { type: 'work', ids: ['isbn:9784088725093'] },
+        purposes: {
+          tdm: 'conditional',
+          'train.genai': 'conditional',
+          'train.finetune': 'conditional',
+          'train.nongen': 'conditional',
+        },
+        conditions: {
+          note: {
+            en: 'TDM policy: https://books.example.jp/policies/tdm-policy.json (imported: replace with the terms before signing)',
+          },
+        },
+      },
+    ]);
+    const epub2 = await kyodaku(
+      'import',
+      '--format',
+      'tdmrep-epub',
+      'tdm-epub2.opf',
+      '--id',
+      'doi:10.1000/182',
+    );
+    expect(epub2.code, epub2.stderr).toBe(0);
+    expect(drafts(epub2.stdout)[0].work.ids).toEqual(['doi:10.1000/182']);
+    // The .epub itself: its package document, found through META-INF/container.xml.
+    const book = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-book.epub');
+    expect(book.code, book.stderr).toBe(0);
+    expect(drafts(book.stdout)).toEqual(drafts(epub3.stdout));
+    const noContainer = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-book-no-container.epub');
+    expect(noContainer.code).toBe(1);
+    expect(noContainer.stderr).toContain(
+      'tdm-book-no-container.epub: error: the EPUB has no META-INF/container.xml',
+    );
+    const bad = await kyodaku('import', '--format', 'tdmrep-epub', 'tdm-epub-malformed.opf');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/tdm-epub-malformed\.opf:\d+: error: not well-formed XML/);
+    expect(bad.stdout).toBe('');
   });
 
   it('drafts an RSL license.xml, payment and geo becoming conditions', async () => {

@@ -4,6 +4,7 @@
  * unsigned allow never lifts the registry's deny.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,11 @@ beforeAll(async () => {
     '/news/a': {},
     '/books/b1': {},
     '/photos/p1': { headers: { 'tdm-reservation': '1', 'content-usage': 'ai-use=n' } },
+    // tdmrep.json says 0 for /; the page's own meta element reserves (TDMRep §3.3).
+    '/stories/s1': {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'tdm-reservation': '0' },
+      body: readFileSync(new URL('../../spec/vectors/interop/tdm-page.html', import.meta.url), 'utf8'),
+    },
   });
   unregistered = await site({
     '/robots.txt': { body: 'User-Agent: *\nContent-Usage: / train-ai=y\n' },
@@ -114,10 +120,23 @@ describe('precrawl (REQ-INTEROP-080, REQ-INTEROP-003)', () => {
     );
   });
 
+  it("an HTML page's tdm-reservation meta element counts, over the header field and tdmrep.json", async () => {
+    const report = await precrawl(`${licensed.url}/stories/s1`, { node: sdk() });
+    expect(report.signals.map((s) => s.source)).toEqual(['robots.txt line 4', 'HTML meta tdm-reservation']);
+    expect(report.leaves.tdm).toEqual({
+      decision: 'conditional',
+      why: [
+        'registry: allow (granted)',
+        'HTML meta tdm-reservation: <meta name="tdm-reservation" content="1"> → conditional (stricter: wins)',
+      ],
+    });
+    expect(report.leaves.search.decision).toBe('allow');
+  });
+
   it('does not fetch what robots.txt disallows, and says so', async () => {
     const report = await precrawl(`${licensed.url}/private/x`, { node: sdk() });
     expect(report.crawl).toEqual({ allowed: false, why: 'robots.txt line 3: Disallow: /private/' });
-    expect(licensed.requests).not.toContain('HEAD /private/x');
+    expect(licensed.requests).not.toContain('GET /private/x');
     const strict = await precrawl(`${licensed.url}/news/a`, { node: sdk(), productToken: 'StrictBot' });
     expect(strict.crawl.allowed).toBe(false);
   });

@@ -36,6 +36,8 @@ export const INTEROP_CLIENT_SIDE: Readonly<Record<string, string>> = {
   'REQ-INTEROP-012': 'reading aipref (spec/vectors/interop.json)',
   'REQ-INTEROP-013': 'robots.txt import (client/test/cli-import.test.ts)',
   'REQ-INTEROP-021': 'reading TDMRep (spec/vectors/interop.json, client/test/interop/fixtures.test.ts)',
+  'REQ-INTEROP-023':
+    'reading TDMRep in HTML pages and EPUB package documents (client/test/interop/fixtures.test.ts, client/test/cli-import.test.ts)',
   'REQ-INTEROP-031': 'reading CAWG assertions (spec/vectors/interop.json)',
   'REQ-INTEROP-041': 'reading RSL (spec/vectors/interop.json, client/test/interop/fixtures.test.ts)',
   'REQ-INTEROP-070': 'the import command (client/test/cli-import.test.ts)',

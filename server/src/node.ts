@@ -91,7 +91,7 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     records: new RecordStore(objects, index),
   };
   const now = options.now ?? Date.now;
-  const usage = new UsageStore(objects, index, registry.records, keys.node, now);
+  const usage = new UsageStore(objects, index, registry, keys.node, now);
   // PostgreSQL: many processes share the log (docs/operations.md §7); one signs, holding the lease.
   const lease = pool === undefined ? undefined : new SequencerLease(options.db);
   await lease?.start();
@@ -112,6 +112,10 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
     nodeKid: keys.node.kid,
     now,
     ...(options.follower !== undefined && { follower: options.follower }),
+  });
+  usage.follow(origin, (id) => {
+    const from = federation.originOfRecord(id);
+    return from === origin ? undefined : from;
   });
   try {
     await objects.load();

@@ -42,7 +42,7 @@ export async function testDatabase(dir: string): Promise<string> {
 /** Whether the tests run on the PostgreSQL engine (npm run test:pg). */
 export const onPostgres = process.env.KYODAKU_TEST_PG_URL !== undefined;
 
-export async function makeNode(options: { now?: () => number; tiles?: TileSink } = {}) {
+export async function makeNode(options: { now?: () => number; tiles?: TileSink; origin?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kyodaku-test-'));
   const db = await testDatabase(dir);
   const node = await openNode({ db, dataDir: dir, ...options });

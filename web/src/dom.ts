@@ -1,5 +1,6 @@
 /** A small element builder (text only, never HTML strings) and the page's shared pieces. */
 import { type MessageKey, pickText, t, word } from './i18n.ts';
+import { describeError } from './problems.ts';
 
 export type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | boolean | number | undefined | ((event: Event) => void)>;
@@ -53,7 +54,18 @@ export function announce(message: string): void {
   if (region !== null) region.textContent = message;
 }
 
+/**
+ * An error's text: "エラー: <the problem in the reader's language>", then the node's own detail
+ * (English) as secondary text.
+ */
+export function errorContent(error: unknown): Array<string | HTMLElement> {
+  const { message, detail, code } = describeError(error);
+  const parts: Array<string | HTMLElement> = [`${t('error')}: ${message}`];
+  if (detail !== undefined && detail !== message)
+    parts.push(' ', h('small', { class: 'problem-detail', lang: 'en', 'data-code': code }, detail));
+  return parts;
+}
+
 export function errorBox(error: unknown): HTMLElement {
-  const message = error instanceof Error ? error.message : String(error);
-  return h('p', { role: 'alert', class: 'bad' }, `${t('error')}: ${message}`);
+  return h('p', { role: 'alert', class: 'bad' }, ...errorContent(error));
 }

@@ -2,7 +2,7 @@
  * The node's web page: a hash router over the views (search, work, party, record, verify, publish),
  * the language switch, and focus moved to each new view's heading for keyboard and screen readers.
  */
-import { h } from './dom.ts';
+import { errorContent, h } from './dom.ts';
 import { type Lang, lang, type MessageKey, setLang, t } from './i18n.ts';
 import { partyView } from './views/party.ts';
 import { publishView } from './views/publish.ts';
@@ -68,8 +68,7 @@ async function render(): Promise<void> {
   try {
     content = await view(arg, query);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    content = [h('h1', { tabindex: '-1' }, t('error')), h('p', { role: 'alert' }, message)];
+    content = [h('h1', { tabindex: '-1' }, t('error')), h('p', { role: 'alert' }, ...errorContent(error))];
   }
   if (mine !== renderCount) return; // a later navigation won
   main.replaceChildren(...content);

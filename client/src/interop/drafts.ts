@@ -9,11 +9,12 @@ import { readCawgAssertion } from './cawg.ts';
 import type { Finding, Parsed } from './findings.ts';
 import { parseRobots } from './robots.ts';
 import { readRsl } from './rsl.ts';
-import { permissionsOfTdm, readTdmrepJson } from './tdmrep.ts';
+import { readEpubTdm, readTdmHtmlMeta } from './tdm-meta.ts';
+import { permissionsOfTdm, readTdmrepJson, type TdmDeclaration } from './tdmrep.ts';
 import { identifierOfPattern } from './url-paths.ts';
 import type { LeafPermissions } from './vocabulary.ts';
 
-export const IMPORT_FORMATS = ['aipref', 'tdmrep', 'rsl', 'cawg'] as const;
+export const IMPORT_FORMATS = ['aipref', 'tdmrep', 'tdmrep-html', 'tdmrep-epub', 'rsl', 'cawg'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface RecordDraft {
@@ -159,6 +160,49 @@ function fromTdmrep(text: string, context: ImportContext): Parsed<SourcedDraft[]
   return { value: drafts, errors, warnings: read.warnings };
 }
 
+/** The one draft of a document's TDMRep declaration (an HTML page, an EPUB), for `ids`. */
+function tdmDocumentDraft(
+  declaration: TdmDeclaration | undefined,
+  ids: string[] | undefined,
+  context: ImportContext,
+  errors: Finding[],
+  warnings: Finding[],
+): SourcedDraft[] {
+  if (ids === undefined || errors.length > 0) return [];
+  if (declaration === undefined) {
+    warnings.push({ message: 'no tdm-reservation: no draft' });
+    return [];
+  }
+  const conditions =
+    declaration.policy === undefined ? undefined : noteConditions(`TDM policy: ${declaration.policy}`);
+  return [{ draft: draft(ids, permissionsOfTdm(declaration), context.type ?? 'work', conditions) }];
+}
+
+function fromTdmHtml(text: string, context: ImportContext): Parsed<SourcedDraft[]> {
+  const read = readTdmHtmlMeta(text);
+  const errors = [...read.errors];
+  const warnings = [...read.warnings];
+  const ids = itemIds(context, errors, 'an HTML page');
+  return { value: tdmDocumentDraft(read.value, ids, context, errors, warnings), errors, warnings };
+}
+
+/** An EPUB is about the publication its ISBN names, unless --id names it. */
+function fromTdmEpub(text: string, context: ImportContext): Parsed<SourcedDraft[]> {
+  const read = readEpubTdm(text);
+  const errors = [...read.errors];
+  const warnings = [...read.warnings];
+  let ids: string[] | undefined;
+  if (context.ids !== undefined && context.ids.length > 0) ids = [...context.ids];
+  else if (read.value.ids.length > 0) ids = read.value.ids;
+  else if (errors.length === 0)
+    errors.push({ message: 'the package names no ISBN (dc:identifier): name the publication with --id' });
+  return {
+    value: tdmDocumentDraft(read.value.declaration, ids, context, errors, warnings),
+    errors,
+    warnings,
+  };
+}
+
 function fromRsl(text: string, context: ImportContext): Parsed<SourcedDraft[]> {
   const read = readRsl(text);
   const errors = [...read.errors];
@@ -207,6 +251,10 @@ export function draftsFrom(
       return fromAipref(text, context);
     case 'tdmrep':
       return fromTdmrep(text, context);
+    case 'tdmrep-html':
+      return fromTdmHtml(text, context);
+    case 'tdmrep-epub':
+      return fromTdmEpub(text, context);
     case 'rsl':
       return fromRsl(text, context);
     case 'cawg':

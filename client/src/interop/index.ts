@@ -8,6 +8,7 @@ export * from './odrl.ts';
 export * from './precrawl.ts';
 export * from './robots.ts';
 export * from './rsl.ts';
+export * from './tdm-meta.ts';
 export * from './tdm-policy.ts';
 export * from './tdmrep.ts';
 export * from './url-paths.ts';

@@ -1,7 +1,7 @@
 /**
  * The pre-crawl check (spec/interop.md §11): for a URL, the site's robots.txt, the resource's header
- * fields and the site's tdmrep.json, combined with the registry's signed decision per leaf. The
- * strictest wins; an unsigned signal never allows (REQ-INTEROP-003, REQ-INTEROP-080).
+ * fields and HTML meta elements, and the site's tdmrep.json, combined with the registry's signed
+ * decision per leaf. The strictest wins; an unsigned signal never allows (REQ-INTEROP-003, REQ-INTEROP-080).
  */
 import { KyodakuError } from '../errors.ts';
 import { normalizeIdentifier } from '../identifiers.ts';
@@ -11,6 +11,7 @@ import { readPreference } from './aipref.ts';
 import { combine, type LeafVerdict, type UnsignedSignal } from './combine.ts';
 import { formatFinding } from './findings.ts';
 import { groupsFor, mayCrawl, parseRobots, pathMatches, ROBOTS_MAX_BYTES, usageFor } from './robots.ts';
+import { readTdmHtmlMeta } from './tdm-meta.ts';
 import { permissionsOfTdm, readTdmHeaders, readTdmrepJson, tdmRuleFor } from './tdmrep.ts';
 
 export interface PrecrawlOptions {
@@ -44,20 +45,28 @@ interface Fetched {
   text: string;
 }
 
+/** An HTML page, whose head may hold TDMRep meta elements. */
+const isHtml = (headers: Headers) =>
+  /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(headers.get('content-type') ?? '');
+
+/** A GET whose body is read (bounded) only when `wanted` says so for its header fields. */
 async function get(
   doFetch: typeof fetch,
   url: string,
-  method: 'GET' | 'HEAD',
   timeoutMs: number,
   userAgent: string,
+  wanted: (headers: Headers) => boolean = () => true,
 ): Promise<Fetched> {
   const response = await doFetch(url, {
-    method,
     redirect: 'follow',
     headers: { 'user-agent': userAgent },
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = method === 'HEAD' ? '' : await boundedText(response, ROBOTS_MAX_BYTES);
+  if (!wanted(response.headers)) {
+    await response.body?.cancel();
+    return { status: response.status, headers: response.headers, text: '' };
+  }
+  const text = await boundedText(response, ROBOTS_MAX_BYTES);
   return { status: response.status, headers: response.headers, text };
 }
 
@@ -117,7 +126,7 @@ export async function precrawl(url: string, options: PrecrawlOptions): Promise<P
   let crawl: PrecrawlReport['crawl'];
   const robotsUrl = new URL('/robots.txt', target).href;
   try {
-    const robots = await get(doFetch, robotsUrl, 'GET', timeoutMs, userAgent);
+    const robots = await get(doFetch, robotsUrl, timeoutMs, userAgent);
     if (robots.status >= 500)
       crawl = {
         allowed: false,
@@ -154,11 +163,13 @@ export async function precrawl(url: string, options: PrecrawlOptions): Promise<P
     };
   }
 
-  // The resource's own header fields, only when it may be fetched; they override tdmrep.json (TDMRep §3).
-  let tdmFromHeader = false;
+  // The resource itself, only when it may be fetched: its header fields and, for an HTML page, the
+  // TDMRep meta elements of its head; each overrides what comes before it (TDMRep §3.5: tdmrep.json,
+  // then the header fields, then the page's metadata).
+  let tdmFromResource = false;
   if (crawl.allowed) {
     try {
-      const resource = await get(doFetch, target.href, 'HEAD', timeoutMs, userAgent);
+      const resource = await get(doFetch, target.href, timeoutMs, userAgent, isHtml);
       const usage = resource.headers.get('content-usage');
       if (usage !== null) {
         const preference = readPreference(usage);
@@ -167,23 +178,37 @@ export async function precrawl(url: string, options: PrecrawlOptions): Promise<P
       }
       const tdm = readTdmHeaders(resource.headers.get('tdm-reservation'), resource.headers.get('tdm-policy'));
       for (const f of tdm.errors) problems.push(`tdm-reservation header: ${f.message}`);
-      if (tdm.value !== undefined) {
-        tdmFromHeader = true;
-        signals.push({
-          source: 'tdm-reservation header',
-          said: `tdm-reservation: ${tdm.value.reservation}`,
-          permissions: permissionsOfTdm(tdm.value),
-        });
+      let declared: UnsignedSignal | undefined =
+        tdm.value === undefined
+          ? undefined
+          : {
+              source: 'tdm-reservation header',
+              said: `tdm-reservation: ${tdm.value.reservation}`,
+              permissions: permissionsOfTdm(tdm.value),
+            };
+      if (isHtml(resource.headers)) {
+        const meta = readTdmHtmlMeta(resource.text);
+        for (const f of meta.errors) problems.push(`HTML meta ${formatFinding(f)}`);
+        if (meta.value !== undefined)
+          declared = {
+            source: 'HTML meta tdm-reservation',
+            said: `<meta name="tdm-reservation" content="${meta.value.reservation}">`,
+            permissions: permissionsOfTdm(meta.value),
+          };
+      }
+      if (declared !== undefined) {
+        tdmFromResource = true;
+        signals.push(declared);
       }
     } catch (error) {
       problems.push(`${target.href} unreachable: ${(error as Error).message}`);
     }
   }
 
-  if (!tdmFromHeader) {
+  if (!tdmFromResource) {
     const tdmrepUrl = new URL('/.well-known/tdmrep.json', target).href;
     try {
-      const file = await get(doFetch, tdmrepUrl, 'GET', timeoutMs, userAgent);
+      const file = await get(doFetch, tdmrepUrl, timeoutMs, userAgent);
       if (file.status === 200) {
         const parsed = readTdmrepJson(file.text);
         for (const f of parsed.errors) problems.push(`tdmrep.json ${formatFinding(f)}`);

@@ -6,7 +6,16 @@
 import { mostRestrictive, type Permission, PURPOSE_LEAVES, type PurposeLeaf } from '../purposes.ts';
 
 /** The formats of the export routes (spec/interop.md §9), shared by the node and the CLI. */
-export const EXPORT_FORMATS = ['aipref', 'robots', 'tdmrep', 'tdm-policy', 'cawg', 'rsl', 'odrl'] as const;
+export const EXPORT_FORMATS = [
+  'aipref',
+  'robots',
+  'tdmrep',
+  'tdmrep-html',
+  'tdm-policy',
+  'cawg',
+  'rsl',
+  'odrl',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** A value per leaf; a leaf absent from the map has no value (opt-in: deny unless a signed record says otherwise). */

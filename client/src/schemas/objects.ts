@@ -324,7 +324,7 @@ export const LogHash = z
   .meta({ id: 'LogHash' });
 
 const LogIndex = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const LogOrigin = z.string().min(1).max(256);
+export const LogOrigin = z.string().min(1).max(256);
 
 /** Where an entry is: the log's origin, its index and its leaf hash (spec/log.md §7). */
 export const LogRef = z

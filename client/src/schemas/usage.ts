@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { EntryRef } from './messages.ts';
-import { TreeHead } from './objects.ts';
+import { LogOrigin, TreeHead } from './objects.ts';
 import { KeyId, ObjectId, Purpose, Timestamp, WorkIdentifier } from './primitives.ts';
 
 /** Most items inline in one declaration; more go in a manifest (spec/usage.md §3.2). */
@@ -36,8 +36,17 @@ export const UsageItem = z
     purpose: Purpose,
     records: z.array(ObjectId).min(1).max(10).refine(unique, 'records must be unique'),
     receipts: z.array(ObjectId).min(1).max(10).refine(unique, 'receipts must be unique').optional(),
+    /**
+     * The origin of the log each cited record the node follows comes from, by record id (spec/usage.md
+     * §4, REQ-USAGE-025); records of the node's own log need none.
+     */
+    origins: z.record(ObjectId, LogOrigin).optional(),
     /** How many times the item was used in the period (per-use compensation); absent: once. */
     uses: z.number().int().min(1).max(1_000_000_000_000).optional(),
+  })
+  .refine((item) => Object.keys(item.origins ?? {}).every((id) => item.records.includes(id)), {
+    message: 'origins names only cited records',
+    path: ['origins'],
   })
   .meta({ id: 'UsageItem', title: 'An item of a usage declaration' });
 
@@ -93,6 +102,8 @@ export const Label = z
         .int()
         .min(1)
         .max(MAX_MANIFEST_ITEMS * 10),
+      /** The distinct origins of the followed records cited, sorted; absent when all are the node's own. */
+      origins: z.array(LogOrigin).min(1).max(1000).refine(unique, 'origins must be unique').optional(),
     }),
     valid_from: Timestamp,
     valid_until: Timestamp,
@@ -112,8 +123,14 @@ export const LabelRevocation = z
     node: KeyId,
     label: ObjectId,
     number: z.string().regex(/^(0|[1-9][0-9]{0,14})$/),
-    /** The cited record that was revoked or superseded. */
+    /** The cited record that stopped allowing. */
     record: ObjectId,
+    /**
+     * Why it stopped (spec/usage.md REQ-USAGE-022, REQ-USAGE-024): `withdrawn` (revoked or
+     * superseded), `unattested` (its issuer's attestation was revoked), `compromised` (signed with a
+     * key its issuer declared compromised). Absent in revocations made before 0.1 named it.
+     */
+    reason: z.enum(['withdrawn', 'unattested', 'compromised']).optional(),
     issued_at: Timestamp,
   })
   .meta({ id: 'LabelRevocation', title: 'Revocation of a label by the node that issued it' });

@@ -10,9 +10,12 @@ import {
   parseRobots,
   pathMatches,
   readCawgAssertion,
+  readEpubTdm,
   readPreference,
   readRsl,
+  readTdmHtmlMeta,
   readTdmrepJson,
+  tdmHtmlMetaFor,
   tdmRuleFor,
   usageFor,
 } from '../../src/interop/index.ts';
@@ -184,5 +187,81 @@ describe('RSL 1.0 license.xml', () => {
     expect(readRsl(fixture('license-entities.xml')).errors.map((e) => [e.line, e.message])).toEqual([
       [2, 'a DOCTYPE or ENTITY declaration is refused'],
     ]);
+  });
+});
+
+describe('TDMRep in an HTML page (TDMRep §3.3)', () => {
+  it("reads the head's meta elements case-insensitively, not comments, scripts or the body", () => {
+    const read = readTdmHtmlMeta(fixture('tdm-page.html'));
+    expect(read.errors).toEqual([]);
+    expect(read.warnings).toEqual([]);
+    expect(read.value).toEqual({
+      reservation: 1,
+      policy: 'https://comics.example.jp/policies/tdm.json?lang=ja&v=2',
+    });
+  });
+
+  it('reports meta elements that disagree, and one without content', () => {
+    const bad = readTdmHtmlMeta(fixture('tdm-page-malformed.html'));
+    expect(bad.value).toBeUndefined();
+    expect(lines(bad.errors)).toEqual([6]);
+    expect(lines(bad.warnings)).toEqual([7]);
+  });
+
+  it('reports a value other than 0 or 1 (a protocol error: unset), and reads no relative policy', () => {
+    const bad = readTdmHtmlMeta(fixture('tdm-page-bad-value.html'));
+    expect(bad.value).toBeUndefined();
+    expect(lines(bad.errors)).toEqual([4]);
+    expect(
+      readTdmHtmlMeta('<meta name="tdm-reservation" content="1"><meta name="tdm-policy" content="/p">'),
+    ).toMatchObject({
+      value: { reservation: 1 },
+      warnings: [{ line: 1 }],
+    });
+  });
+
+  it('writes meta elements that read back as the same declaration', () => {
+    const declaration = {
+      reservation: 1 as const,
+      policy: 'https://node.example/v1/interop/tdm-policy?id=a&b',
+    };
+    const html = tdmHtmlMetaFor(declaration);
+    expect(html).toBe(
+      '<meta name="tdm-reservation" content="1">\n<meta name="tdm-policy" content="https://node.example/v1/interop/tdm-policy?id=a&amp;b">\n',
+    );
+    expect(readTdmHtmlMeta(html).value).toEqual(declaration);
+  });
+});
+
+describe('TDMRep in an EPUB package document (TDMRep §3.4)', () => {
+  it('reads EPUB 3 tdm:reservation and tdm:policy under the declared prefix, and the ISBN', () => {
+    const read = readEpubTdm(fixture('tdm-epub3.opf'));
+    expect(read.errors).toEqual([]);
+    expect(read.warnings).toEqual([]);
+    expect(read.value).toEqual({
+      declaration: { reservation: 1, policy: 'https://books.example.jp/policies/tdm-policy.json' },
+      ids: ['isbn:9784088725093'],
+    });
+  });
+
+  it('reads the EPUB 2 form <meta name content>', () => {
+    const read = readEpubTdm(fixture('tdm-epub2.opf'));
+    expect(read.errors).toEqual([]);
+    expect(read.value).toEqual({ declaration: { reservation: 0 }, ids: ['isbn:9784088725093'] });
+  });
+
+  it('refuses XML that is not well-formed, a DOCTYPE, and another root', () => {
+    expect(lines(readEpubTdm(fixture('tdm-epub-malformed.opf')).errors)).toHaveLength(1);
+    expect(readEpubTdm('<!DOCTYPE package [<!ENTITY x "1">]><package/>').errors).toEqual([
+      { line: 1, message: 'a DOCTYPE or ENTITY declaration is refused' },
+    ]);
+    expect(readEpubTdm('<rsl/>').errors[0]?.message).toContain('<package>');
+  });
+
+  it('reads an undeclared tdm prefix with a warning, and reports values that disagree', () => {
+    const read = readEpubTdm(fixture('tdm-epub-undeclared.opf'));
+    expect(lines(read.warnings)).toEqual([6, 7]);
+    expect(lines(read.errors)).toEqual([7]);
+    expect(read.value).toEqual({ ids: [] });
   });
 });

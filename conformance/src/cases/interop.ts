@@ -61,6 +61,7 @@ export const interopCases: Case[] = defineCases([
         aipref: 'text/plain',
         robots: 'text/plain',
         tdmrep: 'application/json',
+        'tdmrep-html': 'text/html',
         'tdm-policy': 'application/ld+json',
         cawg: 'application/json',
         rsl: 'application/rsl+xml',
@@ -181,6 +182,29 @@ export const interopCases: Case[] = defineCases([
       const open = await publishOnUrl(ctx, { purposes: { train: 'allow', tdm: 'allow' } });
       const free = await exported(ctx, 'tdmrep', query(open.id), 'application/json');
       equal(free.headers.get('tdm-reservation'), '0', 'tdm-reservation when every TDMRep leaf allows');
+    },
+  },
+  {
+    id: 'interop-tdmrep-html',
+    requirements: ['REQ-INTEROP-024', 'REQ-INTEROP-020'],
+    level: 'MUST',
+    profile: 'interop',
+    title:
+      "the tdmrep-html export is the HTML meta elements of the item's declaration: reserved with the TDM Policy when conditional, 0 when every TDMRep leaf allows",
+    async run(ctx) {
+      const { id } = await publishOnUrl(ctx, {
+        purposes: { train: 'conditional', tdm: 'allow' },
+        conditions: { attribution: { required: true } },
+      });
+      const html = await exported(ctx, 'tdmrep-html', query(id), 'text/html');
+      const read = interop.readTdmHtmlMeta(`<head>${html.text}</head>`);
+      equal([read.errors, read.warnings], [[], []], 'the meta elements read without findings');
+      equal(read.value?.reservation, 1, 'tdm-reservation');
+      equal(pathOf(read.value?.policy, 'tdm-policy'), exportPath('tdm-policy', id), 'tdm-policy');
+      equal(html.text.trim().split('\n').length, 2, 'one meta element per line');
+      const open = await publishOnUrl(ctx, { purposes: { train: 'allow', tdm: 'allow' } });
+      const free = await exported(ctx, 'tdmrep-html', query(open.id), 'text/html');
+      equal(free.text, '<meta name="tdm-reservation" content="0">\n', 'when every TDMRep leaf allows');
     },
   },
   {

@@ -12,6 +12,8 @@ import { type Case, defineCases } from '../case.ts';
 import { check, equal, expectJson, expectProblem } from '../expect.ts';
 import { usageCitationCases } from './usage-citations.ts';
 import { declaration, declare, expectDeclarations, holderRecord, NDJSON } from './usage-fixtures.ts';
+import { usageFollowedCases } from './usage-followed.ts';
+import { usageTrustCases } from './usage-trust.ts';
 
 export const usageCases: Case[] = defineCases([
   {
@@ -37,6 +39,8 @@ export const usageCases: Case[] = defineCases([
     },
   },
   ...usageCitationCases,
+  ...usageTrustCases,
+  ...usageFollowedCases,
   {
     id: 'usage-declaration-future-dated',
     requirements: ['REQ-USAGE-002'],

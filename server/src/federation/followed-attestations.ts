@@ -47,11 +47,18 @@ export class FollowedAttestations {
     if (revokedAt !== undefined) this.#index.revokeAttestation(a.party, id, revokedAt);
   }
 
-  /** A committed followed attestation revocation. */
-  revoke(r: AttestationRevocation, loggedAt: string): void {
+  /**
+   * A committed followed attestation revocation: the party that lost the attestation and from when,
+   * or undefined while the attestation is not held.
+   */
+  revoke(r: AttestationRevocation, loggedAt: string): { party: string; at: string } | undefined {
     const party = this.#parties.get(r.attestation);
     const at = takesEffectAt(r.issued_at, loggedAt);
-    if (party === undefined) this.#pendingRevocations.set(r.attestation, at);
-    else this.#index.revokeAttestation(party, r.attestation, at);
+    if (party === undefined) {
+      this.#pendingRevocations.set(r.attestation, at);
+      return undefined;
+    }
+    this.#index.revokeAttestation(party, r.attestation, at);
+    return { party, at };
   }
 }

@@ -163,6 +163,7 @@ export class FollowedState {
       if (held.iss !== c.iss || held.kid !== c.key || Date.parse(held.loggedAt) < at) continue;
       const ids = await this.#idsOf(id);
       if (ids !== undefined) this.#registry.index.disqualify(id, ids);
+      this.#registry.records.withdrawnByFollowed(id, 'compromised');
       if (held.supersedes !== undefined) await this.#undo(held.supersedes, id, 'supersession');
     }
     for (const [id, r] of this.#revocations) {
@@ -214,9 +215,12 @@ export class FollowedState {
       const loggedAt = o.receivedAt ?? receivedAt;
       if (loggedAt === undefined) throw new Error(`followed object ${id}: no received time`);
       switch (o.kind) {
-        case 'party':
-          this.#partyKeys.set(o.party, (o.object as SignedObject<'party'>).payload.key);
+        case 'party': {
+          const payload = (o.object as SignedObject<'party'>).payload;
+          this.#partyKeys.set(o.party, payload.key);
+          this.#registry.parties.noteFollowed(o.party, payload.names, { origin, node, index: o.index });
           break;
+        }
         case 'key-change':
           this.#changeKey(o, node);
           break;
@@ -226,9 +230,14 @@ export class FollowedState {
         case 'attestation':
           this.#attestations.add(id, (o.object as SignedObject<'attestation'>).payload, loggedAt);
           break;
-        case 'attestation-revocation':
-          this.#attestations.revoke((o.object as SignedObject<'attestation-revocation'>).payload, loggedAt);
+        case 'attestation-revocation': {
+          const revoked = this.#attestations.revoke(
+            (o.object as SignedObject<'attestation-revocation'>).payload,
+            loggedAt,
+          );
+          if (revoked !== undefined) this.#registry.attestations.revokedByFollowed(revoked.party, revoked.at);
           break;
+        }
         case 'record': {
           const r = (o.object as SignedObject<'record'>).payload;
           if (this.#records.has(id) || local.has(id)) break;
@@ -341,8 +350,11 @@ export class FollowedState {
       }
     }
     if (ids === undefined) this.#pending(kind).set(recordId, { by, at, iss });
-    else if (kind === 'revocation') this.#registry.index.markRevoked(recordId, ids, at);
-    else this.#registry.index.markSuperseded(recordId, ids, at);
+    else {
+      if (kind === 'revocation') this.#registry.index.markRevoked(recordId, ids, at);
+      else this.#registry.index.markSuperseded(recordId, ids, at);
+      this.#registry.records.withdrawnByFollowed(recordId, 'withdrawn');
+    }
   }
 
   /** The origin of a followed record, if the node holds it as followed. */

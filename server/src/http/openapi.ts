@@ -327,7 +327,7 @@ export function buildOpenApi(): Json {
           summary:
             'Interop profile: the decision for an item, every purpose leaf, as aipref, robots.txt lines, TDMRep, a CAWG assertion, RSL license.xml or ODRL (spec/interop.md)',
           parameters: [
-            pathParam('format', 'aipref, robots, tdmrep, tdm-policy, cawg, rsl or odrl'),
+            pathParam('format', 'aipref, robots, tdmrep, tdmrep-html, tdm-policy, cawg, rsl or odrl'),
             {
               name: 'id',
               in: 'query',

@@ -63,6 +63,10 @@ async function render(
         headers: interop.tdmHeadersFor(declaration),
       };
     }
+    case 'tdmrep-html': {
+      const declaration = interop.tdmDeclarationFor(permissions, tdmPolicyUrl);
+      return { body: interop.tdmHtmlMetaFor(declaration), type: 'text/html; charset=utf-8' };
+    }
     case 'tdm-policy': {
       if (item.offeringRecord === undefined)
         throw new KyodakuError(

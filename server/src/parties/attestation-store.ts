@@ -9,7 +9,7 @@ import {
   type SignedObject,
   takesEffectAt,
 } from '@kyodaku/client';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, isNotNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
 import { type AttestationRow, attestationRevocations, attestations, objects } from '../db/schema.ts';
@@ -24,11 +24,34 @@ export class AttestationStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
   readonly #index: DecisionIndex;
+  readonly #revoked: Array<(party: string, at: string) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
+  }
+
+  /**
+   * Calls `listener` with the party and the time the revocation takes effect after the revocation
+   * of one of its attestations is committed, this node's or a followed one (usage labels).
+   */
+  onRevoked(listener: (party: string, at: string) => void): void {
+    this.#revoked.push(listener);
+  }
+
+  /** Tells the listeners of a followed attestation revocation, once committed and applied (federation). */
+  revokedByFollowed(party: string, at: string): void {
+    for (const listener of this.#revoked) listener(party, at);
+  }
+
+  /** The parties with an attestation by this node that was revoked. */
+  async partiesWithRevocations(): Promise<Set<string>> {
+    const rows = await this.#db
+      .selectDistinct({ party: attestations.party })
+      .from(attestations)
+      .where(isNotNull(attestations.revokedBy));
+    return new Set(rows.map((r) => r.party));
   }
 
   /**
@@ -154,12 +177,11 @@ export class AttestationStore {
               .set({ revokedBy: revocation.id, revokedAt: r.issued_at })
               .where(eq(attestations.id, r.attestation)),
           ],
-          after: () =>
-            this.#index.revokeAttestation(
-              target.party,
-              r.attestation,
-              takesEffectAt(r.issued_at, receivedAt),
-            ),
+          after: () => {
+            const at = takesEffectAt(r.issued_at, receivedAt);
+            this.#index.revokeAttestation(target.party, r.attestation, at);
+            for (const listener of this.#revoked) listener(target.party, at);
+          },
         };
       },
     });

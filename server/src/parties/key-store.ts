@@ -41,12 +41,18 @@ export class KeyStore {
   readonly #history = new Map<string, BoundKey[]>();
   /** Compromised keys: kid -> { compromised_at, declaration id }. */
   readonly #compromised = new Map<string, { at: string; by: string }>();
+  readonly #disqualified: Array<(records: readonly string[]) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex, parties: PartyStore) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
     this.#parties = parties;
+  }
+
+  /** Calls `listener` with the records a key compromise disqualified, after it is committed (usage labels). */
+  onDisqualified(listener: (records: readonly string[]) => void): void {
+    this.#disqualified.push(listener);
   }
 
   /**
@@ -239,6 +245,8 @@ export class KeyStore {
             for (const r of affected.records) this.#index.disqualify(r.id, r.ids);
             for (const id of revoked) this.#index.reinstate(id, reinstated.get(id) ?? [], 'revocation');
             for (const id of superseded) this.#index.reinstate(id, reinstated.get(id) ?? [], 'supersession');
+            const disqualified = affected.records.map((r) => r.id);
+            for (const listener of this.#disqualified) listener(disqualified);
           },
         };
       },

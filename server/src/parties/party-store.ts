@@ -13,6 +13,13 @@ import { PartyNames } from './party-names.ts';
 /** The `issued_at` of each party updated earlier in the same group commit. */
 const updatedInGroup = groupState(() => new Map<string, string>());
 
+/** A followed party registration: its origin, the peer's node key id and its index in that log. */
+export interface FollowedPartyRef {
+  origin: string;
+  node: string;
+  index: number;
+}
+
 export class PartyStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
@@ -20,6 +27,8 @@ export class PartyStore {
   readonly #keys = new Map<string, KeyObject>();
   /** The names of every party's current registration, by match key (REQ-API-102). */
   readonly names = new PartyNames();
+  /** Where the latest followed registration of each followed party is (federation.md REQ-FED-036). */
+  readonly #followed = new Map<string, FollowedPartyRef>();
 
   constructor(objects: ObjectLog) {
     this.#objects = objects;
@@ -33,6 +42,17 @@ export class PartyStore {
       .from(parties)
       .innerJoin(objects, eq(objects.id, parties.currentId));
     for (const r of rows) this.names.set(r.partyId, payloadOf(r.jws, 'party').names);
+  }
+
+  /** Notes a followed party's registration (called as followed objects are applied, and at start-up). */
+  noteFollowed(partyId: string, names: Readonly<Record<string, string>>, ref: FollowedPartyRef): void {
+    this.#followed.set(partyId, ref);
+    this.names.setFollowed(partyId, names);
+  }
+
+  /** Where the latest followed registration of a party is, if the node follows one. */
+  followedRef(partyId: string): FollowedPartyRef | undefined {
+    return this.#followed.get(partyId);
   }
 
   async partyRow(partyId: string) {

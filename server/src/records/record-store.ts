@@ -57,11 +57,14 @@ const recordIdInserter = new RowInserter<{ identifier: string; recordId: string 
   1000,
 );
 
+/** How a record stopped counting for the listeners of `onWithdrawn`. */
+export type WithdrawalReason = 'withdrawn' | 'compromised';
+
 export class RecordStore {
   readonly #objects: ObjectLog;
   readonly #db: Db;
   readonly #index: DecisionIndex;
-  readonly #withdrawn: Array<(recordId: string) => void> = [];
+  readonly #withdrawn: Array<(recordId: string, reason: WithdrawalReason) => void> = [];
 
   constructor(objects: ObjectLog, index: DecisionIndex) {
     this.#objects = objects;
@@ -70,8 +73,16 @@ export class RecordStore {
   }
 
   /** Calls `listener` after a revocation or a supersession of a record is committed (usage labels). */
-  onWithdrawn(listener: (recordId: string) => void): void {
+  onWithdrawn(listener: (recordId: string, reason: WithdrawalReason) => void): void {
     this.#withdrawn.push(listener);
+  }
+
+  /**
+   * Tells the listeners that a record stopped counting by a followed object, once it is committed
+   * and applied: a followed revocation or supersession, or a followed key compromise (federation).
+   */
+  withdrawnByFollowed(recordId: string, reason: WithdrawalReason): void {
+    for (const listener of this.#withdrawn) listener(recordId, reason);
   }
 
   async recordRow(id: string): Promise<RecordRow | undefined> {
@@ -159,7 +170,7 @@ export class RecordStore {
             this.#index.addRecord(indexedRecordOf(obj.id, r, receivedAt));
             if (target !== undefined) {
               this.#index.markSuperseded(target.id, target.ids, effectiveAt);
-              for (const listener of this.#withdrawn) listener(target.id);
+              for (const listener of this.#withdrawn) listener(target.id, 'withdrawn');
             }
           },
         };
@@ -231,7 +242,7 @@ export class RecordStore {
           ],
           after: () => {
             this.#index.markRevoked(target.id, target.ids, effectiveAt);
-            for (const listener of this.#withdrawn) listener(target.id);
+            for (const listener of this.#withdrawn) listener(target.id, 'withdrawn');
           },
         };
       },

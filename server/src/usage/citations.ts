@@ -1,8 +1,9 @@
 /**
  * The check of a usage declaration's citations (spec/usage.md §4): every item cites exactly the
- * records that decide it at the time the node logs the declaration, each held in this node's own
- * log, in force, and allowing the purpose. The check reads the in-memory decision index; only the
- * question "is this record in our own log" goes to the database, once per distinct record.
+ * records that decide it at the time the node logs the declaration, each held by this node — in
+ * its own log, or followed from a peer's log and cited with that log's origin (REQ-USAGE-025) — in
+ * force, and allowing the purpose. The check reads the in-memory decision index; only the question
+ * "is this record in our own log" goes to the database, once per distinct record.
  */
 import {
   type Conditions,
@@ -48,6 +49,33 @@ export interface Citation {
   compensation?: Compensation;
   /** The end of the record's validity, if it has one (a label ends no later). */
   validUntil?: string;
+  /** The origin of the peer's log a followed record comes from (absent for the node's own). */
+  origin?: string;
+}
+
+/** Where the node holds records from: its own log, and the origin of each followed record. */
+export interface HeldRecords {
+  /** The cited ids this node's own log holds. */
+  own: ReadonlySet<string>;
+  /** The node's own origin. */
+  origin: string;
+  /** The origin of a record the node follows, if it follows it. */
+  followedFrom(recordId: string): string | undefined;
+}
+
+/**
+ * Where a citation may take a record from: `unknown` when the node holds no such record, `foreign`
+ * when it holds it from another log than the citation names (a followed record needs its origin).
+ */
+function heldFailure(
+  record: string,
+  named: string | undefined,
+  held: HeldRecords,
+): { reason: CitationFailure } | { origin?: string } {
+  if (held.own.has(record)) return named === undefined || named === held.origin ? {} : { reason: 'foreign' };
+  const from = held.followedFrom(record);
+  if (from === undefined) return { reason: 'unknown' };
+  return named === from ? { origin: from } : { reason: 'foreign' };
 }
 
 /** Most failures a refusal lists (the first ones in item order). */
@@ -70,13 +98,13 @@ function failureOf(
 
 /**
  * Checks every item's citations at `at` and returns the accepted citations, or throws 422
- * invalid-citation listing the failures. `ownRecords` are the cited ids this node's own log holds.
+ * invalid-citation listing the failures.
  */
 export function checkCitations(
   items: readonly UsageItem[],
   at: string,
   index: DecisionIndex,
-  ownRecords: ReadonlySet<string>,
+  held: HeldRecords,
 ): Citation[] {
   const failures: CitationProblem[] = [];
   const citations: Citation[] = [];
@@ -89,12 +117,15 @@ export function checkCitations(
     const states = index.candidates(item.ids);
     const byId = new Map(states.map((s) => [s.id, s]));
     let itemFailed = false;
+    const origins = new Map<string, string>();
     for (const record of item.records) {
       const state = byId.get(record);
+      const where = heldFailure(record, item.origins?.[record], held);
       let reason: CitationFailure | undefined;
-      if (!ownRecords.has(record)) reason = state === undefined ? 'unknown' : 'foreign';
+      if ('reason' in where) reason = where.reason;
       else if (state === undefined) reason = 'unrelated';
       else reason = failureOf(state, item, at, index);
+      if ('origin' in where && where.origin !== undefined) origins.set(record, where.origin);
       if (reason !== undefined) {
         fail({ item: i, record, reason });
         itemFailed = true;
@@ -127,6 +158,7 @@ export function checkCitations(
     for (const record of item.records) {
       const compensation = terms.get(record);
       const validUntil = byId.get(record)!.record.valid_until;
+      const origin = origins.get(record);
       citations.push({
         item: i,
         record,
@@ -136,6 +168,7 @@ export function checkCitations(
         uses: item.uses ?? 1,
         ...(compensation !== undefined && { compensation }),
         ...(validUntil !== undefined && { validUntil }),
+        ...(origin !== undefined && { origin }),
       });
     }
   });

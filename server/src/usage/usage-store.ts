@@ -2,7 +2,8 @@
  * Usage declarations (spec/usage.md): the citations checked against the decision index when the
  * declaration is planned (under the write lock, at the time the node logs it), the declaration, its
  * citations, its manifest and its label appended in one transaction; and the automatic revocation
- * of labels whose cited record is revoked or superseded (labels.ts).
+ * of labels whose cited record is revoked or superseded, or stops counting because its issuer's
+ * attestation was revoked or its key declared compromised (labels.ts).
  */
 import { KyodakuError, type SignedObject, type Signer, toTimestamp, type UsageItem } from '@kyodaku/client';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -20,6 +21,8 @@ import {
 import type { DecisionIndex } from '../decisions/decision-index.ts';
 import type { StoredObject } from '../objects/job.ts';
 import type { ObjectLog } from '../objects/object-log.ts';
+import type { AttestationStore } from '../parties/attestation-store.ts';
+import type { KeyStore } from '../parties/key-store.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { checkCitations } from './citations.ts';
 import { LabelIssuer } from './labels.ts';
@@ -30,6 +33,13 @@ const citationInserter = new RowInserter<UsageCitationRow>(
   ['declaration', 'item', 'record', 'holder', 'purpose', 'ids', 'uses', 'compensation'],
   500,
 );
+
+/** The stores whose changes end labels. */
+export interface LabelledRegistry {
+  records: RecordStore;
+  attestations: AttestationStore;
+  keys: KeyStore;
+}
 
 export interface StoredDeclaration {
   stored: StoredObject;
@@ -44,29 +54,73 @@ export class UsageStore {
   readonly labels: LabelIssuer;
   readonly queries: UsageQueries;
 
+  readonly #registry: LabelledRegistry;
+  /** The node's own origin and where it holds followed records from (set by `follow`). */
+  #followed: { origin: string; followedFrom(recordId: string): string | undefined } = {
+    origin: '',
+    followedFrom: () => undefined,
+  };
+
   constructor(
     objects: ObjectLog,
     index: DecisionIndex,
-    records: RecordStore,
+    registry: LabelledRegistry,
     node: { kid: string; signer: Signer },
     now: () => number,
   ) {
     this.#objects = objects;
     this.#db = objects.db;
     this.#index = index;
+    this.#registry = registry;
     this.labels = new LabelIssuer(objects, node);
     this.queries = new UsageQueries(objects.db);
+    // Revocations run one after another: a followed page (or the start-up load of followed
+    // objects) may withdraw many records at once; each asks the database for the labels citing it.
+    let queue = Promise.resolve();
+    const revoke = (what: string, work: (at: string) => Promise<void>) => {
+      queue = queue
+        .then(() => work(toTimestamp(now())))
+        .catch((error: unknown) => {
+          console.error(`kyodaku-server: revoking the labels citing ${what} failed:`, error);
+        });
+    };
     // A label ends when a record its declaration cites is revoked or superseded (REQ-USAGE-022).
-    records.onWithdrawn((record) => {
-      this.labels.revokeCiting(record, toTimestamp(now())).catch((error: unknown) => {
-        console.error('kyodaku-server: revoking the labels citing a withdrawn record failed:', error);
+    registry.records.onWithdrawn((record, reason) => {
+      revoke('a withdrawn record', (at) => this.labels.revokeCiting(record, at, reason));
+    });
+    // … or stops counting: its issuer no longer attested, its key compromised (REQ-USAGE-024).
+    // (A holder still attested otherwise, by another node it follows, keeps its labels.)
+    registry.attestations.onRevoked((party, effective) => {
+      if (index.attestationAt(party, effective) !== undefined) return;
+      revoke('an unattested holder', (at) => this.labels.revokeCitingHolder(party, at));
+    });
+    registry.keys.onDisqualified((disqualified) => {
+      revoke('a record signed with a compromised key', async (at) => {
+        for (const record of disqualified) await this.labels.revokeCiting(record, at, 'compromised');
       });
     });
   }
 
-  /** Revokes the labels whose records were withdrawn before the node stopped; call once at start-up. */
-  load(now: string): Promise<void> {
-    return this.labels.reconcile(now);
+  /**
+   * Lets declarations cite the records the node follows (REQ-USAGE-025): `origin` is the node's own,
+   * `followedFrom` the origin of a followed record.
+   */
+  follow(origin: string, followedFrom: (recordId: string) => string | undefined): void {
+    this.#followed = { origin, followedFrom };
+  }
+
+  /**
+   * Revokes the labels whose records were withdrawn, or stopped counting, before the node stopped;
+   * call once at start-up, after attestations and keys are loaded.
+   */
+  async load(now: string): Promise<void> {
+    const revokedHolders = await this.#registry.attestations.partiesWithRevocations();
+    await this.labels.reconcile(now, (cited) => {
+      if (this.#registry.keys.compromiseOf(cited.jws, cited.loggedAt) !== undefined) return 'compromised';
+      const unattested =
+        revokedHolders.has(cited.holder) && this.#index.attestationAt(cited.holder, now) === undefined;
+      return unattested ? 'unattested' : undefined;
+    });
   }
 
   /** The cited records this node's own log holds (a record is never deleted, so this only grows). */
@@ -115,7 +169,7 @@ export class UsageStore {
       id: obj.id,
       plan: async (g) => {
         // At the time the node logs the declaration (REQ-USAGE-010).
-        const citations = checkCitations(items, receivedAt, this.#index, own);
+        const citations = checkCitations(items, receivedAt, this.#index, { own, ...this.#followed });
         const label = await this.labels.sign(g.seq + 1, obj, citations, receivedAt);
         return {
           objects: [

@@ -82,6 +82,27 @@ describe('the interop profile', () => {
     expect(await response.json()).toEqual([{ location: '/series/one/', 'tdm-reservation': 1 }]);
   });
 
+  it('REQ-INTEROP-024: the HTML meta elements of the declaration, read back by the importer', async () => {
+    const party = await t.party();
+    const record = await party.record({
+      ids: [ISBN],
+      purposes: { train: 'conditional', tdm: 'allow' },
+      conditions: { attribution: { required: true } },
+    });
+    expect((await t.postJws('/v1/records', record.jws)).status).toBe(201);
+    const response = await exported('tdmrep-html', q(ISBN));
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('kyodaku-records')).toBe(record.id);
+    const policy = `http://localhost/v1/interop/tdm-policy?${q(ISBN)}`;
+    const html = await response.text();
+    expect(html).toBe(
+      `<meta name="tdm-reservation" content="1">\n<meta name="tdm-policy" content="${policy.replace(/&/g, '&amp;')}">\n`,
+    );
+    expect(interop.readTdmHtmlMeta(`<head>${html}</head>`).value).toEqual({ reservation: 1, policy });
+    const unregistered = await exported('tdmrep-html', q('isbn:9784063842760'));
+    expect(await unregistered.text()).toBe('<meta name="tdm-reservation" content="1">\n');
+  });
+
   it('REQ-INTEROP-020: a conditional training leaf is a reservation with the policy', async () => {
     const party = await t.party();
     const record = await party.record({

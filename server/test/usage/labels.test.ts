@@ -1,5 +1,14 @@
 /** Labels (spec/usage.md §5): issued with a declaration, verifiable offline, revoked automatically. */
-import { schemas, toTimestamp, verifyLabel } from '@kyodaku/client';
+import {
+  createKeyCompromise,
+  generateKeyPair,
+  importSigner,
+  schemas,
+  signKeyChange,
+  signObject,
+  toTimestamp,
+  verifyLabel,
+} from '@kyodaku/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { openNode } from '../../src/node.ts';
@@ -93,6 +102,64 @@ describe('labels', () => {
   });
 });
 
+describe('labels and trust changes', () => {
+  it("REQ-USAGE-024: revoking the holder's attestation revokes the label, reason unattested", async () => {
+    const { holder, record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
+    const dev = await developer(t);
+    const declaration = schemas.DeclarationView.parse(
+      await (await dev.declare([{ ids: [BOOK], purpose: 'tdm', records: [record.id] }])).json(),
+    );
+    const revoke = await t.admin({ action: 'revoke-attestation', attestation: holder.attestationId });
+    expect((await t.postJws('/v1/attestations/revocations', revoke.jws)).status).toBe(201);
+    const view = await labelOnce(declaration.label!, 'revoked');
+    const later = toTimestamp(t.node.now() + 1000);
+    expect(await verifyLabel(view.jws, t.node.node.publicJwk, later, view.revocation)).toMatchObject({
+      status: 'revoked',
+      revocation: { record: record.id, reason: 'unattested' },
+    });
+    const page = await t.app.request(`/v1/labels/${view.number}`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain(`a cited record&#39;s issuer is no longer attested (${record.id})`);
+  });
+
+  it('REQ-USAGE-024: declaring the key that signed a cited record compromised revokes the label, reason compromised', async () => {
+    const { holder, record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
+    const dev = await developer(t);
+    const declaration = schemas.DeclarationView.parse(
+      await (await dev.declare([{ ids: [BOOK], purpose: 'tdm', records: [record.id] }])).json(),
+    );
+    const pair = await generateKeyPair();
+    const next = await importSigner(pair.privateJwk);
+    const now = toTimestamp(t.node.now());
+    const change = await signKeyChange({
+      iss: holder.id,
+      oldSigner: holder.signer,
+      newSigner: next,
+      newKey: pair.publicJwk,
+      issued_at: now,
+    });
+    expect((await t.postJws('/v1/key-changes', change.jws)).status).toBe(201);
+    // Compromised since before the record was logged: the record counts at no time (REQ-KEY-007).
+    const compromise = await signObject(
+      'key-compromise',
+      createKeyCompromise({
+        iss: holder.id,
+        key: holder.id,
+        compromised_at: toTimestamp(t.node.now() - 30_000),
+        issued_at: now,
+      }),
+      next,
+    );
+    expect((await t.postJws('/v1/key-compromises', compromise.jws)).status).toBe(201);
+    const view = await labelOnce(declaration.label!, 'revoked');
+    expect(view.revocation).toBeDefined();
+    const later = toTimestamp(t.node.now() + 1000);
+    expect(await verifyLabel(view.jws, t.node.node.publicJwk, later, view.revocation)).toMatchObject({
+      status: 'revoked',
+      revocation: { record: record.id, reason: 'compromised' },
+    });
+  });
+});
+
 describe('labels across a restart', () => {
   it('REQ-USAGE-022: a label whose cited record was withdrawn before its revocation was logged is revoked at start-up', async () => {
     const { holder, record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
@@ -117,6 +184,35 @@ describe('labels across a restart', () => {
         await (await createApp(reopened).request(`/v1/labels/${declaration.label}`)).json(),
       );
       expect(view.status).toBe('revoked');
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("REQ-USAGE-024: a label whose holder's attestation was revoked before its revocation was logged is revoked at start-up", async () => {
+    const { holder, record } = await holderWithRecord(t, { all: 'allow' }, [BOOK]);
+    const dev = await developer(t);
+    const declaration = schemas.DeclarationView.parse(
+      await (await dev.declare([{ ids: [BOOK], purpose: 'tdm', records: [record.id] }])).json(),
+    );
+    const revoke = await t.admin({ action: 'revoke-attestation', attestation: holder.attestationId });
+    expect((await t.postJws('/v1/attestations/revocations', revoke.jws)).status).toBe(201);
+    await labelOnce(declaration.label!, 'revoked');
+    await t.node.client.execute('UPDATE labels SET revoked_by = NULL, revoked_at = NULL');
+    t.node.close();
+    const reopened = await openNode({ db: t.db, dataDir: t.dir, now: () => Date.now() + 5_000 });
+    try {
+      const view = schemas.LabelView.parse(
+        await (await createApp(reopened).request(`/v1/labels/${declaration.label}`)).json(),
+      );
+      expect(view.status).toBe('revoked');
+      const verdict = await verifyLabel(
+        view.jws,
+        reopened.node.publicJwk,
+        toTimestamp(Date.now() + 10_000),
+        view.revocation,
+      );
+      expect(verdict).toMatchObject({ status: 'revoked', revocation: { reason: 'unattested' } });
     } finally {
       reopened.close();
     }

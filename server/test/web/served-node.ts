@@ -11,9 +11,10 @@ export interface ServedNode {
   close(): Promise<void>;
 }
 
-export async function servedNode(): Promise<ServedNode> {
+/** `origin`: the log's origin (two nodes that follow each other need two). */
+export async function servedNode(origin?: string): Promise<ServedNode> {
   await buildWeb();
-  const t = await makeNode();
+  const t = await makeNode(origin === undefined ? {} : { origin });
   await seed(t.app, t.adminSigner);
   const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

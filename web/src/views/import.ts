@@ -6,7 +6,7 @@
 import { type schemas, signObject } from '@kyodaku/client/browser';
 import { postJson, wellKnown } from '../api.ts';
 import { parseCatalogue } from '../catalogue.ts';
-import { announce, h } from '../dom.ts';
+import { announce, errorContent, h } from '../dom.ts';
 import { t } from '../i18n.ts';
 import type { HeldKey } from '../keystore.ts';
 
@@ -42,7 +42,7 @@ export function importPanel(held: HeldKey): HTMLElement {
             summary.textContent = t('importDone', counts);
             announce(summary.textContent);
           } catch (error) {
-            summary.textContent = `${t('error')}: ${error instanceof Error ? error.message : String(error)}`;
+            summary.replaceChildren(...errorContent(error));
           } finally {
             button.disabled = false;
           }
@@ -66,7 +66,7 @@ async function run(
   progress: HTMLProgressElement,
   problems: HTMLUListElement,
 ): Promise<{ ok: number; bad: number }> {
-  const lines = parseCatalogue(name, text, held.kid);
+  const lines = parseCatalogue(name, text, held.party);
   const limit = Math.min(BATCH, (await wellKnown()).limits.max_batch_objects);
   progress.max = Math.max(lines.length, 1);
   progress.value = 0;

@@ -10,6 +10,8 @@ export async function partyView(partyId: string): Promise<HTMLElement[]> {
   const view = await getJson<schemas.PartyView>(`/v1/parties/${encodeURIComponent(partyId)}`);
   const list = await getJson<{ records: RecordView[] }>(`/v1/records?issuer=${encodeURIComponent(partyId)}`);
   const p = view.party;
+  // A party this node follows: its registration is in another node's log (federation.md REQ-FED-036).
+  const origin = (view as { origin?: { origin: string } }).origin;
   const parts: HTMLElement[] = [
     h('h1', { tabindex: '-1' }, t('partyTitle'), ': ', langText(p.names, partyId)),
     facts([
@@ -25,6 +27,7 @@ export async function partyView(partyId: string): Promise<HTMLElement[]> {
         ),
       ],
       ['key', h('code', {}, p.key.x)],
+      origin !== undefined && ['origin', h('code', { id: 'party-origin' }, origin.origin)],
     ]),
     h('h2', {}, t('attestations')),
     view.attestations.length === 0

@@ -22,7 +22,7 @@ export async function publishView(): Promise<HTMLElement[]> {
     keyPanel(held),
   ];
   if (held === undefined) return parts;
-  const party = await getJson<schemas.PartyView>(`/v1/parties/${held.kid}`).catch((error: unknown) => {
+  const party = await getJson<schemas.PartyView>(`/v1/parties/${held.party}`).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
   });
@@ -44,7 +44,7 @@ export async function publishView(): Promise<HTMLElement[]> {
       'section',
       { 'aria-labelledby': 'create-h' },
       h('h2', { id: 'create-h' }, t('createTitle')),
-      recordForm('create', held.kid, undefined, 'publishButton', async (payload) =>
+      recordForm('create', held.party, undefined, 'publishButton', async (payload) =>
         published(await sign(held, payload)),
       ),
     ),
@@ -68,6 +68,7 @@ function keyPanel(held: HeldKey | undefined): HTMLElement {
   const section = h('section', { 'aria-labelledby': 'key-h' }, h('h2', { id: 'key-h' }, t('keyTitle')));
   if (held === undefined) {
     const jwk = h('textarea', { id: 'key-import', rows: '3', class: 'mono', spellcheck: 'false' });
+    const party = h('input', { type: 'text', id: 'key-import-party', class: 'mono', spellcheck: 'false' });
     const out = h('div', {});
     section.append(
       h('p', {}, t('keyNone')),
@@ -89,7 +90,7 @@ function keyPanel(held: HeldKey | undefined): HTMLElement {
           onsubmit: async (event: Event) => {
             event.preventDefault();
             try {
-              await importKey(jwk.value);
+              await importKey(jwk.value, party.value.trim() || undefined);
               rerender();
             } catch (error) {
               out.replaceChildren(errorBox(error));
@@ -97,6 +98,7 @@ function keyPanel(held: HeldKey | undefined): HTMLElement {
           },
         },
         h('div', { class: 'field' }, h('label', { for: 'key-import' }, t('keyImport')), jwk),
+        h('div', { class: 'field' }, h('label', { for: party.id }, t('keyImportParty')), party),
         h('button', { type: 'submit' }, t('keyImportButton')),
         out,
       ),
@@ -105,7 +107,8 @@ function keyPanel(held: HeldKey | undefined): HTMLElement {
   }
   const blob = URL.createObjectURL(new Blob([JSON.stringify(held.jwk)], { type: 'application/json' }));
   section.append(
-    h('p', {}, t('partyId'), ': ', h('code', { id: 'my-kid' }, held.kid)),
+    h('p', {}, t('partyId'), ': ', h('code', { id: 'my-kid' }, held.party)),
+    held.party === held.kid ? '' : h('p', {}, t('keyId'), ': ', h('code', { id: 'my-key-id' }, held.kid)),
     h('p', {}, h('a', { href: blob, download: `kyodaku-${held.kid.slice(0, 8)}.jwk.json` }, t('keyExport'))),
     h(
       'button',
@@ -168,7 +171,7 @@ function registerPanel(held: HeldKey): HTMLElement {
 }
 
 async function myRecords(held: HeldKey): Promise<HTMLElement> {
-  const list = await getJson<{ records: RecordView[] }>(`/v1/records?issuer=${held.kid}`);
+  const list = await getJson<{ records: RecordView[] }>(`/v1/records?issuer=${held.party}`);
   const section = h('section', { 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h' }, t('myRecords')));
   const current = list.records.filter((v) => v.status === 'current' || v.status === 'pending');
   if (current.length === 0) section.append(h('p', {}, t('noRecords')));
@@ -192,7 +195,7 @@ function myRecord(held: HeldKey, view: RecordView): HTMLElement {
         onclick: () =>
           slot.replaceChildren(
             h('h4', {}, t('supersedeTitle')),
-            recordForm(`sup-${view.id.slice(0, 8)}`, held.kid, view, 'supersedeButton', async (payload) =>
+            recordForm(`sup-${view.id.slice(0, 8)}`, held.party, view, 'supersedeButton', async (payload) =>
               published(await sign(held, payload)),
             ),
           ),
@@ -207,7 +210,7 @@ function myRecord(held: HeldKey, view: RecordView): HTMLElement {
           event.preventDefault();
           try {
             const revocation = createRevocation({
-              iss: held.kid,
+              iss: held.party,
               record: view.id,
               ...(reason.value.trim() && { reason: reason.value.trim() }),
             });

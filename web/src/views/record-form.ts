@@ -1,6 +1,6 @@
 /** The form of a consent record (create, or supersede a record it is filled from) and its payload. */
 import { createRecord, PURPOSES, type schemas } from '@kyodaku/client/browser';
-import { h } from '../dom.ts';
+import { errorContent, h } from '../dom.ts';
 import { type MessageKey, purposeName, t, word } from '../i18n.ts';
 
 type Record_ = schemas.RecordView['record'];
@@ -151,7 +151,7 @@ export function recordForm(
           await onSign(payload());
           status.textContent = '';
         } catch (error) {
-          status.textContent = `${t('error')}: ${error instanceof Error ? error.message : String(error)}`;
+          status.replaceChildren(...errorContent(error));
           status.className = 'form-status bad';
           status.setAttribute('role', 'alert');
         }

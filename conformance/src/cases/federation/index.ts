@@ -4,6 +4,7 @@ import { federationDelegationCases } from './delegations.ts';
 import { federationFeedCases } from './feed.ts';
 import { federationFeedSignatureCases } from './feed-signatures.ts';
 import { federationFollowCases } from './follow.ts';
+import { federationFollowedPartyCases } from './followed-parties.ts';
 import { federationForgedCases } from './forged.ts';
 import { federationInconsistentCases } from './inconsistent.ts';
 import { federationKeyCases } from './keys.ts';
@@ -22,6 +23,7 @@ export const federationCases: readonly Case[] = [
   ...federationForgedCases,
   ...federationKeyCases,
   ...federationDelegationCases,
+  ...federationFollowedPartyCases,
   ...federationFeedSignatureCases,
   ...federationInconsistentCases,
   ...federationPeerAdminCases,
