@@ -48,6 +48,8 @@ export function loadRecordIndex(db: Db, index: DecisionIndex): Promise<void> {
 }
 
 async function loadPages(db: Db, index: DecisionIndex): Promise<void> {
+  const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${records}`);
+  index.reserve(Number(count?.n ?? 0));
   const postgres = isPostgres(db);
   const pageAfter = postgres ? pageAfterPostgres : pageAfterSqlite;
   let after: number | string = postgres ? '' : 0;
