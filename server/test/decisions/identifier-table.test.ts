@@ -56,7 +56,7 @@ describe('RecordTable', () => {
         revokedAt: 1,
       });
     }
-    ids.forEach((id, slot) => expect(table.idOf(slot)).toBe(id));
+    for (let slot = 0; slot < ids.length; slot++) expect(table.idOf(slot)).toBe(ids[slot]);
   });
 });
 
@@ -70,7 +70,7 @@ describe('timeKey', () => {
     ];
     const keys = times.map(timeKey);
     expect([...keys].sort((a, b) => a - b)).toEqual(keys);
-    times.forEach((t, i) => expect(timeOfKey(keys[i]!)).toBe(t));
+    for (let i = 0; i < times.length; i++) expect(timeOfKey(keys[i]!)).toBe(times[i]);
     for (const bad of [
       '2026-01-01T00:00:00',
       '2026-01-01 00:00:00Z',
