@@ -130,7 +130,12 @@ function checkCharacters(input: string): void {
 
 /** Case mapping in this module touches ASCII letters only (U+212A KELVIN SIGN never becomes `k`). */
 function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  // Most identifiers are lowercase already: scan before replacing (the hot path of decisions).
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s;
 }
 
 function asciiUpper(s: string): string {
@@ -354,7 +359,8 @@ function normalizeKyodaku(value: string): string {
   const id = asciiLower(value);
   if (id.length < 1 || id.length > 200) fail('kyodaku id must be 1 to 200 characters');
   if (!KYODAKU.test(id)) fail('kyodaku id has a character outside [a-z0-9._~-] or an empty segment');
-  if (id.split('/').some((segment) => segment === '.' || segment === '..')) {
+  const segments = `/${id}/`;
+  if (segments.includes('/./') || segments.includes('/../')) {
     fail('kyodaku id has a "." or ".." segment');
   }
   return id;

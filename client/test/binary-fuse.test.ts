@@ -9,9 +9,11 @@ import {
   buildFuseFilter,
   encodeFilterFile,
   fuseContains,
+  fuseContainsEach,
   fuseParameters,
   hashKey,
   keyHash,
+  mulHi,
   murmur3,
   parseFilterFile,
 } from '../src/index.ts';
@@ -82,6 +84,39 @@ describe('binary fuse filter', () => {
     expect(positives).toBeGreaterThan(8);
     expect(positives).toBeLessThan(55);
     expect((filter.fingerprints.length * 16) / keys.length).toBeLessThan(20);
+  });
+
+  it('answers a batch (fuseContainsEach) exactly as one key at a time, ASCII or not', () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => (i % 3 ? `isbn:${i}` : `kyodaku:例え/${i}`));
+    const filter = buildFuseFilter(keys);
+    const queries = Array.from({ length: 40_000 }, (_, i) => (i % 4 ? `isbn:${i}` : `kyodaku:例え/${i}`));
+    const out = new Uint8Array(queries.length);
+    const found = fuseContainsEach(filter, queries, out);
+    const one = queries.map((q) => (fuseContains(filter, q) ? 1 : 0));
+    expect([...out]).toEqual(one);
+    expect(found).toBe(one.filter((x) => x === 1).length);
+    const held = new Set(keys);
+    for (let i = 0; i < queries.length; i++) if (held.has(queries[i]!)) expect(out[i]).toBe(1);
+    expect(found).toBeGreaterThanOrEqual(queries.filter((q) => held.has(q)).length);
+    expect(fuseContainsEach(buildFuseFilter([]), ['isbn:1'], Uint8Array.of(7))).toBe(0);
+    expect(() => fuseContainsEach(filter, ['isbn:1', 'isbn:2'], new Uint8Array(1))).toThrow(RangeError);
+  });
+
+  it('maps a hash onto a range exactly (floor(hi * n / 2^32)) below and above 2^21', () => {
+    let state = 0x9e3779b9;
+    const next = () => {
+      state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+      return state;
+    };
+    for (const n of [1, 12, 1_179_648, 0x200000, 0x200001, 50_000_000, 0xffffffff]) {
+      for (const hi of [0, 1, 0xffffffff, 0x80000000]) {
+        expect(mulHi(hi, n)).toBe(Number((BigInt(hi) * BigInt(n)) >> 32n));
+      }
+      for (let i = 0; i < 2_000; i++) {
+        const hi = next();
+        expect(mulHi(hi, n)).toBe(Number((BigInt(hi) * BigInt(n)) >> 32n));
+      }
+    }
   });
 
   it('holds nothing when built from no keys, and one key when built from one', () => {

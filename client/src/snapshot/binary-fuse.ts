@@ -38,25 +38,53 @@ export function fuseParameters(n: number): {
 }
 
 /** floor(hi * n / 2^32), exact for 32-bit hi and n. */
-function mulHi(hi: number, n: number): number {
+export function mulHi(hi: number, n: number): number {
+  // Below 2^21, hi * n < 2^53 is exact in a double (every filter up to ~1.8M keys).
+  if (n <= 0x200000) return Math.floor((hi * n) / 4_294_967_296);
   const a = (hi >>> 16) * n;
   const b = (hi & 0xffff) * n;
   return Math.floor((a + Math.floor(b / 65_536)) / 65_536);
+}
+
+/** Whether the fingerprints at the key hash's three positions match (keyHash holds the hash). */
+function matches(fp: Uint16Array, scl: number, length: number, hi: number, lo: number): boolean {
+  const mask = length - 1;
+  const h0 = mulHi(hi, scl);
+  const h1 = (h0 + length) ^ (((lo >>> 18) | (hi << 14)) & mask);
+  const h2 = (h0 + 2 * length) ^ (lo & mask);
+  return ((hi ^ lo) & 0xffff) === (fp[h0]! ^ fp[h1]! ^ fp[h2]!);
 }
 
 /** True when the filter may hold the key; false means it certainly does not. */
 export function fuseContains(filter: FuseFilter, key: string): boolean {
   if (filter.keyCount === 0) return false;
   hashKey(key, filter.seedHi, filter.seedLo);
-  const hi = keyHash.hi;
-  const lo = keyHash.lo;
   const length = filter.segmentLength;
-  const mask = length - 1;
-  const h0 = mulHi(hi, filter.segmentCount * length);
-  const h1 = (h0 + length) ^ (((lo >>> 18) | (hi << 14)) & mask);
-  const h2 = (h0 + 2 * length) ^ (lo & mask);
-  const fp = filter.fingerprints;
-  return ((hi ^ lo) & 0xffff) === (fp[h0]! ^ fp[h1]! ^ fp[h2]!);
+  return matches(filter.fingerprints, filter.segmentCount * length, length, keyHash.hi, keyHash.lo);
+}
+
+/**
+ * fuseContains over many keys at once: `out[i]` is 1 when the filter may hold `keys[i]`, else 0;
+ * returns how many may be held. The filter's fields are read once for the whole batch (a local
+ * check of a crawl's candidates, measured in bench/snapshot.ts).
+ */
+export function fuseContainsEach(filter: FuseFilter, keys: readonly string[], out: Uint8Array): number {
+  if (out.length < keys.length) throw new RangeError('out is shorter than keys');
+  if (filter.keyCount === 0) {
+    out.fill(0, 0, keys.length);
+    return 0;
+  }
+  const { seedHi, seedLo, fingerprints } = filter;
+  const length = filter.segmentLength;
+  const scl = filter.segmentCount * length;
+  let found = 0;
+  for (let i = 0; i < keys.length; i++) {
+    hashKey(keys[i]!, seedHi, seedLo);
+    const yes = matches(fingerprints, scl, length, keyHash.hi, keyHash.lo) ? 1 : 0;
+    out[i] = yes;
+    found += yes;
+  }
+  return found;
 }
 
 const MASK64 = (1n << 64n) - 1n;

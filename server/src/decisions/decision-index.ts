@@ -181,6 +181,12 @@ export class DecisionIndex {
     }
   }
 
+  /** Makes room for `more` records (one identifier each) beyond those held: a start-up grows once. */
+  reserve(more: number): void {
+    this.#table.reserve(this.#table.length + more);
+    this.#byIdentifier.reserve(this.#byIdentifier.size + more);
+  }
+
   /** Adds a record accepted by a write, and tells the listeners (onRecord). */
   addRecord(r: IndexedRecord): void {
     this.#add(r.id, r.iss, r.ids, this.#profiles.intern(r.purposes, r.conditions), r);

@@ -103,10 +103,18 @@ export class IdentifierTable {
     table[2 * pos + 1] = hash;
   }
 
-  #rehash(): void {
+  /** Makes room for `keys` ASCII keys in all (a start-up that knows its record count grows once). */
+  reserve(keys: number): void {
+    while (this.#value.length < keys) this.#growEntries();
+    let slots = this.#mask + 1;
+    while (2 * keys > slots) slots *= 2;
+    if (slots > this.#mask + 1) this.#rehash(slots);
+  }
+
+  #rehash(slots = 2 * (this.#mask + 1)): void {
     const old = this.#table;
-    this.#mask = 2 * (this.#mask + 1) - 1;
-    this.#table = new Int32Array(2 * (this.#mask + 1));
+    this.#mask = slots - 1;
+    this.#table = new Int32Array(2 * slots);
     for (let pos = 0; pos < old.length; pos += 2) {
       if (old[pos] !== EMPTY) this.#place(old[pos]! - 1, old[pos + 1]!);
     }

@@ -15,6 +15,7 @@
 import { sql } from 'drizzle-orm';
 import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/open.ts';
+import { withScanCache } from '../db/scan-cache.ts';
 import { objects, records } from '../db/schema.ts';
 import type { DecisionIndex } from './decision-index.ts';
 
@@ -42,7 +43,13 @@ const pageAfterPostgres = (after: number | string) => sql`SELECT max(r) AS last,
 
 const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : s);
 
-export async function loadRecordIndex(db: Db, index: DecisionIndex): Promise<void> {
+export function loadRecordIndex(db: Db, index: DecisionIndex): Promise<void> {
+  return withScanCache(db, () => loadPages(db, index));
+}
+
+async function loadPages(db: Db, index: DecisionIndex): Promise<void> {
+  const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${records}`);
+  index.reserve(Number(count?.n ?? 0));
   const postgres = isPostgres(db);
   const pageAfter = postgres ? pageAfterPostgres : pageAfterSqlite;
   let after: number | string = postgres ? '' : 0;

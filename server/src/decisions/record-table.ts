@@ -5,7 +5,27 @@
  * neither fill the heap nor slow the garbage collector.
  */
 
-const HEX_ID = /^[0-9a-f]{64}$/;
+/** The value of a lowercase hex digit by char code, -1 for any other character. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+
+/**
+ * Writes a 64-digit lowercase hex id as 32 bytes at `at`; false (nothing meaningful written) for
+ * any other string. One pass instead of a regular expression and Buffer.write (a tenth of the
+ * index load at start-up).
+ */
+function writeHexId(id: string, into: Buffer, at: number): boolean {
+  if (id.length !== 64) return false;
+  for (let i = 0; i < 32; i++) {
+    const hi = id.charCodeAt(2 * i);
+    const lo = id.charCodeAt(2 * i + 1);
+    const h = hi < 128 ? HEX_VALUE[hi]! : -1;
+    const l = lo < 128 ? HEX_VALUE[lo]! : -1;
+    if ((h | l) < 0) return false;
+    into[at + i] = (h << 4) | l;
+  }
+  return true;
+}
 
 /** Offsets in a row. */
 const ISSUED_AT = 0;
@@ -44,7 +64,12 @@ export class RecordTable {
   #ints = new Int32Array(0);
 
   #grow(): void {
-    const capacity = Math.max(1024, this.#capacity * 2);
+    this.reserve(Math.max(1024, this.#capacity * 2));
+  }
+
+  /** Makes room for `capacity` slots in all (a start-up that knows its record count grows once). */
+  reserve(capacity: number): void {
+    if (capacity <= this.#capacity) return;
     const ids = Buffer.alloc(capacity * 32);
     this.#ids.copy(ids);
     this.#ids = ids;
@@ -58,8 +83,7 @@ export class RecordTable {
   add(r: SlotInput): number {
     if (this.length === this.#capacity) this.#grow();
     const slot = this.length++;
-    if (HEX_ID.test(r.id)) this.#ids.write(r.id, slot * 32, 32, 'hex');
-    else this.#otherIds.set(slot, r.id);
+    if (!writeHexId(r.id, this.#ids, slot * 32)) this.#otherIds.set(slot, r.id);
     const row = slot * STRIDE;
     const rows = this.#rows;
     rows[row + ISSUED_AT] = r.issuedAt;

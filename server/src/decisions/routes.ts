@@ -15,6 +15,7 @@ import { Hono } from 'hono';
 import { jsonBodyLimit, readJson } from '../http/body.ts';
 import type { NodeContext } from '../node-context.ts';
 import { missTail } from './answer-templates.ts';
+import { JsonArrayBody } from './json-array-body.ts';
 
 /** Most `id` parameters of one single-item query (REQ-QUERY-005). */
 export const MAX_QUERY_IDS = 100;
@@ -137,24 +138,24 @@ export function decisionRoutes(node: NodeContext) {
         (p) =>
           `,"purpose":"${p}","error":{"type":"${INVALID_IDENTIFIER}","detail":"the identifier does not normalize"}}`,
       );
-      const items: string[] = [];
+      const body = new JsonArrayBody(`{"at":"${at}","results":[`, ']}');
       for (const raw of ids) {
         const open = `{"id":${JSON.stringify(raw)}`;
         const id = tryNormalizeIdentifier(raw);
         const one = id === undefined ? undefined : [id];
         for (let k = 0; k < purposes.length; k++) {
           if (one === undefined) {
-            items.push(open + errorItems[k]);
+            body.push(open + errorItems[k]);
             continue;
           }
           const tail = index.answer(one, purposes[k]!, at, false);
-          items.push(
+          body.push(
             tail === undefined
               ? open + missItems[k]
               : `${open},"purpose":"${purposes[k]}",${withOrigins(node, tail)}`,
           );
         }
       }
-      return c.body(`{"at":"${at}","results":[${items.join(',')}]}`, 200, JSON_HEADERS);
+      return c.body(body.bytes(), 200, JSON_HEADERS);
     });
 }

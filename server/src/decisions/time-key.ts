@@ -3,26 +3,32 @@
  * kyodaku.md §4) maps to the number YYYYMMDDHHMMSS, which orders exactly as the strings do and fits a
  * float64 without loss, so a typed array can hold it and a comparison costs no string work.
  */
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] as const;
-const SEPARATORS: ReadonlyArray<[number, number]> = [
-  [4, 45], // -
-  [7, 45], // -
-  [10, 84], // T
-  [13, 58], // :
-  [16, 58], // :
-  [19, 90], // Z
-];
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
-/** The order key of a timestamp; throws on anything but the protocol's timestamp form. */
+function notATimestamp(s: string): never {
+  throw new Error(`not a timestamp: ${JSON.stringify(s)}`);
+}
+
+/**
+ * The order key of a timestamp; throws on anything but the protocol's timestamp form. Plain indexed
+ * reads (no iterator, no destructuring): a million records at start-up take five keys each.
+ */
 export function timeKey(s: string): number {
-  if (s.length !== 20) throw new Error(`not a timestamp: ${JSON.stringify(s)}`);
-  for (const [i, c] of SEPARATORS) {
-    if (s.charCodeAt(i) !== c) throw new Error(`not a timestamp: ${JSON.stringify(s)}`);
+  if (
+    s.length !== 20 ||
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 || // -
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 || // :
+    s.charCodeAt(19) !== 90 // Z
+  ) {
+    notATimestamp(s);
   }
   let n = 0;
-  for (const i of DIGITS) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new Error(`not a timestamp: ${JSON.stringify(s)}`);
+  for (let k = 0; k < 14; k++) {
+    const d = s.charCodeAt(DIGITS[k]!) - 48;
+    if (d < 0 || d > 9) notATimestamp(s);
     n = n * 10 + d;
   }
   return n;

@@ -5,6 +5,11 @@
  * they are only decoded here, and only parsed when they have names or links. Records accepted
  * during the load reach the index as every record does (DecisionIndex.onRecord), as do followed
  * records when federation loads them; the index takes each record once.
+ *
+ * The client answers a query on SQLite synchronously, so an `await` between pages alone never lets
+ * the event loop run: the load was one chain of microtasks, and the node answered nothing until the
+ * last page (13 s at 250,000 records on a busy machine, measured with a 1 ms timer that never fired).
+ * Small pages with a turn of the event loop after each keep every request's wait to one page.
  */
 import type { ConsentRecord } from '@kyodaku/client';
 import { and, asc, eq, gt } from 'drizzle-orm';
@@ -12,7 +17,9 @@ import type { Db } from '../db/open.ts';
 import { objects } from '../db/schema.ts';
 import type { GenerationIndex } from './generation-index.ts';
 
-const PAGE = 10_000;
+const PAGE = 500;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The payload of a compact JWS accepted earlier (no verification), when it has names or links. */
 function namedPayload(jws: string): ConsentRecord | undefined {
@@ -44,6 +51,7 @@ export async function loadNames(
     }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.seq;
+    await nextTurn();
   }
   index.build();
 }
