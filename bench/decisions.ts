@@ -15,7 +15,8 @@
  * for 1M), later runs reuse them and only measure. --runs picks measurements by name, comma
  * separated (hello, miss, hit, batch; default all); --repeat K measures them K times, interleaved,
  * and the table shows the best round of each (on a shared machine a neighbour's burst only ever
- * lowers a figure).
+ * lowers a figure). Before the first round each measurement runs --warmup S seconds (default 2)
+ * unrecorded, so that figures are of the steady state, not of the JIT warming up the handlers.
  *
  * The load comes from wrk when it is installed (`--no-wrk`: a worker thread of this process); either
  * competes with the server for the CPU on a 2-core machine, as the printed note says. Single
@@ -51,6 +52,7 @@ const DB_DIR = stringArg('db');
 const RUNS = new Set((stringArg('runs') ?? 'hello,miss,hit,batch').split(','));
 const REPEAT = numberArg('repeat', 1);
 const SECONDS = numberArg('seconds', 5);
+const WARMUP = numberArg('warmup', 2);
 const CONNECTIONS = numberArg('connections', 50);
 // wrk runs in a process of its own when installed (a worker thread of this one otherwise).
 const USE_WRK = hasWrk() && !process.argv.includes('--no-wrk');
@@ -239,11 +241,14 @@ async function measure(dir: string) {
     },
   ];
   const results: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
+  const load = USE_WRK ? wrkLoad : httpLoad;
+  for (const { key, ...run } of runs) {
+    if (RUNS.has(key) && WARMUP > 0) await load({ ...run, seconds: WARMUP, connections: CONNECTIONS });
+  }
   for (let round = 0; round < REPEAT; round++) {
     for (const { key, ...run } of runs) {
       if (!RUNS.has(key)) continue;
-      const load = { ...run, seconds: SECONDS, connections: CONNECTIONS };
-      const r = await (USE_WRK ? wrkLoad(load) : httpLoad(load));
+      const r = await load({ ...run, seconds: SECONDS, connections: CONNECTIONS });
       const best = results[run.name];
       if (best === undefined || r.rps > best.rps) results[run.name] = r;
       console.log(
