@@ -25,9 +25,19 @@ export function leafHash(entry: Uint8Array): Uint8Array {
   return sha256(LEAF_PREFIX, entry);
 }
 
-/** An interior node hash: SHA-256(0x01 || left || right). */
+/** 0x01 || left || right of two hashes, rewritten for each node hash (hashing is synchronous). */
+const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
+
+/**
+ * An interior node hash: SHA-256(0x01 || left || right). Two hashes are copied into one reused
+ * buffer (a log's start-up recomputes millions of nodes); other lengths are concatenated.
+ */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(NODE_PREFIX, left, right);
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return sha256(NODE_PREFIX, left, right);
+  nodeInput[0] = 0x01;
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return sha256(nodeInput);
 }
 
 /** The leaf hash at an index of the log. */
