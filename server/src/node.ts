@@ -119,6 +119,8 @@ export async function openNode(options: OpenNodeOptions): Promise<OpenNode> {
   });
   try {
     await objects.load();
+    const storedLogChecked = checkpoints.verifyStored(); // hashes in a thread while the rest loads
+    storedLogChecked.catch(() => {}); // awaited by checkpoints.load() below
     await registry.attestations.load();
     await parties.load();
     await loadRecordIndex(db, index);

@@ -84,6 +84,8 @@ export class Checkpointer {
   readonly #now: () => number;
   readonly #intervalMs: number;
   #latest: SignedCheckpoint | undefined;
+  /** The check of the stored log against the last signed checkpoint, once started. */
+  #verified: Promise<void> | undefined;
   /** When the latest checkpoint was signed (ms), the last signing failure, the oldest unsigned append. */
   #signedAt: number | undefined;
   #unsignedSince: number | undefined;
@@ -147,11 +149,16 @@ export class Checkpointer {
   }
 
   /**
-   * Reads the last signed checkpoint and checks that the stored log recomputes to it; throws
-   * LogIntegrityError when it does not (the node must not start and sign a fork). Signs a first
-   * checkpoint if there is none or the log grew.
+   * Starts (once) the check that the stored log recomputes to the last signed checkpoint; `load`
+   * awaits it. The node starts it before loading its decision index, so that the hashing (in a
+   * worker thread, log/root-thread.ts) runs meanwhile.
    */
-  async load(): Promise<SignedCheckpoint | undefined> {
+  verifyStored(): Promise<void> {
+    this.#verified ??= this.#verifyStored();
+    return this.#verified;
+  }
+
+  async #verifyStored(): Promise<void> {
     // Where processes share the log, the sequencer may have signed past what this one loaded.
     const [row] = await this.#db
       .select()
@@ -176,6 +183,15 @@ export class Checkpointer {
       this.#latest = { size, root, note: row.note };
       this.#signedAt = Date.parse(row.signedAt);
     }
+  }
+
+  /**
+   * Reads the last signed checkpoint and checks that the stored log recomputes to it; throws
+   * LogIntegrityError when it does not (the node must not start and sign a fork). Signs a first
+   * checkpoint if there is none or the log grew.
+   */
+  async load(): Promise<SignedCheckpoint | undefined> {
+    await this.verifyStored();
     if (this.#lease !== undefined && !this.#lease.held) return this.#latest;
     return this.sign();
   }

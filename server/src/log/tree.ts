@@ -15,6 +15,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/open.ts';
+import { recomputeRootInThread } from './root-thread.ts';
 
 export interface LogHashRow {
   level: number;
@@ -222,8 +223,12 @@ export class LogTree {
    * MTH of the first `size` entries recomputed from the stored leaf hashes alone (O(size)): what
    * the node checks against its last signed checkpoint at start-up.
    */
-  async recomputeRoot(size: number): Promise<Uint8Array> {
-    const builder = new MerkleTreeBuilder();
+  recomputeRoot(size: number): Promise<Uint8Array> {
+    return recomputeRootInThread(this.#leafPages(size));
+  }
+
+  /** The stored leaf hashes of the first `size` entries, concatenated, a page at a time. */
+  async *#leafPages(size: number): AsyncGenerator<Uint8Array> {
     const page = 50_000;
     for (let start = 0; start < size; start += page) {
       const count = Math.min(page, size - start);
@@ -238,9 +243,8 @@ export class LogTree {
       const hashes = Buffer.from(row?.hex ?? '', 'hex');
       if (hashes.length !== count * 32)
         throw new Error(`log: leaf hashes missing in [${start}, ${start + count})`);
-      for (let i = 0; i < count; i++) builder.append(hashes.subarray(32 * i, 32 * i + 32));
+      yield new Uint8Array(hashes); // a buffer of its own, to transfer (Buffer.from may share a pool)
     }
-    return builder.root();
   }
 
   /** MTH of the first `size` committed entries. */
