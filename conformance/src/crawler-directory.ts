@@ -11,18 +11,22 @@ import type { TestKey } from './context.ts';
 export interface SuiteKeyDirectory {
   /** The origin to send as Signature-Agent. */
   origin: string;
+  /** Requests for the directory served so far. */
+  readonly fetches: number;
   close(): Promise<void>;
 }
 
 export async function serveKeyDirectory(
   listed: Array<{ key: TestKey; sign: boolean }>,
 ): Promise<SuiteKeyDirectory> {
+  let fetches = 0;
   const server = createServer((req, res) => {
     void (async () => {
       if (req.url !== KEY_DIRECTORY_PATH) {
         res.writeHead(404).end();
         return;
       }
+      fetches++;
       const body = await keyDirectoryBody(listed.map((l) => l.key.publicJwk));
       const signers = listed.filter((l) => l.sign).map((l) => l.key.signer);
       const headers = await keyDirectoryHeaders(
@@ -37,6 +41,9 @@ export async function serveKeyDirectory(
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    get fetches() {
+      return fetches;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

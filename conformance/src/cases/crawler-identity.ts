@@ -118,6 +118,27 @@ export const crawlerIdentityCases: Case[] = defineCases([
     },
   },
   {
+    id: 'crawler-identity-directory-cached',
+    requirements: ['REQ-CRAWLER-009'],
+    level: 'SHOULD',
+    profile: 'crawler-identity',
+    title: 'signed queries naming one Signature-Agent cost one fetch of its key directory',
+    async run(ctx) {
+      const key = await ctx.newKey();
+      await withDirectory(ctx, [{ key, sign: true }], async (directory) => {
+        const crawler = { signer: key.signer, agent: directory.origin };
+        for (let i = 0; i < 5; i++) {
+          const nonce = ctx.nonce();
+          await receiptOf(ctx, await signed(ctx, crawler, decisionQuery(ctx, nonce)), nonce);
+        }
+        check(
+          directory.fetches === 1,
+          `5 signed queries naming one agent fetched its key directory ${directory.fetches} times, not once`,
+        );
+      });
+    },
+  },
+  {
     id: 'crawler-identity-registered-receipt',
     requirements: ['REQ-CRAWLER-001', 'REQ-CRAWLER-007', 'REQ-CRAWLER-008'],
     level: 'MUST',
