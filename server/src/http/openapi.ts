@@ -6,50 +6,12 @@
 import { schemas } from '@kyodaku/client';
 import { z } from 'zod';
 import { withCrawlerSignatures } from '../crawler-identity/openapi-paths.ts';
+import { logPaths } from '../log/openapi-paths.ts';
+import { snapshotPaths } from '../snapshots/openapi-paths.ts';
 import { usagePaths } from '../usage/openapi-paths.ts';
+import { jose, json, pathParam, problems, publish, ref } from './openapi-parts.ts';
 
 type Json = Record<string, unknown>;
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/Problem` }]));
-const jose = (kind: string) => ({
-  required: true,
-  description: `A compact JWS (${kind}), at most ${schemas.LIMITS.maxJwsBytes} bytes.`,
-  content: {
-    'application/jose': {
-      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
-    },
-  },
-});
-const pathParam = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string' },
-});
-
-const intParam = (name: string) => ({
-  name,
-  in: 'query',
-  required: true,
-  schema: { type: 'integer', minimum: 0 },
-});
-
-function publish(summary: string, kind: string, view: string, extra: number[] = []) {
-  return {
-    post: {
-      summary,
-      requestBody: jose(kind),
-      responses: {
-        '201': { description: `Accepted; Location names the object.`, content: json(view) },
-        ...problems(400, 409, 413, 415, ...extra),
-      },
-    },
-  };
-}
 
 export function buildOpenApi(): Json {
   const generated = z.toJSONSchema(z.globalRegistry, {
@@ -354,46 +316,7 @@ export function buildOpenApi(): Json {
           },
         },
       },
-      '/v1/log/checkpoint': {
-        get: {
-          summary: 'The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)',
-          responses: { '200': { description: 'text/plain signed note', content: { 'text/plain': {} } } },
-        },
-      },
-      '/v1/log/tile/{tile_path}': {
-        get: {
-          summary: 'C2SP tlog-tiles: hash tiles (<L>/<N>[.p/<W>]) and entry bundles (entries/<N>[.p/<W>])',
-          parameters: [pathParam('tile_path', 'the tile path of c2sp.org/tlog-tiles')],
-          responses: {
-            '200': { description: 'tile bytes', content: { 'application/octet-stream': {} } },
-            ...problems(404),
-          },
-        },
-      },
-      '/v1/log/proof/inclusion': {
-        get: {
-          summary: 'Inclusion proof of an entry in the tree of a signed size',
-          parameters: [intParam('index'), intParam('size')],
-          responses: { '200': { description: '{index, size, leaf_hash, proof}' }, ...problems(400) },
-        },
-      },
-      '/v1/log/proof/consistency': {
-        get: {
-          summary: 'Consistency proof between two signed sizes',
-          parameters: [intParam('from'), intParam('to')],
-          responses: { '200': { description: '{from, to, proof}' }, ...problems(400) },
-        },
-      },
-      '/v1/log/entries': {
-        get: {
-          summary: 'The entries feed: log entries after an index, in order (federation)',
-          parameters: [
-            { ...intParam('after'), required: false },
-            { ...intParam('limit'), required: false },
-          ],
-          responses: { '200': { description: '{entries: [{index, jws}], next}' }, ...problems(400) },
-        },
-      },
+      ...logPaths(),
       '/v1/peers': {
         get: {
           summary: 'The peers this node follows, with cursor, lag, last checkpoint and errors',
@@ -413,58 +336,7 @@ export function buildOpenApi(): Json {
         },
       },
       ...usagePaths(),
-      '/v1/snapshot': {
-        get: {
-          summary:
-            'Snapshot profile: the signed snapshot manifest (per purpose group, a binary fuse filter of the identifiers records allow) and the checkpoint it is bound to',
-          responses: { '200': { description: 'manifest and checkpoint', content: json('SnapshotResponse') } },
-        },
-      },
-      '/v1/snapshot/filters/{sha256}': {
-        get: {
-          summary: 'A filter file of the current or previous snapshot, by its SHA-256 (immutable)',
-          parameters: [pathParam('sha256', 'lowercase hex SHA-256 of the filter file')],
-          responses: {
-            '200': {
-              description: 'filter file (spec/snapshot.md §4.1)',
-              content: { 'application/vnd.kyodaku.snapshot-filter': {} },
-            },
-            ...problems(404),
-          },
-        },
-      },
-      '/v1/snapshot/delta': {
-        get: {
-          summary:
-            'A signed delta from a snapshot the client holds (by id: the SHA-256 of its manifest JWS) to the current one, with the current manifest and checkpoint; 404 when the node keeps no delta from it',
-          parameters: [
-            {
-              name: 'from',
-              in: 'query',
-              required: true,
-              description: 'snapshot id: 64 lowercase hex digits',
-              schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            },
-          ],
-          responses: {
-            '200': { description: 'delta, manifest and checkpoint', content: json('SnapshotDeltaResponse') },
-            ...problems(400, 404),
-          },
-        },
-      },
-      '/v1/snapshot/deltas/{sha256}': {
-        get: {
-          summary: 'A delta file of a delta to the current or previous snapshot, by its SHA-256 (immutable)',
-          parameters: [pathParam('sha256', 'lowercase hex SHA-256 of the delta file')],
-          responses: {
-            '200': {
-              description: 'delta file (spec/snapshot.md §7.2)',
-              content: { 'application/vnd.kyodaku.snapshot-delta': {} },
-            },
-            ...problems(404),
-          },
-        },
-      },
+      ...snapshotPaths(),
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

@@ -1,19 +1,10 @@
 /** The OpenAPI paths of the usage profile (spec/usage.md), merged into /openapi.json by http/openapi.ts. */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { $ref: '#/components/responses/Problem' }]));
+import { json, pathParam, problems, ref } from '../http/openapi-parts.ts';
+
 const query = (name: string, description: string, required = false) => ({
   name,
   in: 'query',
   required,
-  description,
-  schema: { type: 'string' },
-});
-const path = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
   description,
   schema: { type: 'string' },
 });
@@ -70,7 +61,7 @@ export function usagePaths() {
     '/v1/usage/{id}': {
       get: {
         summary: 'A usage declaration with its label number',
-        parameters: [path('id', 'object id')],
+        parameters: [pathParam('id', 'object id')],
         responses: {
           '200': { description: 'The declaration', content: json('DeclarationView') },
           ...problems(404),
@@ -80,14 +71,14 @@ export function usagePaths() {
     '/v1/usage/{id}/manifest': {
       get: {
         summary: "A declaration's manifest as received",
-        parameters: [path('id', 'object id of the declaration')],
+        parameters: [pathParam('id', 'object id of the declaration')],
         responses: { '200': { description: 'application/x-ndjson' }, ...problems(404) },
       },
     },
     '/v1/labels/{number}': {
       get: {
         summary: 'A label by its certificate number, with its status (JSON; a page with Accept: text/html)',
-        parameters: [path('number', "the certificate number (the label's log index)")],
+        parameters: [pathParam('number', "the certificate number (the label's log index)")],
         responses: { '200': { description: 'The label', content: json('LabelView') }, ...problems(404) },
       },
     },
